@@ -1,0 +1,2 @@
+//! Pure-Rust heart of TinyChat: no browser code, tested natively.
+#![deny(missing_docs)]
