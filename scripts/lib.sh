@@ -1,0 +1,86 @@
+# Shared helpers for scripts/serve and scripts/test. Sourced, not executed.
+# Every `ensure_*` function is idempotent: it installs a pinned version only when it is missing
+# and prints nothing but one line when everything is already there.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRUNK_VERSION="0.21.14"
+export PATH="$ROOT/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# Trunk must not phone home: tools come from PATH, crates from the local cache.
+export TRUNK_SKIP_VERSION_CHECK=true
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
+
+step_start=0
+step() { # step "name": prints a header and remembers the start time
+  step_name="$1"; step_start=$(date +%s)
+  printf '\n\033[1m==> %s\033[0m\n' "$step_name"
+}
+step_done() {
+  local secs=$(( $(date +%s) - step_start ))
+  printf '\033[32m<== %s: ok (%ss)\033[0m\n' "$step_name" "$secs"
+  TIMINGS+=("$(printf '%-44s %5ss' "$step_name" "$secs")")
+}
+TIMINGS=()
+print_timings() {
+  printf '\n\033[1mTimings\033[0m\n'; printf '  %s\n' "${TIMINGS[@]}"
+}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# The wasm-bindgen version in Cargo.lock: the CLI (used by trunk and the test runner) must match it.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_rust_target() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown \
+    || rustup target add wasm32-unknown-unknown
+  rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+  rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+}
+
+ensure_trunk() {
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    echo "installing trunk $TRUNK_VERSION (a few minutes, once)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked --quiet
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local want; want="$(wasm_bindgen_version)"
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ] \
+     || ! command -v wasm-bindgen-test-runner >/dev/null; then
+    echo "installing wasm-bindgen-cli $want (a couple of minutes, once)"
+    # No --locked: the CLI's own lockfile names a webpki-roots version this registry lacks.
+    cargo install wasm-bindgen-cli --version "$want" --quiet --force
+  fi
+}
+
+ensure_chromium() {
+  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
+    echo "installing chromium and chromium-driver (Debian packages)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+ensure_npm() {
+  # wasm-opt (binaryen@132, Node-based; Debian's binaryen 108 breaks the bundle), Playwright, axe.
+  if ! [ -f "$ROOT/e2e/node_modules/.package-lock.json" ] \
+     || [ "$ROOT/e2e/package-lock.json" -nt "$ROOT/e2e/node_modules/.package-lock.json" ]; then
+    (cd "$ROOT/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+ensure_build_tools() {
+  ensure_rust_target
+  ensure_npm
+  ensure_trunk
+  ensure_wasm_bindgen
+  (cd "$ROOT" && cargo fetch --quiet)
+}
+
+build_dist() { # release bundle in dist/ (wasm-opt -Oz through trunk)
+  (cd "$ROOT" && trunk build --release --offline 2>&1 | grep -vE '^\s*$' | tail -n 5)
+}

@@ -1,0 +1,372 @@
+//! The streamed reply: server-sent events framed as Mistral sends them, with the stream faults.
+//!
+//! A normal stream is
+//!
+//! ```text
+//! data: {"id":"cmpl-…","object":"chat.completion.chunk","created":…,"model":…,"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}
+//!
+//! data: {…,"choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]}
+//!
+//! …one event per piece, with the delay between pieces…
+//!
+//! data: {…,"choices":[{"index":0,"delta":{"content":""},"finish_reason":"stop"}],"usage":{"prompt_tokens":…,"completion_tokens":…,"total_tokens":…}}
+//!
+//! data: [DONE]
+//!
+//! ```
+//!
+//! The faults that fire "a few chunks in" do so after [`FAULT_AFTER`] content pieces, or after
+//! the last piece when the reply is shorter.
+
+use std::{collections::VecDeque, io, time::Duration};
+
+use axum::body::Body;
+use bytes::Bytes;
+use futures::{stream, StreamExt};
+use serde::Serialize;
+
+use crate::{
+    directives::StreamFaults,
+    reply::{estimate_tokens, Pieces},
+};
+
+/// How many content pieces are sent before a mid-stream fault fires.
+pub const FAULT_AFTER: usize = 3;
+
+/// The truncated event that `[fault:malformed]` sends (framing added).
+pub const MALFORMED_EVENT: &str = r#"data: {"id":"x","choices":[{"delta":{"content":"oops""#;
+
+/// The error event that `[fault:stream-error]` sends (framing added).
+pub const ERROR_EVENT: &str = r#"data: {"object":"error","message":"Upstream model overloaded","type":"internal_error","param":null,"code":"3000"}"#;
+
+/// The fields every chunk repeats.
+#[derive(Clone, Debug)]
+pub struct ChunkMeta {
+    /// `cmpl-…`.
+    pub id: String,
+    /// Unix seconds.
+    pub created: u64,
+    /// The model id as the request gave it.
+    pub model: String,
+}
+
+/// A `chat.completion.chunk`, its fields in Mistral's order.
+#[derive(Serialize)]
+struct Chunk<'a> {
+    id: &'a str,
+    object: &'static str,
+    created: u64,
+    model: &'a str,
+    choices: [ChunkChoice<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    usage: Option<Usage>,
+}
+
+#[derive(Serialize)]
+struct ChunkChoice<'a> {
+    index: u32,
+    delta: Delta<'a>,
+    finish_reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Delta<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'static str>,
+    content: &'a str,
+}
+
+/// `usage`, as in Mistral's replies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Usage {
+    /// The prompt's token estimate.
+    pub prompt_tokens: u64,
+    /// The reply's token estimate.
+    pub completion_tokens: u64,
+    /// Their sum.
+    pub total_tokens: u64,
+}
+
+impl Usage {
+    /// `usage` for a prompt of `prompt_tokens` and a reply of `completion_chars` characters.
+    pub fn new(prompt_tokens: u64, completion_chars: usize) -> Self {
+        let completion_tokens = estimate_tokens(completion_chars);
+        Self {
+            prompt_tokens,
+            completion_tokens,
+            total_tokens: prompt_tokens.saturating_add(completion_tokens),
+        }
+    }
+}
+
+impl ChunkMeta {
+    /// The JSON of a chunk with one choice.
+    fn chunk(
+        &self,
+        role: Option<&'static str>,
+        content: &str,
+        finish_reason: Option<&str>,
+        usage: Option<Usage>,
+    ) -> String {
+        let chunk = Chunk {
+            id: &self.id,
+            object: "chat.completion.chunk",
+            created: self.created,
+            model: &self.model,
+            choices: [ChunkChoice {
+                index: 0,
+                delta: Delta { role, content },
+                finish_reason,
+            }],
+            usage,
+        };
+        // Serializing these plain structs cannot fail; an empty object would be visible anyway.
+        serde_json::to_string(&chunk).unwrap_or_else(|_| String::from("{}"))
+    }
+}
+
+/// Everything a stream needs.
+pub struct StreamSpec {
+    /// The fields every chunk repeats.
+    pub meta: ChunkMeta,
+    /// The content pieces.
+    pub pieces: Pieces,
+    /// The pause between content pieces.
+    pub delay: Duration,
+    /// The faults to apply.
+    pub faults: StreamFaults,
+    /// The prompt's token estimate, for `usage`.
+    pub prompt_tokens: u64,
+}
+
+/// The response body of a streamed reply.
+pub fn body(spec: StreamSpec) -> Body {
+    let bytes = spec.faults.bytes;
+    let events = stream::unfold(Generator::new(spec), |mut generator| async move {
+        let item = generator.next().await?;
+        Some((item, generator))
+    });
+    if bytes {
+        Body::from_stream(one_byte_at_a_time(events))
+    } else {
+        Body::from_stream(events)
+    }
+}
+
+/// Splits every item into one-byte items and yields to the runtime between them, so that hyper
+/// writes and flushes each byte on its own (a one-byte HTTP chunk).
+fn one_byte_at_a_time(
+    events: impl futures::Stream<Item = io::Result<Bytes>> + Send + 'static,
+) -> impl futures::Stream<Item = io::Result<Bytes>> + Send + 'static {
+    events
+        .flat_map(|item| {
+            let items: Vec<io::Result<Bytes>> = match item {
+                Ok(bytes) => (0..bytes.len()).map(|i| Ok(bytes.slice(i..=i))).collect(),
+                Err(e) => vec![Err(e)],
+            };
+            stream::iter(items)
+        })
+        .then(|item| async move {
+            tokio::task::yield_now().await;
+            item
+        })
+}
+
+/// Waits a moment, then returns the error that makes hyper drop the connection (no terminating
+/// chunk). The wait lets hyper flush what came before: an error returned while events are
+/// still buffered would drop them too.
+pub async fn flush_then_abort() -> io::Error {
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    io::Error::new(io::ErrorKind::ConnectionAborted, "[fault:drop]")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Start,
+    Content,
+    Final,
+    Done,
+    Abort,
+    End,
+}
+
+/// Produces the events one at a time, sleeping where the delay or a fault says.
+struct Generator {
+    meta: ChunkMeta,
+    pieces: Pieces,
+    delay: Duration,
+    faults: StreamFaults,
+    prompt_tokens: u64,
+    newline: &'static str,
+    phase: Phase,
+    queue: VecDeque<Bytes>,
+    sent: usize,
+    fault_pending: bool,
+}
+
+impl Generator {
+    fn new(spec: StreamSpec) -> Self {
+        Self {
+            fault_pending: spec.faults.has_mid_stream_fault(),
+            newline: if spec.faults.crlf { "\r\n" } else { "\n" },
+            meta: spec.meta,
+            pieces: spec.pieces,
+            delay: spec.delay,
+            faults: spec.faults,
+            prompt_tokens: spec.prompt_tokens,
+            phase: Phase::Start,
+            queue: VecDeque::new(),
+            sent: 0,
+        }
+    }
+
+    /// One event line (`data: …` or `: ping`) with its blank line.
+    fn event(&self, line: &str) -> Bytes {
+        let nl = self.newline;
+        Bytes::from(format!("{line}{nl}{nl}"))
+    }
+
+    fn data(&self, json: &str) -> Bytes {
+        self.event(&format!("data: {json}"))
+    }
+
+    async fn next(&mut self) -> Option<io::Result<Bytes>> {
+        loop {
+            if let Some(bytes) = self.queue.pop_front() {
+                return Some(Ok(bytes));
+            }
+            match self.phase {
+                Phase::Start => {
+                    let first = self.data(&self.meta.chunk(Some("assistant"), "", None, None));
+                    self.queue.push_back(first);
+                    self.phase = Phase::Content;
+                }
+                Phase::Content if self.fault_pending && self.sent >= FAULT_AFTER => {
+                    self.fire_fault().await;
+                }
+                Phase::Content => match self.pieces.next() {
+                    Some(piece) => {
+                        if self.sent > 0 && !self.delay.is_zero() {
+                            tokio::time::sleep(self.delay).await;
+                        }
+                        if self.faults.ping {
+                            self.queue.push_back(self.event(": ping"));
+                        }
+                        let chunk = self.meta.chunk(None, &piece, None, None);
+                        self.queue.push_back(self.data(&chunk));
+                        self.sent += 1;
+                    }
+                    None if self.fault_pending => self.fire_fault().await,
+                    None => self.phase = Phase::Final,
+                },
+                Phase::Final => {
+                    let usage = Usage::new(self.prompt_tokens, self.pieces.chars());
+                    let reason = Some(self.pieces.finish_reason());
+                    let last = self.meta.chunk(None, "", reason, Some(usage));
+                    if self.faults.ping {
+                        self.queue.push_back(self.event(": ping"));
+                    }
+                    self.queue.push_back(self.data(&last));
+                    self.phase = if self.faults.no_done {
+                        Phase::End
+                    } else {
+                        Phase::Done
+                    };
+                }
+                Phase::Done => {
+                    self.queue.push_back(self.event("data: [DONE]"));
+                    self.phase = Phase::End;
+                }
+                Phase::Abort => {
+                    self.phase = Phase::End;
+                    return Some(Err(flush_then_abort().await));
+                }
+                Phase::End => return None,
+            }
+        }
+    }
+
+    /// Fires the mid-stream faults, in the order stall, malformed, stream-error, drop.
+    async fn fire_fault(&mut self) {
+        self.fault_pending = false;
+        if let Some(stall) = self.faults.stall {
+            tokio::time::sleep(stall).await;
+        }
+        if self.faults.malformed {
+            self.queue.push_back(self.event(MALFORMED_EVENT));
+        }
+        if self.faults.stream_error {
+            self.queue.push_back(self.event(ERROR_EVENT));
+            self.phase = Phase::End;
+        }
+        if self.faults.drop {
+            self.phase = Phase::Abort;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reply::Reply;
+
+    async fn collect(text: &str, faults: StreamFaults) -> (String, bool) {
+        let spec = StreamSpec {
+            meta: ChunkMeta {
+                id: "cmpl-1".into(),
+                created: 7,
+                model: "m".into(),
+            },
+            pieces: Pieces::new(Reply::Text(text.into()), None),
+            delay: Duration::ZERO,
+            faults,
+            prompt_tokens: 1,
+        };
+        let mut generator = Generator::new(spec);
+        let mut out = String::new();
+        while let Some(item) = generator.next().await {
+            match item {
+                Ok(bytes) => out.push_str(std::str::from_utf8(&bytes).unwrap()),
+                Err(_) => return (out, true),
+            }
+        }
+        (out, false)
+    }
+
+    #[tokio::test]
+    async fn a_stream_is_role_pieces_final_chunk_and_done() {
+        let (out, aborted) = collect("Hi there", StreamFaults::default()).await;
+        assert!(!aborted);
+        let events: Vec<&str> = out.split_terminator("\n\n").collect();
+        assert_eq!(events.len(), 5, "{out}");
+        assert!(events[0].starts_with(r#"data: {"id":"cmpl-1","object":"chat.completion.chunk","created":7,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}"#));
+        assert!(events[1].contains(r#""delta":{"content":"Hi"}"#));
+        assert!(events[2].contains(r#""delta":{"content":" there"}"#));
+        assert!(events[3].ends_with(r#""delta":{"content":""},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#));
+        assert_eq!(events[4], "data: [DONE]");
+    }
+
+    #[tokio::test]
+    async fn a_short_reply_still_fires_its_fault() {
+        let faults = StreamFaults {
+            drop: true,
+            ..StreamFaults::default()
+        };
+        let (out, aborted) = collect("Hi", faults).await;
+        assert!(aborted);
+        assert!(out.contains(r#""content":"Hi""#));
+        assert!(!out.contains("finish_reason\":\"stop"));
+    }
+
+    #[tokio::test]
+    async fn stream_error_ends_the_stream_after_the_error_event() {
+        let faults = StreamFaults {
+            stream_error: true,
+            ..StreamFaults::default()
+        };
+        let (out, aborted) = collect("one two three four five", faults).await;
+        assert!(!aborted);
+        assert!(out.ends_with(&format!("{ERROR_EVENT}\n\n")));
+        assert_eq!(out.matches("\"content\":\"").count(), 1 + FAULT_AFTER);
+    }
+}
