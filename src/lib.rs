@@ -1,1 +1,13 @@
+//! TinyChat: a streaming Mistral chat widget. This crate is the browser side: glue
+//! ([`transport`], [`storage`], [`browser`]), the embedding ([`embed`]) and the Leptos UI ([`ui`]).
+//! All logic that needs no browser lives in `tinychat-core`.
 
+pub mod browser;
+pub mod chat;
+pub mod embed;
+pub mod markdown_dom;
+pub mod storage;
+pub mod transport;
+pub mod ui;
+
+pub use embed::{boot, mount, MountHandle};

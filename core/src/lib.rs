@@ -1,2 +1,8 @@
 //! Pure-Rust heart of TinyChat: no browser code, tested natively.
 #![deny(missing_docs)]
+pub mod chat;
+pub mod i18n;
+pub mod markdown;
+pub mod mistral;
+pub mod options;
+pub mod sse;

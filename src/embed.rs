@@ -1,0 +1,223 @@
+//! Embedding: every element with `data-tinychat` gets its own widget inside a shadow root (so
+//! page CSS cannot break it and its CSS cannot leak), and `window.TinyChat.mount(element,
+//! options)` mounts more later.
+
+use std::cell::RefCell;
+
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use tinychat_core::i18n::Strings;
+use tinychat_core::options::{parse_options, StorageKey, WidgetOptions};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
+
+use crate::storage::Store;
+use crate::ui::ChatWidget;
+
+/// Attribute marking a mount element.
+pub const MOUNT_ATTR: &str = "data-tinychat";
+const MOUNTED_ATTR: &str = "data-tinychat-mounted";
+const STYLESHEET: &str = "tinychat.css";
+
+/// A mounted widget; dropping it unmounts.
+pub struct MountHandle {
+    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+}
+
+thread_local! {
+    static MOUNTED: RefCell<Vec<(Element, MountHandle)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Entry point (called by `main`): installs the panic hook, exposes `window.TinyChat.mount`
+/// and mounts every `[data-tinychat]` element on the page.
+pub fn boot() {
+    console_error_panic_hook::set_once();
+    expose_js_api();
+    mount_all();
+}
+
+fn window_api() -> Option<js_sys::Object> {
+    let window = web_sys::window()?;
+    let existing = js_sys::Reflect::get(&window, &"TinyChat".into()).ok()?;
+    if existing.is_object() {
+        return existing.dyn_into().ok();
+    }
+    let api = js_sys::Object::new();
+    js_sys::Reflect::set(&window, &"TinyChat".into(), &api).ok()?;
+    Some(api)
+}
+
+fn expose_js_api() {
+    let Some(api) = window_api() else { return };
+    let mount_fn = Closure::<dyn Fn(JsValue, JsValue) -> bool>::new(|el: JsValue, opts: JsValue| {
+        let Ok(el) = el.dyn_into::<Element>() else {
+            web_sys::console::warn_1(&"TinyChat.mount: the first argument must be an element".into());
+            return false;
+        };
+        let pairs = js_options(&opts);
+        mount_with(&el, pairs)
+    });
+    let _ = js_sys::Reflect::set(&api, &"mount".into(), mount_fn.as_ref());
+    mount_fn.forget();
+    let unmount_fn = Closure::<dyn Fn(JsValue) -> bool>::new(|el: JsValue| {
+        el.dyn_into::<Element>().map(|el| unmount(&el)).unwrap_or(false)
+    });
+    let _ = js_sys::Reflect::set(&api, &"unmount".into(), unmount_fn.as_ref());
+    unmount_fn.forget();
+}
+
+/// Mounts a widget on every `[data-tinychat]` element not yet mounted.
+pub fn mount_all() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(list) = document.query_selector_all(&format!("[{MOUNT_ATTR}]")) else { return };
+    for i in 0..list.length() {
+        if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            mount_with(&el, data_attribute_options(&el));
+        }
+    }
+}
+
+/// Options from the element's `data-*` attributes (names without the `data-` prefix).
+fn data_attribute_options(el: &Element) -> Vec<(String, String)> {
+    let names = el.get_attribute_names();
+    let mut pairs = Vec::new();
+    for i in 0..names.length() {
+        let Some(name) = names.get(i).as_string() else { continue };
+        let Some(key) = name.strip_prefix("data-") else { continue };
+        if key == "tinychat" || key == "tinychat-mounted" {
+            continue;
+        }
+        if let Some(value) = el.get_attribute(&name) {
+            pairs.push((key.to_string(), value));
+        }
+    }
+    pairs
+}
+
+/// Options from a JS object: strings as they are, numbers/booleans stringified, arrays joined
+/// (`models` with commas, `starterPrompts` with pipes), `strings` as JSON.
+fn js_options(opts: &JsValue) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let Some(obj) = opts.dyn_ref::<js_sys::Object>() else { return pairs };
+    for entry in js_sys::Object::entries(obj).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        let Some(key) = entry.get(0).as_string() else { continue };
+        let value = entry.get(1);
+        let text = if let Some(s) = value.as_string() {
+            s
+        } else if let Some(n) = value.as_f64() {
+            n.to_string()
+        } else if let Some(b) = value.as_bool() {
+            b.to_string()
+        } else if js_sys::Array::is_array(&value) {
+            let sep = if key.starts_with("starter") { "|" } else { "," };
+            js_sys::Array::from(&value)
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect::<Vec<_>>()
+                .join(sep)
+        } else if value.is_object() {
+            js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string()).unwrap_or_default()
+        } else {
+            continue;
+        };
+        pairs.push((key, text));
+    }
+    pairs
+}
+
+fn page_locale() -> String {
+    let Some(window) = web_sys::window() else { return "en".into() };
+    window
+        .document()
+        .and_then(|d| d.document_element())
+        .and_then(|html| html.get_attribute("lang"))
+        .filter(|l| !l.trim().is_empty())
+        .or_else(|| window.navigator().language())
+        .unwrap_or_else(|| "en".into())
+}
+
+fn asset_base() -> String {
+    window_api()
+        .and_then(|api| js_sys::Reflect::get(&api, &"assetBase".into()).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| "./".into())
+}
+
+/// Mounts one widget on `el` with option `pairs`. Returns false if `el` already has one.
+pub fn mount_with(el: &Element, pairs: Vec<(String, String)>) -> bool {
+    if el.has_attribute(MOUNTED_ATTR) {
+        return false;
+    }
+    let (options, warnings) = parse_options(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    for w in &warnings {
+        web_sys::console::warn_1(&format!("TinyChat: {w}").into());
+    }
+    match mount(el, options, &pairs) {
+        Ok(handle) => {
+            let _ = el.set_attribute(MOUNTED_ATTR, "");
+            MOUNTED.with(|m| m.borrow_mut().push((el.clone(), handle)));
+            true
+        }
+        Err(e) => {
+            web_sys::console::error_2(&"TinyChat: could not mount".into(), &e);
+            false
+        }
+    }
+}
+
+/// Unmounts the widget on `el`, if any.
+pub fn unmount(el: &Element) -> bool {
+    let removed = MOUNTED.with(|m| {
+        let mut list = m.borrow_mut();
+        let before = list.len();
+        list.retain(|(e, _)| e != el);
+        before != list.len()
+    });
+    if removed {
+        let _ = el.remove_attribute(MOUNTED_ATTR);
+    }
+    removed
+}
+
+/// Builds the shadow root, its stylesheet and the Leptos app.
+pub fn mount(el: &Element, options: WidgetOptions, pairs: &[(String, String)]) -> Result<MountHandle, JsValue> {
+    let document = el.owner_document().ok_or_else(|| JsValue::from_str("no document"))?;
+    let shadow = match el.shadow_root() {
+        Some(root) => root,
+        None => el.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
+    };
+    while let Some(child) = shadow.first_child() {
+        shadow.remove_child(&child)?;
+    }
+    // A <link> to a same-origin file: allowed by `style-src 'self'` (a <style> would not be).
+    let link = document.create_element("link")?;
+    link.set_attribute("rel", "stylesheet")?;
+    link.set_attribute("href", &format!("{}{STYLESHEET}", asset_base()))?;
+    shadow.append_child(&link)?;
+    let host: HtmlElement = document.create_element("div")?.dyn_into()?;
+    host.set_class_name("tc-host");
+    shadow.append_child(&host)?;
+
+    let locale = options.locale.clone().unwrap_or_else(page_locale);
+    let mut strings = Strings::for_locale(&locale);
+    if let Some((_, json)) = pairs.iter().find(|(k, _)| k == "strings") {
+        for key in strings.apply_overrides(json) {
+            web_sys::console::warn_1(&format!("TinyChat: data-strings: \"{key}\" is not a known string key; ignored").into());
+        }
+    }
+    if options.title != WidgetOptions::default().title {
+        strings.title = options.title.clone();
+    }
+    let lang = locale.clone();
+    let _ = host.set_attribute("lang", &lang);
+    let store = match &options.storage_key {
+        StorageKey::None => Store::new(None),
+        StorageKey::Namespace(ns) => Store::new(Some(ns.clone())),
+    };
+    let handle = mount_to(host, move || {
+        view! { <ChatWidget options=options strings=strings store=store /> }.into_any()
+    });
+    Ok(MountHandle { _handle: handle })
+}

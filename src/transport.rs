@@ -1,0 +1,297 @@
+//! Network glue: POST a chat request with gloo-net, read the streamed body with a
+//! `ReadableStreamDefaultReader`, decode it with [`tinychat_core::sse::Decoder`], map events with
+//! [`tinychat_core::mistral::StreamMapper`] and hand every content delta to the caller.
+//!
+//! Nothing here knows about the UI: the caller gets [`StreamEvent`]s and a typed
+//! [`TransportError`] whose `user_message` is a sentence for people.
+
+use std::time::Duration;
+
+use futures::future::{select, Either};
+use futures::pin_mut;
+use gloo_net::http::{Request, Response};
+use gloo_timers::future::sleep;
+use js_sys::{Reflect, Uint8Array};
+use tinychat_core::chat::ErrorInfo;
+use tinychat_core::mistral::{
+    ApiError, ChatRequest, ModelList, StreamError, StreamItem, StreamMapper, Usage,
+};
+use tinychat_core::sse::{Decoder, SseError};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
+
+/// Where and how to reach the chat API.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Endpoint {
+    /// Base URL without a trailing slash, e.g. `https://api.mistral.ai`, or `""` for this origin.
+    pub api_base: String,
+    /// The user's API key; `None` (or empty) sends no `Authorization` header (proxy mode).
+    pub api_key: Option<String>,
+    /// No bytes for this long (while waiting for headers or for the next chunk) is a timeout.
+    pub idle_timeout: Duration,
+}
+
+impl Endpoint {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.api_base.trim_end_matches('/'), path)
+    }
+
+    fn key(&self) -> Option<&str> {
+        self.api_key.as_deref().map(str::trim).filter(|k| !k.is_empty())
+    }
+}
+
+/// What a running stream reports, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StreamEvent {
+    /// The first byte of the body arrived (the request can no longer be retried silently).
+    FirstByte,
+    /// A piece of the reply's text.
+    Delta(String),
+    /// Token usage from the final chunk.
+    Usage(Usage),
+}
+
+/// Why a request or stream failed. Every variant has words for people in
+/// [`TransportError::user_message`].
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    /// The server answered with an HTTP error status.
+    #[error("{0}")]
+    Http(#[from] ApiError),
+    /// The stream itself reported an error or broke off.
+    #[error("{0}")]
+    Stream(#[from] StreamError),
+    /// The SSE decoder refused an oversized event.
+    #[error("{0}")]
+    Sse(#[from] SseError),
+    /// fetch failed: offline, DNS, CORS, connection reset.
+    #[error("network error: {0}")]
+    Network(String),
+    /// No bytes arrived for too long.
+    #[error("no answer for {0} s")]
+    Timeout(u64),
+    /// The user pressed Stop (or the widget went away).
+    #[error("stopped")]
+    Aborted,
+}
+
+impl TransportError {
+    /// A sentence a user understands.
+    pub fn user_message(&self) -> String {
+        match self {
+            Self::Http(e) => e.message(),
+            Self::Stream(e) => e.user_message(),
+            Self::Sse(e) => format!("The reply could not be read: {e}."),
+            Self::Network(_) => "Could not reach the server. Check your connection and the API base URL in Settings.".into(),
+            Self::Timeout(s) => format!("The server did not answer for {s} seconds."),
+            Self::Aborted => "Stopped.".into(),
+        }
+    }
+
+    /// Whether sending the same request again may help.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Http(e) => e.is_retryable(),
+            Self::Network(_) | Self::Timeout(_) => true,
+            // The request itself was fine; asking again usually gets a whole answer.
+            Self::Stream(_) | Self::Sse(_) => true,
+            Self::Aborted => false,
+        }
+    }
+
+    /// How long the server asked us to wait before retrying, if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Http(e) => e.retry_after(),
+            _ => None,
+        }
+    }
+
+    /// The error as the conversation keeps it: a kind (`unauthorized`, `rate_limited`,
+    /// `network`, …, shown as `data-error`), the sentence, and whether Retry may help.
+    pub fn info(&self) -> ErrorInfo {
+        match self {
+            Self::Http(e) => ErrorInfo::from(e),
+            Self::Stream(e) => ErrorInfo::from(e),
+            Self::Sse(_) => ErrorInfo::new("stream", self.user_message(), true),
+            Self::Network(_) => ErrorInfo::new("network", self.user_message(), true),
+            Self::Timeout(_) => ErrorInfo::new("timeout", self.user_message(), true),
+            Self::Aborted => ErrorInfo::new("aborted", self.user_message(), false),
+        }
+    }
+}
+
+fn js_error_text(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// Races `fut` against the idle timeout; on timeout the request is aborted.
+async fn with_timeout<F: std::future::Future>(
+    fut: F,
+    timeout: Duration,
+    controller: &AbortController,
+) -> Result<F::Output, TransportError> {
+    let timer = sleep(timeout);
+    pin_mut!(fut);
+    pin_mut!(timer);
+    match select(fut, timer).await {
+        Either::Left((out, _)) => Ok(out),
+        Either::Right(((), _)) => {
+            controller.abort();
+            Err(TransportError::Timeout(timeout.as_secs()))
+        }
+    }
+}
+
+/// Sends `request` (with `stream: true`) and calls `on_event` for every delta as it arrives.
+///
+/// `controller` aborts the request: Stop, unmount, or the idle timeout. Returns the finish
+/// reason's text (e.g. `"stop"`) on a complete stream.
+pub async fn stream_chat(
+    endpoint: &Endpoint,
+    request: &ChatRequest,
+    controller: &AbortController,
+    mut on_event: impl FnMut(StreamEvent),
+) -> Result<Option<String>, TransportError> {
+    let signal = controller.signal();
+    let response = send(endpoint, request, &signal, controller).await?;
+    let body = response
+        .body()
+        .ok_or_else(|| TransportError::Network("the response has no body".into()))?;
+    let reader: ReadableStreamDefaultReader = body
+        .get_reader()
+        .dyn_into()
+        .map_err(|_| TransportError::Network("the response body cannot be read".into()))?;
+    let result = read_stream(endpoint, &reader, controller, &mut on_event).await;
+    if result.is_err() {
+        // Release the connection: cancelling tells the browser we will not read further.
+        let _ = reader.cancel();
+    }
+    result
+}
+
+async fn send(
+    endpoint: &Endpoint,
+    request: &ChatRequest,
+    signal: &AbortSignal,
+    controller: &AbortController,
+) -> Result<Response, TransportError> {
+    let mut builder = Request::post(&endpoint.url("/v1/chat/completions"))
+        .header("Content-Type", "application/json")
+        .header("Accept", "text/event-stream")
+        .abort_signal(Some(signal));
+    if let Some(key) = endpoint.key() {
+        builder = builder.header("Authorization", &format!("Bearer {key}"));
+    }
+    let body = serde_json::to_string(request)
+        .map_err(|e| TransportError::Network(format!("request could not be encoded: {e}")))?;
+    let req = builder
+        .body(body)
+        .map_err(|e| TransportError::Network(e.to_string()))?;
+    let sent = with_timeout(req.send(), endpoint.idle_timeout, controller).await?;
+    let response = sent.map_err(|e| {
+        if signal.aborted() {
+            TransportError::Aborted
+        } else {
+            TransportError::Network(e.to_string())
+        }
+    })?;
+    if !response.ok() {
+        let headers: Vec<(String, String)> = response.headers().entries().collect();
+        let text = with_timeout(response.text(), endpoint.idle_timeout, controller)
+            .await?
+            .unwrap_or_default();
+        return Err(ApiError::from_response(response.status(), &headers, &text).into());
+    }
+    Ok(response)
+}
+
+async fn read_stream(
+    endpoint: &Endpoint,
+    reader: &ReadableStreamDefaultReader,
+    controller: &AbortController,
+    on_event: &mut impl FnMut(StreamEvent),
+) -> Result<Option<String>, TransportError> {
+    let signal = controller.signal();
+    let mut decoder = Decoder::new();
+    let mut mapper = StreamMapper::new();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut first = true;
+    loop {
+        let chunk = with_timeout(
+            JsFuture::from(reader.read()),
+            endpoint.idle_timeout,
+            controller,
+        )
+        .await?
+        .map_err(|e| {
+            if signal.aborted() {
+                TransportError::Aborted
+            } else {
+                TransportError::Network(js_error_text(&e))
+            }
+        })?;
+        let done = Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let Ok(value) = Reflect::get(&chunk, &"value".into()) else {
+            continue;
+        };
+        let Some(bytes) = value.dyn_ref::<Uint8Array>() else {
+            continue;
+        };
+        if first {
+            first = false;
+            on_event(StreamEvent::FirstByte);
+        }
+        let len = bytes.length() as usize;
+        buf.resize(len, 0);
+        bytes.copy_to(&mut buf[..len]);
+        for event in decoder.push(&buf[..len])? {
+            for item in mapper.on_event(&event)? {
+                match item {
+                    StreamItem::Delta(text) => on_event(StreamEvent::Delta(text)),
+                    StreamItem::Usage(usage) => on_event(StreamEvent::Usage(usage)),
+                    StreamItem::Done => return Ok(mapper.finish_reason().map(|f| f.as_str().to_string())),
+                    StreamItem::Role(_) | StreamItem::Finish(_) => {}
+                }
+            }
+        }
+    }
+    let summary = mapper.finish(decoder.finish())?;
+    Ok(summary.finish_reason.map(|f| f.as_str().to_string()))
+}
+
+/// Fetches the model ids offered by `GET {api_base}/v1/models`.
+pub async fn fetch_models(endpoint: &Endpoint) -> Result<Vec<String>, TransportError> {
+    let mut builder = Request::get(&endpoint.url("/v1/models")).header("Accept", "application/json");
+    if let Some(key) = endpoint.key() {
+        builder = builder.header("Authorization", &format!("Bearer {key}"));
+    }
+    let controller = AbortController::new().map_err(|e| TransportError::Network(js_error_text(&e)))?;
+    let builder = builder.abort_signal(Some(&controller.signal()));
+    let response = with_timeout(builder.send(), endpoint.idle_timeout, &controller)
+        .await?
+        .map_err(|e| TransportError::Network(e.to_string()))?;
+    let text = response
+        .text()
+        .await
+        .map_err(|e| TransportError::Network(e.to_string()))?;
+    if !response.ok() {
+        let headers: Vec<(String, String)> = response.headers().entries().collect();
+        return Err(ApiError::from_response(response.status(), &headers, &text).into());
+    }
+    let list: ModelList = serde_json::from_str(&text)
+        .map_err(|e| TransportError::Network(format!("unexpected model list: {e}")))?;
+    Ok(list.data.into_iter().map(|m| m.id).collect())
+}

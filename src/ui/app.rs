@@ -1,0 +1,49 @@
+//! `ChatWidget`: the widget's root `section`.
+
+use leptos::prelude::*;
+use tinychat_core::i18n::Strings;
+use tinychat_core::options::WidgetOptions;
+
+use crate::chat::use_chat;
+use crate::storage::Store;
+use crate::ui::composer::Composer;
+use crate::ui::header::Header;
+use crate::ui::message_list::MessageList;
+use crate::ui::settings_dialog::SettingsDialog;
+
+/// The whole chat: header, conversation, composer, settings. Its accessible name is the title,
+/// and `aria-busy` is true while a reply streams.
+#[component]
+pub fn ChatWidget(
+    /// Parsed embedding options.
+    options: WidgetOptions,
+    /// UI strings (locale + overrides).
+    strings: Strings,
+    /// Where conversations and settings are kept.
+    store: Store,
+) -> impl IntoView {
+    let title = options.title.clone();
+    let chat = use_chat(options, strings, store);
+    let dismiss = chat.strings.with_value(|s| s.dismiss.clone());
+
+    view! {
+        <section class="tc-chat" aria-label=title.clone() aria-busy=move || chat.busy.get().to_string()>
+            <Header title=title.clone() />
+            {move || chat.notice.get().map(|text| view! {
+                <div class="tc-notice" role="status">
+                    <span class="tc-notice__text">{text}</span>
+                    <button type="button" class="tc-button tc-button--ghost tc-notice__close"
+                        on:click=move |_| chat.notice.set(None)>{dismiss.clone()}</button>
+                </div>
+            })}
+            <MessageList />
+            <Composer />
+            <div class="tc-visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+                {move || chat.announce.get()}
+            </div>
+            <Show when=move || chat.settings_open.get()>
+                <SettingsDialog />
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,73 @@
+//! `Composer`: the message box with Send / Stop.
+
+use leptos::html::Textarea;
+use leptos::prelude::*;
+use web_sys::KeyboardEvent;
+
+use crate::chat::Chat;
+
+/// Tallest the textarea grows before it scrolls (px).
+const MAX_HEIGHT_PX: i32 = 200;
+
+/// Multi-line input: Enter sends, Shift+Enter is a newline, Enter while an IME composes does
+/// nothing; whitespace-only input is not sent; sending is disabled while a reply streams.
+#[component]
+pub fn Composer() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let s = chat.strings.get_value();
+    let placeholder = chat
+        .options
+        .with_value(|o| o.placeholder.clone())
+        .unwrap_or_else(|| s.placeholder.clone());
+    let input = NodeRef::<Textarea>::new();
+
+    let grow = move || {
+        if let Some(el) = input.get_untracked() {
+            // CSSOM writes are allowed under a CSP without 'unsafe-inline' (attributes are not).
+            let style = web_sys::HtmlElement::style(&el);
+            let _ = style.set_property("height", "auto");
+            let h = el.scroll_height().min(MAX_HEIGHT_PX);
+            let _ = style.set_property("height", &format!("{h}px"));
+        }
+    };
+    let submit = move || {
+        let text = chat.draft.get_untracked();
+        if chat.send(&text) {
+            chat.draft.set(String::new());
+            if let Some(el) = input.get_untracked() {
+                el.set_value("");
+            }
+            grow();
+        }
+    };
+    let on_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() && ev.key_code() != 229 {
+            ev.prevent_default();
+            if !chat.busy.get_untracked() {
+                submit();
+            }
+        }
+    };
+    let can_send = move || !chat.busy.get() && !chat.draft.with(|d| d.trim().is_empty());
+
+    view! {
+        <form class="tc-composer" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <textarea node_ref=input class="tc-input tc-composer__input" rows="1"
+                aria-label=s.message.clone() placeholder=placeholder
+                prop:value=move || chat.draft.get()
+                on:input=move |ev| { chat.draft.set(event_target_value(&ev)); grow(); }
+                on:keydown=on_keydown></textarea>
+            {move || if chat.busy.get() {
+                view! {
+                    <button type="button" class="tc-button tc-button--stop tc-composer__button"
+                        on:click=move |_| chat.stop()>{chat.strings.with_value(|s| s.stop.clone())}</button>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="submit" class="tc-button tc-button--primary tc-composer__button"
+                        disabled=move || !can_send()>{chat.strings.with_value(|s| s.send.clone())}</button>
+                }.into_any()
+            }}
+        </form>
+    }
+}

@@ -1,0 +1,114 @@
+//! `MarkdownView`: an assistant reply rendered from Markdown, incrementally.
+//!
+//! Blocks that are complete are built into DOM nodes once and never touched again; only the
+//! block still growing (the tail) is rebuilt on a delta. The work per delta is proportional to
+//! the delta plus the open block, never to the whole reply.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tinychat_core::chat::MessageState;
+use tinychat_core::markdown::StreamingMarkdown;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, MouseEvent};
+
+use crate::browser::copy_text;
+use crate::chat::{Chat, MessageView};
+use crate::markdown_dom::{append_nodes, clear, COPY_CODE_CLASS};
+
+struct RenderState {
+    markdown: StreamingMarkdown,
+    consumed: usize,
+    tail: Option<Element>,
+    finished: bool,
+}
+
+/// Renders `msg.text` as safe Markdown, following it as it streams.
+#[component]
+pub fn MarkdownView(
+    /// The assistant message.
+    msg: MessageView,
+) -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let copy_label = chat.strings.with_value(|s| s.copy_code.clone());
+    let copied_label = chat.strings.with_value(|s| s.copied.clone());
+    let root = NodeRef::<Div>::new();
+    let state = StoredValue::new_local(RenderState {
+        markdown: StreamingMarkdown::new(),
+        consumed: 0,
+        tail: None,
+        finished: false,
+    });
+
+    Effect::new(move |_| {
+        let Some(root_el) = root.get() else { return };
+        let root_el: Element = root_el.into();
+        let streaming = msg.state.get() == MessageState::Streaming;
+        msg.text.with(|text| {
+            state.update_value(|st| render(st, &root_el, text, !streaming, &copy_label));
+        });
+    });
+
+    // One delegated listener serves every "Copy code" button of this message.
+    let on_click = move |ev: MouseEvent| {
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        let Ok(Some(button)) = target.closest(&format!(".{COPY_CODE_CLASS}")) else { return };
+        let code = button
+            .closest(".tc-code")
+            .ok()
+            .flatten()
+            .and_then(|wrap| wrap.query_selector("pre").ok().flatten())
+            .and_then(|pre| pre.text_content())
+            .unwrap_or_default();
+        let label = copied_label.clone();
+        spawn_local(async move {
+            if copy_text(&code).await {
+                button.set_text_content(Some(&label));
+            }
+        });
+    };
+
+    view! { <div node_ref=root class="tc-md" on:click=on_click></div> }
+}
+
+fn render(st: &mut RenderState, root: &Element, text: &str, done: bool, copy_label: &str) {
+    let Some(document) = root.owner_document() else { return };
+    if text.len() < st.consumed || !text.is_char_boundary(st.consumed) {
+        // The text was replaced rather than extended: start over.
+        clear(root);
+        st.markdown = StreamingMarkdown::new();
+        st.consumed = 0;
+        st.tail = None;
+        st.finished = false;
+    }
+    if st.finished {
+        return;
+    }
+    let tail = match &st.tail {
+        Some(t) => t.clone(),
+        None => {
+            let Ok(t) = document.create_element("div") else { return };
+            t.set_class_name("tc-md__tail");
+            let _ = root.append_child(&t);
+            st.tail = Some(t.clone());
+            t
+        }
+    };
+    let delta = &text[st.consumed..];
+    st.consumed = text.len();
+    let mut update = st.markdown.push(delta);
+    if done {
+        let last = st.markdown.finish();
+        update.frozen.extend(last.frozen);
+        update.tail = last.tail;
+        st.finished = true;
+    }
+    for block in &update.frozen {
+        let Ok(holder) = document.create_element("div") else { continue };
+        holder.set_class_name("tc-md__block");
+        let _ = append_nodes(&document, &holder, &block.nodes, copy_label);
+        let _ = root.insert_before(&holder, Some(&tail));
+    }
+    clear(&tail);
+    let _ = append_nodes(&document, &tail, &update.tail, copy_label);
+}

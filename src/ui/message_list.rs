@@ -1,0 +1,93 @@
+//! `MessageList`: the conversation log with smart scrolling and starter prompts.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{MutationObserver, MutationObserverInit};
+
+use crate::chat::Chat;
+use crate::ui::message_item::MessageItem;
+
+/// Distance from the bottom (px) still counted as "at the bottom".
+const STICKY_PX: i32 = 48;
+
+/// The message log (`role="log"`, named "Conversation"). It follows the stream while the user
+/// is at the bottom and stops following when they scroll up, offering "Jump to latest".
+#[component]
+pub fn MessageList() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let s = chat.strings.get_value();
+    let log = NodeRef::<Div>::new();
+    let following = RwSignal::new(true);
+    let starters = chat.options.with_value(|o| o.starter_prompts.clone());
+
+    let scroll_to_end = move || {
+        if let Some(el) = log.get_untracked() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    };
+    let on_scroll = move |_| {
+        if let Some(el) = log.get_untracked() {
+            let gap = el.scroll_height() - el.scroll_top() - el.client_height();
+            following.set(gap <= STICKY_PX);
+        }
+    };
+
+    // Content changes (deltas, new messages) scroll to the end only while following.
+    let observer = StoredValue::new_local(None::<(MutationObserver, Closure<dyn FnMut()>)>);
+    log.on_load(move |el| {
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            if following.get_untracked() {
+                scroll_to_end();
+            }
+        });
+        if let Ok(obs) = MutationObserver::new(callback.as_ref().unchecked_ref()) {
+            let init = MutationObserverInit::new();
+            init.set_child_list(true);
+            init.set_subtree(true);
+            init.set_character_data(true);
+            let _ = obs.observe_with_options(&el, &init);
+            observer.set_value(Some((obs, callback)));
+        }
+        scroll_to_end();
+    });
+    on_cleanup(move || {
+        observer.try_with_value(|o| {
+            if let Some((obs, _)) = o {
+                obs.disconnect();
+            }
+        });
+    });
+
+    let has_starters = !starters.is_empty();
+    let empty = move || chat.messages.with(|m| m.iter().all(|v| v.local_only));
+    let jump = s.jump_to_latest.clone();
+
+    view! {
+        <div class="tc-log-wrap">
+            <div node_ref=log class="tc-log" role="log" aria-label=s.conversation.clone() aria-live="off"
+                tabindex="0" on:scroll=on_scroll>
+                <For each=move || chat.messages.get() key=|m| m.uid let:msg>
+                    <MessageItem msg=msg />
+                </For>
+                <Show when=move || empty() && has_starters>
+                    <div class="tc-starters">
+                        {starters.clone().into_iter().map(|prompt| {
+                            let p = prompt.clone();
+                            view! {
+                                <button type="button" class="tc-starters__item" on:click=move |_| { chat.send(&p); }>{prompt}</button>
+                            }
+                        }).collect_view()}
+                    </div>
+                </Show>
+            </div>
+            <Show when=move || !following.get()>
+                <button type="button" class="tc-button tc-jump" on:click=move |_| {
+                    following.set(true);
+                    scroll_to_end();
+                }>{jump.clone()}</button>
+            </Show>
+        </div>
+    }
+}
