@@ -128,6 +128,9 @@ pub struct Chat {
     last_save: StoredValue<f64>,
     storage_warned: StoredValue<bool>,
     read_only: StoredValue<bool>,
+    /// The widget's reactive owner: message signals are created under it, whichever component's
+    /// event handler triggered the change, so they live as long as the widget.
+    owner: StoredValue<Owner>,
     /// The conversation the running stream writes into (it may no longer be the current one).
     streaming_conv: StoredValue<Option<String>>,
 }
@@ -201,6 +204,7 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         last_save: StoredValue::new(0.0),
         storage_warned: StoredValue::new(!notices.is_empty()),
         read_only: StoredValue::new(read_only),
+        owner: StoredValue::new(Owner::current().unwrap_or_default()),
         streaming_conv: StoredValue::new(None),
     };
     chat.refresh_views();
@@ -211,16 +215,31 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
 }
 
 impl Chat {
+    /// Whether the widget is still mounted. Async work (a stream, the model list, a retry
+    /// countdown) checks this whenever it resumes: touching a disposed signal would panic, and a
+    /// panic kills the whole wasm instance.
+    pub fn alive(&self) -> bool {
+        self.busy.try_get_untracked().is_some()
+    }
+
     /// Rebuilds message views and the conversation list from the library (not on the hot path).
+    fn view_of(&self, m: &Message) -> MessageView {
+        self.owner
+            .with_value(|owner| owner.with(|| MessageView::from_message(m)))
+    }
+
     fn refresh_views(&self) {
+        let chat = *self;
         let (views, rows, id) = self.library.with_value(|lib| {
             let conv = lib.current();
-            let views: Vec<MessageView> =
-                conv.messages().iter().map(MessageView::from_message).collect();
+            let views: Vec<MessageView> = conv.messages().iter().map(|m| chat.view_of(m)).collect();
             let rows = lib
                 .list()
                 .into_iter()
-                .map(|s| ConversationRow { id: s.id, title: s.title })
+                .map(|s| ConversationRow {
+                    id: s.id,
+                    title: s.title,
+                })
                 .collect();
             (views, rows, conv.id().to_string())
         });
@@ -233,7 +252,10 @@ impl Chat {
         let rows = self.library.with_value(|lib| {
             lib.list()
                 .into_iter()
-                .map(|s| ConversationRow { id: s.id, title: s.title })
+                .map(|s| ConversationRow {
+                    id: s.id,
+                    title: s.title,
+                })
                 .collect()
         });
         self.conversations.set(rows);
@@ -274,7 +296,9 @@ impl Chat {
     pub fn key_missing(&self) -> bool {
         let base = self.settings.with_untracked(|s| s.api_base.clone());
         self.api_key.with_untracked(|k| k.trim().is_empty())
-            && base.trim_end_matches('/').eq_ignore_ascii_case("https://api.mistral.ai")
+            && base
+                .trim_end_matches('/')
+                .eq_ignore_ascii_case("https://api.mistral.ai")
     }
 
     /// Loads the model list from the API, keeping the built-in list when that fails.
@@ -286,7 +310,7 @@ impl Chat {
         }
         spawn_local(async move {
             if let Ok(mut ids) = transport::fetch_models(&endpoint).await {
-                if !ids.is_empty() {
+                if !ids.is_empty() && chat.alive() {
                     ids.sort();
                     ids.dedup();
                     let current = chat.settings.with_untracked(|s| s.model.clone());
@@ -313,10 +337,11 @@ impl Chat {
             return false;
         }
         let now = now_ms();
+        let chat = *self;
         let view = self.library.try_update_value(|lib| {
             let conv = lib.current_mut();
             let id = conv.push_user(text, now);
-            conv.message(id).map(MessageView::from_message)
+            conv.message(id).map(|m| chat.view_of(m))
         });
         if let Some(Some(view)) = view {
             self.messages.update(|m| m.push(view));
@@ -332,7 +357,10 @@ impl Chat {
         if self.busy.get_untracked() {
             return;
         }
-        let ok = self.library.try_update_value(|lib| lib.current_mut().retry()).unwrap_or(false);
+        let ok = self
+            .library
+            .try_update_value(|lib| lib.current_mut().retry())
+            .unwrap_or(false);
         if ok {
             self.refresh_views();
             self.run_turn();
@@ -370,7 +398,8 @@ impl Chat {
     fn build_request(&self) -> ChatRequest {
         let settings = self.settings.get_untracked();
         let messages = self.library.with_value(|lib| {
-            lib.current().request_messages(settings.system_prompt.as_deref())
+            lib.current()
+                .request_messages(settings.system_prompt.as_deref())
         });
         let mut request = ChatRequest::new(settings.model.clone(), messages);
         request.temperature = settings.temperature;
@@ -388,7 +417,7 @@ impl Chat {
         let Some(Some((conv_id, view))) = self.library.try_update_value(|lib| {
             let conv = lib.current_mut();
             let id = conv.start_assistant(&model, now);
-            let view = conv.message(id).map(MessageView::from_message)?;
+            let view = conv.message(id).map(|m| chat.view_of(m))?;
             Some((conv.id().to_string(), view))
         }) else {
             return;
@@ -403,21 +432,27 @@ impl Chat {
             let endpoint = chat.endpoint();
             let mut attempt = 0;
             let result = loop {
+                if !chat.alive() {
+                    return;
+                }
                 let Ok(controller) = AbortController::new() else {
-                    break Err(TransportError::Network("AbortController unavailable".into()));
+                    break Err(TransportError::Network(
+                        "AbortController unavailable".into(),
+                    ));
                 };
                 chat.controller.set_value(Some(controller.clone()));
                 let mut got_bytes = false;
-                let result = transport::stream_chat(&endpoint, &request, &controller, |event| {
-                    match event {
+                let result =
+                    transport::stream_chat(&endpoint, &request, &controller, |event| match event {
                         StreamEvent::FirstByte => {
                             got_bytes = true;
                         }
                         StreamEvent::Delta(delta) => chat.on_delta(view, &delta),
-                        StreamEvent::Usage(usage) => view.usage.set(Some(usage)),
-                    }
-                })
-                .await;
+                        StreamEvent::Usage(usage) => {
+                            view.usage.try_set(Some(usage));
+                        }
+                    })
+                    .await;
                 match result {
                     Err(err)
                         if !got_bytes
@@ -434,6 +469,9 @@ impl Chat {
                     other => break other,
                 }
             };
+            if !chat.alive() {
+                return;
+            }
             chat.retry_note.set(None);
             chat.controller.set_value(None);
             chat.finish_turn(view, result);
@@ -445,7 +483,7 @@ impl Chat {
         let template = self.strings.with_value(|s| s.retrying_in.clone());
         let mut left = wait.as_millis() as u64;
         while left > 0 {
-            if controller.signal().aborted() {
+            if controller.signal().aborted() || !self.alive() {
                 return false;
             }
             let secs = left.div_ceil(1000);
@@ -454,10 +492,13 @@ impl Chat {
             gloo_timers::future::sleep(Duration::from_millis(step)).await;
             left -= step;
         }
-        !controller.signal().aborted()
+        !controller.signal().aborted() && self.alive()
     }
 
     fn on_delta(&self, view: MessageView, delta: &str) {
+        if !self.alive() {
+            return;
+        }
         if self.waiting.get_untracked() {
             self.waiting.set(false);
         }
@@ -474,6 +515,10 @@ impl Chat {
     }
 
     fn finish_turn(&self, view: MessageView, result: Result<Option<String>, TransportError>) {
+        if !self.alive() {
+            // Unmounted mid-stream: what was saved last stays, and comes back "interrupted".
+            return;
+        }
         let now = now_ms();
         let usage = view.usage.get_untracked();
         let conv_id = self.streaming_conv.get_value();
@@ -492,7 +537,8 @@ impl Chat {
                 Err(TransportError::Aborted) => conv.stop(view.id, now),
                 Err(err) => conv.fail(view.id, err.info(), now),
             };
-            conv.message(view.id).map(|m| (m.state, m.error.clone(), m.text.clone()))
+            conv.message(view.id)
+                .map(|m| (m.state, m.error.clone(), m.text.clone()))
         });
         if let Some(Some((state, error, text))) = state {
             // A stream error may carry text the deltas did not (kept by the mapper).
@@ -530,7 +576,10 @@ impl Chat {
     /// Switches to conversation `id`.
     pub fn switch(&self, id: &str) {
         self.abort();
-        let ok = self.library.try_update_value(|lib| lib.switch(id)).unwrap_or(false);
+        let ok = self
+            .library
+            .try_update_value(|lib| lib.switch(id))
+            .unwrap_or(false);
         if ok {
             self.refresh_views();
             self.save();
@@ -620,7 +669,9 @@ impl Chat {
             let text = self.strings.with_value(|s| s.storage_unavailable.clone());
             self.warn_storage(text);
         }
-        let base_changed = self.settings.with_untracked(|s| s.api_base != settings.api_base);
+        let base_changed = self
+            .settings
+            .with_untracked(|s| s.api_base != settings.api_base);
         let key_changed = self.api_key.with_untracked(|k| *k != key);
         self.settings.set(settings);
         self.api_key.set(key);

@@ -50,18 +50,23 @@ fn window_api() -> Option<js_sys::Object> {
 
 fn expose_js_api() {
     let Some(api) = window_api() else { return };
-    let mount_fn = Closure::<dyn Fn(JsValue, JsValue) -> bool>::new(|el: JsValue, opts: JsValue| {
-        let Ok(el) = el.dyn_into::<Element>() else {
-            web_sys::console::warn_1(&"TinyChat.mount: the first argument must be an element".into());
-            return false;
-        };
-        let pairs = js_options(&opts);
-        mount_with(&el, pairs)
-    });
+    let mount_fn =
+        Closure::<dyn Fn(JsValue, JsValue) -> bool>::new(|el: JsValue, opts: JsValue| {
+            let Ok(el) = el.dyn_into::<Element>() else {
+                web_sys::console::warn_1(
+                    &"TinyChat.mount: the first argument must be an element".into(),
+                );
+                return false;
+            };
+            let pairs = js_options(&opts);
+            mount_with(&el, pairs)
+        });
     let _ = js_sys::Reflect::set(&api, &"mount".into(), mount_fn.as_ref());
     mount_fn.forget();
     let unmount_fn = Closure::<dyn Fn(JsValue) -> bool>::new(|el: JsValue| {
-        el.dyn_into::<Element>().map(|el| unmount(&el)).unwrap_or(false)
+        el.dyn_into::<Element>()
+            .map(|el| unmount(&el))
+            .unwrap_or(false)
     });
     let _ = js_sys::Reflect::set(&api, &"unmount".into(), unmount_fn.as_ref());
     unmount_fn.forget();
@@ -69,8 +74,12 @@ fn expose_js_api() {
 
 /// Mounts a widget on every `[data-tinychat]` element not yet mounted.
 pub fn mount_all() {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(list) = document.query_selector_all(&format!("[{MOUNT_ATTR}]")) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(list) = document.query_selector_all(&format!("[{MOUNT_ATTR}]")) else {
+        return;
+    };
     for i in 0..list.length() {
         if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
             mount_with(&el, data_attribute_options(&el));
@@ -83,8 +92,12 @@ fn data_attribute_options(el: &Element) -> Vec<(String, String)> {
     let names = el.get_attribute_names();
     let mut pairs = Vec::new();
     for i in 0..names.length() {
-        let Some(name) = names.get(i).as_string() else { continue };
-        let Some(key) = name.strip_prefix("data-") else { continue };
+        let Some(name) = names.get(i).as_string() else {
+            continue;
+        };
+        let Some(key) = name.strip_prefix("data-") else {
+            continue;
+        };
         if key == "tinychat" || key == "tinychat-mounted" {
             continue;
         }
@@ -99,10 +112,14 @@ fn data_attribute_options(el: &Element) -> Vec<(String, String)> {
 /// (`models` with commas, `starterPrompts` with pipes), `strings` as JSON.
 fn js_options(opts: &JsValue) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
-    let Some(obj) = opts.dyn_ref::<js_sys::Object>() else { return pairs };
+    let Some(obj) = opts.dyn_ref::<js_sys::Object>() else {
+        return pairs;
+    };
     for entry in js_sys::Object::entries(obj).iter() {
         let entry: js_sys::Array = entry.unchecked_into();
-        let Some(key) = entry.get(0).as_string() else { continue };
+        let Some(key) = entry.get(0).as_string() else {
+            continue;
+        };
         let value = entry.get(1);
         let text = if let Some(s) = value.as_string() {
             s
@@ -118,7 +135,10 @@ fn js_options(opts: &JsValue) -> Vec<(String, String)> {
                 .collect::<Vec<_>>()
                 .join(sep)
         } else if value.is_object() {
-            js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string()).unwrap_or_default()
+            js_sys::JSON::stringify(&value)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default()
         } else {
             continue;
         };
@@ -128,7 +148,9 @@ fn js_options(opts: &JsValue) -> Vec<(String, String)> {
 }
 
 fn page_locale() -> String {
-    let Some(window) = web_sys::window() else { return "en".into() };
+    let Some(window) = web_sys::window() else {
+        return "en".into();
+    };
     window
         .document()
         .and_then(|d| d.document_element())
@@ -182,8 +204,14 @@ pub fn unmount(el: &Element) -> bool {
 }
 
 /// Builds the shadow root, its stylesheet and the Leptos app.
-pub fn mount(el: &Element, options: WidgetOptions, pairs: &[(String, String)]) -> Result<MountHandle, JsValue> {
-    let document = el.owner_document().ok_or_else(|| JsValue::from_str("no document"))?;
+pub fn mount(
+    el: &Element,
+    options: WidgetOptions,
+    pairs: &[(String, String)],
+) -> Result<MountHandle, JsValue> {
+    let document = el
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("no document"))?;
     let shadow = match el.shadow_root() {
         Some(root) => root,
         None => el.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
@@ -204,7 +232,10 @@ pub fn mount(el: &Element, options: WidgetOptions, pairs: &[(String, String)]) -
     let mut strings = Strings::for_locale(&locale);
     if let Some((_, json)) = pairs.iter().find(|(k, _)| k == "strings") {
         for key in strings.apply_overrides(json) {
-            web_sys::console::warn_1(&format!("TinyChat: data-strings: \"{key}\" is not a known string key; ignored").into());
+            web_sys::console::warn_1(
+                &format!("TinyChat: data-strings: \"{key}\" is not a known string key; ignored")
+                    .into(),
+            );
         }
     }
     if options.title != WidgetOptions::default().title {

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use futures::future::{select, Either};
+use futures::future::{select, Either, FutureExt, Shared};
 use futures::pin_mut;
 use gloo_net::http::{Request, Response};
 use gloo_timers::future::sleep;
@@ -38,7 +38,10 @@ impl Endpoint {
     }
 
     fn key(&self) -> Option<&str> {
-        self.api_key.as_deref().map(str::trim).filter(|k| !k.is_empty())
+        self.api_key
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
     }
 }
 
@@ -131,21 +134,38 @@ fn js_error_text(value: &JsValue) -> String {
         .unwrap_or_else(|| "unknown error".into())
 }
 
-/// Races `fut` against the idle timeout; on timeout the request is aborted.
+/// A future that completes when `signal` aborts (at once if it already has).
+fn aborted(signal: &AbortSignal) -> Shared<JsFuture> {
+    let signal = signal.clone();
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if signal.aborted() {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        } else {
+            let _ = signal.add_event_listener_with_callback("abort", &resolve);
+        }
+    });
+    JsFuture::from(promise).shared()
+}
+
+/// Races `fut` against the idle timeout and against Stop. On timeout the request is aborted.
+/// Stop wins even if the body stream never notices the abort.
 async fn with_timeout<F: std::future::Future>(
     fut: F,
     timeout: Duration,
     controller: &AbortController,
+    stop: &Shared<JsFuture>,
 ) -> Result<F::Output, TransportError> {
     let timer = sleep(timeout);
     pin_mut!(fut);
     pin_mut!(timer);
-    match select(fut, timer).await {
+    let stopped = stop.clone();
+    match select(fut, select(timer, stopped)).await {
         Either::Left((out, _)) => Ok(out),
-        Either::Right(((), _)) => {
+        Either::Right((Either::Left(((), _)), _)) => {
             controller.abort();
             Err(TransportError::Timeout(timeout.as_secs()))
         }
+        Either::Right((Either::Right(_), _)) => Err(TransportError::Aborted),
     }
 }
 
@@ -160,7 +180,8 @@ pub async fn stream_chat(
     mut on_event: impl FnMut(StreamEvent),
 ) -> Result<Option<String>, TransportError> {
     let signal = controller.signal();
-    let response = send(endpoint, request, &signal, controller).await?;
+    let stop = aborted(&signal);
+    let response = send(endpoint, request, &signal, controller, &stop).await?;
     let body = response
         .body()
         .ok_or_else(|| TransportError::Network("the response has no body".into()))?;
@@ -168,7 +189,7 @@ pub async fn stream_chat(
         .get_reader()
         .dyn_into()
         .map_err(|_| TransportError::Network("the response body cannot be read".into()))?;
-    let result = read_stream(endpoint, &reader, controller, &mut on_event).await;
+    let result = read_stream(endpoint, &reader, controller, &stop, &mut on_event).await;
     if result.is_err() {
         // Release the connection: cancelling tells the browser we will not read further.
         let _ = reader.cancel();
@@ -181,6 +202,7 @@ async fn send(
     request: &ChatRequest,
     signal: &AbortSignal,
     controller: &AbortController,
+    stop: &Shared<JsFuture>,
 ) -> Result<Response, TransportError> {
     let mut builder = Request::post(&endpoint.url("/v1/chat/completions"))
         .header("Content-Type", "application/json")
@@ -194,7 +216,7 @@ async fn send(
     let req = builder
         .body(body)
         .map_err(|e| TransportError::Network(e.to_string()))?;
-    let sent = with_timeout(req.send(), endpoint.idle_timeout, controller).await?;
+    let sent = with_timeout(req.send(), endpoint.idle_timeout, controller, stop).await?;
     let response = sent.map_err(|e| {
         if signal.aborted() {
             TransportError::Aborted
@@ -204,7 +226,7 @@ async fn send(
     })?;
     if !response.ok() {
         let headers: Vec<(String, String)> = response.headers().entries().collect();
-        let text = with_timeout(response.text(), endpoint.idle_timeout, controller)
+        let text = with_timeout(response.text(), endpoint.idle_timeout, controller, stop)
             .await?
             .unwrap_or_default();
         return Err(ApiError::from_response(response.status(), &headers, &text).into());
@@ -216,6 +238,7 @@ async fn read_stream(
     endpoint: &Endpoint,
     reader: &ReadableStreamDefaultReader,
     controller: &AbortController,
+    stop: &Shared<JsFuture>,
     on_event: &mut impl FnMut(StreamEvent),
 ) -> Result<Option<String>, TransportError> {
     let signal = controller.signal();
@@ -228,6 +251,7 @@ async fn read_stream(
             JsFuture::from(reader.read()),
             endpoint.idle_timeout,
             controller,
+            stop,
         )
         .await?
         .map_err(|e| {
@@ -262,7 +286,9 @@ async fn read_stream(
                 match item {
                     StreamItem::Delta(text) => on_event(StreamEvent::Delta(text)),
                     StreamItem::Usage(usage) => on_event(StreamEvent::Usage(usage)),
-                    StreamItem::Done => return Ok(mapper.finish_reason().map(|f| f.as_str().to_string())),
+                    StreamItem::Done => {
+                        return Ok(mapper.finish_reason().map(|f| f.as_str().to_string()))
+                    }
                     StreamItem::Role(_) | StreamItem::Finish(_) => {}
                 }
             }
@@ -274,13 +300,17 @@ async fn read_stream(
 
 /// Fetches the model ids offered by `GET {api_base}/v1/models`.
 pub async fn fetch_models(endpoint: &Endpoint) -> Result<Vec<String>, TransportError> {
-    let mut builder = Request::get(&endpoint.url("/v1/models")).header("Accept", "application/json");
+    let mut builder =
+        Request::get(&endpoint.url("/v1/models")).header("Accept", "application/json");
     if let Some(key) = endpoint.key() {
         builder = builder.header("Authorization", &format!("Bearer {key}"));
     }
-    let controller = AbortController::new().map_err(|e| TransportError::Network(js_error_text(&e)))?;
-    let builder = builder.abort_signal(Some(&controller.signal()));
-    let response = with_timeout(builder.send(), endpoint.idle_timeout, &controller)
+    let controller =
+        AbortController::new().map_err(|e| TransportError::Network(js_error_text(&e)))?;
+    let signal = controller.signal();
+    let builder = builder.abort_signal(Some(&signal));
+    let stop = aborted(&signal);
+    let response = with_timeout(builder.send(), endpoint.idle_timeout, &controller, &stop)
         .await?
         .map_err(|e| TransportError::Network(e.to_string()))?;
     let text = response

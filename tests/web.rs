@@ -11,7 +11,9 @@ use gloo_timers::future::sleep;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit, ShadowRoot};
+use web_sys::{
+    Element, HtmlElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit, ShadowRoot,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -27,6 +29,11 @@ export function install_fetch(plan) {
     const body = await req.clone().text();
     const headers = {};
     req.headers.forEach((v, k) => { headers[k] = v; });
+    if (req.url.endsWith('/v1/models')) {
+      window.__tc_model_requests = (window.__tc_model_requests || 0) + 1;
+      return new Response(JSON.stringify({ object: 'list', data: [{ id: 'stub-model-a' }, { id: 'stub-model-b' }] }),
+        { status: 200, headers: { 'content-type': 'application/json' } });
+    }
     window.__tc_requests.push({ url: req.url, method: req.method, headers, body });
     const p = plan[Math.min(n, plan.length - 1)];
     n += 1;
@@ -34,14 +41,14 @@ export function install_fetch(plan) {
     const signal = req.signal;
     const stream = new ReadableStream({
       async start(controller) {
+        if (p.hold) {
+          signal.addEventListener('abort', () => { try { controller.error(new DOMException('aborted', 'AbortError')); } catch (e) {} });
+        }
         for (const c of (p.chunks || [])) {
           controller.enqueue(typeof c === 'string' ? enc.encode(c) : new Uint8Array(c));
           await new Promise(r => setTimeout(r, 1));
         }
-        if (p.hold) {
-          signal.addEventListener('abort', () => { try { controller.error(new DOMException('aborted', 'AbortError')); } catch (e) {} });
-          return;
-        }
+        if (p.hold) { return; }
         controller.close();
       }
     });
@@ -92,6 +99,23 @@ struct Widget {
     root: ShadowRoot,
 }
 
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+fn session_storage() -> web_sys::Storage {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+}
+
+fn fresh_ns() -> String {
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    format!("tc-test-{n}-{}", (js_sys::Math::random() * 1e9) as u64)
+}
+
 static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 /// Mounts a widget with extra data attributes, in its own storage namespace unless given.
@@ -99,8 +123,7 @@ async fn mount(attrs: &[(&str, &str)]) -> Widget {
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
     host.set_attribute("data-tinychat", "").unwrap();
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let ns = format!("tc-test-{n}-{}", js_sys::Math::random());
+    let ns = fresh_ns();
     let mut pairs: Vec<(String, String)> = vec![
         ("api-base".into(), "http://stub.invalid".into()),
         ("storage-key".into(), ns),
@@ -120,9 +143,9 @@ async fn tick() {
     sleep(Duration::from_millis(5)).await;
 }
 
-/// Waits (up to ~3 s) until `cond` holds.
+/// Waits (up to ~10 s) until `cond` holds.
 async fn until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..600 {
+    for _ in 0..2000 {
         if cond() {
             return;
         }
@@ -137,19 +160,29 @@ impl Widget {
     }
     fn all(&self, sel: &str) -> Vec<Element> {
         let list = self.root.query_selector_all(sel).unwrap();
-        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into().ok())
+            .collect()
     }
     fn button(&self, name: &str) -> Option<HtmlElement> {
         self.all("button").into_iter().find_map(|b| {
-            let label = b.get_attribute("aria-label").or_else(|| b.text_content()).unwrap_or_default();
+            let label = b
+                .get_attribute("aria-label")
+                .or_else(|| b.text_content())
+                .unwrap_or_default();
             (label.trim() == name).then(|| b.dyn_into().unwrap())
         })
     }
     fn click(&self, name: &str) {
-        self.button(name).unwrap_or_else(|| panic!("no button named {name}")).click();
+        self.button(name)
+            .unwrap_or_else(|| panic!("no button named {name}"))
+            .click();
     }
     fn textarea(&self) -> HtmlTextAreaElement {
-        self.q("textarea[aria-label='Message']").expect("composer").dyn_into().unwrap()
+        self.q("textarea[aria-label='Message']")
+            .expect("composer")
+            .dyn_into()
+            .unwrap()
     }
     fn type_text(&self, text: &str) {
         let ta = self.textarea();
@@ -158,9 +191,13 @@ impl Widget {
         ta.dispatch_event(&ev).unwrap();
     }
     fn key(&self, key: &str, shift: bool) -> bool {
+        self.key_with(key, shift, false)
+    }
+    fn key_with(&self, key: &str, shift: bool, composing: bool) -> bool {
         let init = KeyboardEventInit::new();
         init.set_key(key);
         init.set_shift_key(shift);
+        init.set_is_composing(composing);
         init.set_bubbles(true);
         init.set_cancelable(true);
         let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
@@ -176,14 +213,22 @@ impl Widget {
         self.all(&format!("article[data-role='{role}']"))
     }
     fn last_assistant(&self) -> Element {
-        self.articles("assistant").pop().expect("an assistant message")
+        self.articles("assistant")
+            .pop()
+            .expect("an assistant message")
     }
     fn state(&self) -> String {
-        self.last_assistant().get_attribute("data-state").unwrap_or_default()
+        self.last_assistant()
+            .get_attribute("data-state")
+            .unwrap_or_default()
     }
     async fn until_state(&self, state: &str) {
         until(&format!("assistant state {state}"), || {
-            self.articles("assistant").last().and_then(|a| a.get_attribute("data-state")).as_deref() == Some(state)
+            self.articles("assistant")
+                .last()
+                .and_then(|a| a.get_attribute("data-state"))
+                .as_deref()
+                == Some(state)
         })
         .await;
     }
@@ -207,24 +252,603 @@ fn request(i: u32) -> serde_json::Value {
 async fn enter_streams_a_reply_from_fetch_into_the_assistant_message() {
     plan(serde_json::json!([ok_stream(&["Hel", "lo ", "wörld"])]));
     let w = mount(&[]).await;
-    assert_eq!(w.section().get_attribute("aria-label").as_deref(), Some("TinyChat"));
+    assert_eq!(
+        w.section().get_attribute("aria-label").as_deref(),
+        Some("TinyChat")
+    );
     w.send("Hi there").await;
     w.until_state("done").await;
     let text = w.last_assistant().text_content().unwrap();
     assert!(text.contains("Hello wörld"), "got {text}");
     assert_eq!(w.articles("user").len(), 1);
-    assert_eq!(w.section().get_attribute("aria-busy").as_deref(), Some("false"));
+    assert_eq!(
+        w.section().get_attribute("aria-busy").as_deref(),
+        Some("false")
+    );
 
     let req = request(0);
     assert_eq!(req["url"], "http://stub.invalid/v1/chat/completions");
     assert_eq!(req["method"], "POST");
     assert_eq!(req["headers"]["accept"], "text/event-stream");
     assert_eq!(req["headers"]["content-type"], "application/json");
-    assert!(req["headers"].get("authorization").is_none(), "no key, no Authorization header");
+    assert!(
+        req["headers"].get("authorization").is_none(),
+        "no key, no Authorization header"
+    );
     let body: serde_json::Value = serde_json::from_str(req["body"].as_str().unwrap()).unwrap();
     assert_eq!(body["stream"], true);
     assert_eq!(body["messages"][0]["role"], "user");
     assert_eq!(body["messages"][0]["content"], "Hi there");
     // The composer is cleared after sending.
     assert_eq!(w.textarea().value(), "");
+}
+
+fn shadow_text(w: &Widget) -> String {
+    w.q("section")
+        .and_then(|s| s.text_content())
+        .unwrap_or_default()
+}
+
+fn user_texts(w: &Widget) -> Vec<String> {
+    w.articles("user")
+        .iter()
+        .filter_map(|a| {
+            a.query_selector(".tc-msg__text")
+                .ok()
+                .flatten()?
+                .text_content()
+        })
+        .collect()
+}
+
+fn last_request_body() -> serde_json::Value {
+    let req = request(request_count() - 1);
+    serde_json::from_str(req["body"].as_str().unwrap()).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_api_key_goes_in_a_bearer_header_and_nowhere_else() {
+    plan(serde_json::json!([ok_stream(&["ok"])]));
+    let ns = fresh_ns();
+    session_storage()
+        .set_item(&format!("{ns}:api-key"), "sk-secret-123")
+        .unwrap();
+    let w = mount(&[("storage-key", &ns)]).await;
+    w.send("hello").await;
+    w.until_state("done").await;
+    let req = request(0);
+    assert_eq!(req["headers"]["authorization"], "Bearer sk-secret-123");
+    assert!(!req["url"].as_str().unwrap().contains("sk-secret"));
+    assert!(!req["body"].as_str().unwrap().contains("sk-secret"));
+    // Not remembered: the conversation store never holds it.
+    let saved = local_storage()
+        .get_item(&format!("{ns}:conversations"))
+        .unwrap()
+        .unwrap_or_default();
+    assert!(!saved.contains("sk-secret"));
+}
+
+#[wasm_bindgen_test]
+async fn shift_enter_composition_and_blank_input_do_not_send() {
+    plan(serde_json::json!([ok_stream(&["ok"])]));
+    let w = mount(&[]).await;
+    w.type_text("line one");
+    tick().await;
+    w.key("Enter", true);
+    tick().await;
+    w.key_with("Enter", false, true);
+    tick().await;
+    assert_eq!(request_count(), 0);
+    assert_eq!(w.textarea().value(), "line one", "nothing typed is lost");
+    w.type_text("   \n  ");
+    tick().await;
+    w.key("Enter", false);
+    tick().await;
+    assert_eq!(request_count(), 0);
+    assert!(w.articles("user").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn html_in_a_reply_or_in_user_text_stays_inert_text() {
+    plan(serde_json::json!([ok_stream(&[
+        "<img src=x onerror=\"window.__pwned=1\"> and ",
+        "<script>window.__pwned=2</script>\n\n",
+        "[click](javascript:window.__pwned=3) <b>bold?</b>"
+    ])]));
+    let w = mount(&[]).await;
+    w.send("<img src=y onerror=\"window.__pwned=4\"><b>me</b>")
+        .await;
+    w.until_state("done").await;
+    tick().await;
+    assert!(
+        w.all("img, script, b, iframe").is_empty(),
+        "no element came from HTML text"
+    );
+    for a in w.all("a") {
+        let href = a.get_attribute("href").unwrap_or_default().to_lowercase();
+        assert!(
+            !href.starts_with("javascript"),
+            "javascript: link rendered: {href}"
+        );
+    }
+    let text = shadow_text(&w);
+    assert!(
+        text.contains("<img src=x onerror=\"window.__pwned=1\">"),
+        "{text}"
+    );
+    assert!(text.contains("<script>window.__pwned=2</script>"), "{text}");
+    assert!(user_texts(&w)[0].contains("<b>me</b>"));
+    let pwned = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__pwned".into()).unwrap();
+    assert!(pwned.is_undefined(), "a handler ran");
+}
+
+#[wasm_bindgen_test]
+async fn markdown_renders_headings_code_links_and_tables_safely() {
+    plan(serde_json::json!([ok_stream(&[
+        "# Title\n\nSome **bold** and `code` with a [link](https://example.com/x).\n\n",
+        "```rust\nfn main() {}\n```\n\n| a | b |\n|---|:-:|\n| 1 | 2 |\n"
+    ])]));
+    let w = mount(&[]).await;
+    w.send("show markdown").await;
+    w.until_state("done").await;
+    let a = w.last_assistant();
+    let h1 = a.query_selector("h1").unwrap().expect("heading");
+    assert_eq!(h1.text_content().unwrap(), "Title");
+    assert!(a.query_selector("strong").unwrap().is_some());
+    let link = a.query_selector("a").unwrap().expect("link");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("https://example.com/x")
+    );
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
+    assert_eq!(
+        link.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
+    let code = a.query_selector("pre code").unwrap().expect("code block");
+    assert!(code.class_name().contains("language-rust"));
+    assert_eq!(code.text_content().unwrap(), "fn main() {}\n");
+    assert!(w.button("Copy code").is_some());
+    assert_eq!(a.query_selector_all("table td").unwrap().length(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn stop_ends_the_stream_and_keeps_the_partial_reply() {
+    plan(
+        serde_json::json!([{ "chunks": [sse_reply(&["Partial ", "answer"])[0].clone(), sse_chunk("Partial "), sse_chunk("answer")], "hold": true }]),
+    );
+    let w = mount(&[]).await;
+    w.send("go").await;
+    until("partial text", || {
+        w.last_assistant()
+            .text_content()
+            .unwrap_or_default()
+            .contains("Partial answer")
+    })
+    .await;
+    assert_eq!(
+        w.section().get_attribute("aria-busy").as_deref(),
+        Some("true")
+    );
+    assert_eq!(w.state(), "streaming");
+    w.click("Stop");
+    w.until_state("stopped").await;
+    assert!(w
+        .last_assistant()
+        .text_content()
+        .unwrap()
+        .contains("Partial answer"));
+    assert_eq!(
+        w.section().get_attribute("aria-busy").as_deref(),
+        Some("false")
+    );
+    assert!(
+        w.button("Retry").is_some(),
+        "a stopped reply can be retried"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn escape_also_stops_the_stream() {
+    plan(serde_json::json!([{ "chunks": [sse_chunk("Half")], "hold": true }]));
+    let w = mount(&[]).await;
+    w.send("go").await;
+    until("partial text", || {
+        w.last_assistant()
+            .text_content()
+            .unwrap_or_default()
+            .contains("Half")
+    })
+    .await;
+    w.key("Escape", false);
+    w.until_state("stopped").await;
+}
+
+#[wasm_bindgen_test]
+async fn a_rejected_key_is_explained_with_a_way_to_settings() {
+    plan(
+        serde_json::json!([{ "status": 401, "body": "{\"message\":\"Unauthorized\",\"request_id\":\"abc\"}", "headers": {"content-type": "application/json"} }]),
+    );
+    let w = mount(&[]).await;
+    w.send("hello").await;
+    w.until_state("error").await;
+    assert_eq!(request_count(), 1, "401 is not retried");
+    let alert = w.q("[role='alert']").expect("an alert");
+    assert!(
+        alert.text_content().unwrap().contains("API key"),
+        "{:?}",
+        alert.text_content()
+    );
+    w.click("Open Settings");
+    tick().await;
+    assert!(w.q("[role='dialog']").is_some());
+    assert_eq!(
+        user_texts(&w),
+        vec!["hello".to_string()],
+        "the message is kept"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_rate_limit_before_the_first_byte_is_retried_automatically() {
+    plan(serde_json::json!([
+        { "status": 429, "body": "{\"object\":\"error\",\"message\":\"Requests rate limit exceeded\",\"type\":\"rate_limited\"}", "headers": {"content-type": "application/json", "retry-after": "0"} },
+        ok_stream(&["after ", "retry"])
+    ]));
+    let w = mount(&[]).await;
+    w.send("hello").await;
+    w.until_state("done").await;
+    assert_eq!(request_count(), 2);
+    assert!(w
+        .last_assistant()
+        .text_content()
+        .unwrap()
+        .contains("after retry"));
+    assert!(w.q("[role='alert']").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn server_trouble_that_persists_ends_in_an_error_with_retry() {
+    plan(serde_json::json!([
+        { "status": 503, "body": "{\"object\":\"error\",\"message\":\"Service unavailable\",\"type\":\"internal_error\"}", "headers": {"content-type": "application/json", "retry-after": "0"} },
+        { "status": 503, "body": "{}", "headers": {"retry-after": "0"} },
+        { "status": 503, "body": "{}", "headers": {"retry-after": "0"} },
+        { "status": 503, "body": "{}", "headers": {"retry-after": "0"} },
+        ok_stream(&["finally"])
+    ]));
+    let w = mount(&[]).await;
+    w.send("hello").await;
+    w.until_state("error").await;
+    assert_eq!(request_count(), 4, "one try and three automatic retries");
+    assert!(w.q("[role='alert']").is_some());
+    w.click("Retry");
+    w.until_state("done").await;
+    assert_eq!(
+        w.articles("assistant").len(),
+        1,
+        "retry replaces the failed reply"
+    );
+    assert!(w
+        .last_assistant()
+        .text_content()
+        .unwrap()
+        .contains("finally"));
+}
+
+#[wasm_bindgen_test]
+async fn a_validation_error_shows_mistrals_message_and_is_not_retried() {
+    plan(
+        serde_json::json!([{ "status": 422, "headers": {"content-type": "application/json"},
+        "body": "{\"object\":\"error\",\"message\":{\"detail\":[{\"type\":\"less_than_equal\",\"loc\":[\"body\",\"temperature\"],\"msg\":\"Input should be less than or equal to 1.5\"}]},\"type\":\"invalid_request_message_error\"}" }]),
+    );
+    let w = mount(&[]).await;
+    w.send("hello").await;
+    w.until_state("error").await;
+    assert_eq!(request_count(), 1);
+    let alert = w.q("[role='alert']").unwrap().text_content().unwrap();
+    assert!(alert.contains("less than or equal to 1.5"), "{alert}");
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_stream_keeps_the_text_and_says_what_happened() {
+    plan(
+        serde_json::json!([{ "chunks": [sse_chunk("kept "), sse_chunk("text"), "data: {\"choices\":[{\"delta\":{\"content\":\"oops\"\n\n"] }]),
+    );
+    let w = mount(&[]).await;
+    w.send("hello").await;
+    w.until_state("error").await;
+    assert!(w
+        .last_assistant()
+        .text_content()
+        .unwrap()
+        .contains("kept text"));
+    assert!(w.q("[role='alert']").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn a_network_failure_is_reported_in_words() {
+    plan(serde_json::json!([{ "network_error": true }]));
+    let w = mount(&[]).await;
+    w.send("hello").await;
+    w.until_state("error").await;
+    let alert = w.q("[role='alert']").unwrap().text_content().unwrap();
+    assert!(alert.contains("Could not reach the server"), "{alert}");
+    assert_eq!(user_texts(&w), vec!["hello".to_string()]);
+}
+
+#[wasm_bindgen_test]
+async fn editing_a_user_message_drops_later_turns_and_resends() {
+    plan(serde_json::json!([
+        ok_stream(&["one"]),
+        ok_stream(&["two"]),
+        ok_stream(&["edited answer"])
+    ]));
+    let w = mount(&[]).await;
+    w.send("first").await;
+    w.until_state("done").await;
+    w.send("second").await;
+    until("two replies", || {
+        w.articles("assistant").len() == 2 && w.state() == "done"
+    })
+    .await;
+    // The first user message's buttons: Copy, Edit.
+    let buttons = w.articles("user")[0].query_selector_all("button").unwrap();
+    let edit_button = (0..buttons.length())
+        .filter_map(|i| buttons.item(i)?.dyn_into::<HtmlElement>().ok())
+        .find(|b| b.text_content().unwrap_or_default() == "Edit")
+        .expect("Edit button");
+    edit_button.click();
+    tick().await;
+    let area: HtmlTextAreaElement = w.articles("user")[0]
+        .query_selector("textarea")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    area.set_value("first, edited");
+    w.click("Save and send");
+    until("edited reply", || {
+        w.articles("assistant").len() == 1 && w.state() == "done"
+    })
+    .await;
+    assert_eq!(user_texts(&w), vec!["first, edited".to_string()]);
+    let body = last_request_body();
+    assert_eq!(body["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(body["messages"][0]["content"], "first, edited");
+}
+
+#[wasm_bindgen_test]
+async fn conversations_survive_a_remount() {
+    plan(serde_json::json!([ok_stream(&["remembered ", "reply"])]));
+    let ns = fresh_ns();
+    {
+        let w = mount(&[("storage-key", &ns)]).await;
+        w.send("remember me").await;
+        w.until_state("done").await;
+    }
+    let w = mount(&[("storage-key", &ns)]).await;
+    assert_eq!(user_texts(&w), vec!["remember me".to_string()]);
+    assert!(w
+        .last_assistant()
+        .text_content()
+        .unwrap()
+        .contains("remembered reply"));
+    assert_eq!(w.state(), "done");
+}
+
+#[wasm_bindgen_test]
+async fn a_reply_streaming_at_reload_comes_back_marked_interrupted() {
+    plan(serde_json::json!([{ "chunks": [sse_chunk("half of it")], "hold": true }]));
+    let ns = fresh_ns();
+    let key = format!("{ns}:conversations");
+    let snapshot = {
+        let w = mount(&[("storage-key", &ns)]).await;
+        w.send("go").await;
+        until("partial", || {
+            w.last_assistant()
+                .text_content()
+                .unwrap_or_default()
+                .contains("half")
+        })
+        .await;
+        // What storage held while the reply streamed (as a reload would find it).
+        local_storage()
+            .get_item(&key)
+            .unwrap()
+            .expect("saved while streaming")
+    };
+    local_storage().set_item(&key, &snapshot).unwrap();
+    let w = mount(&[("storage-key", &ns)]).await;
+    assert_eq!(w.state(), "interrupted");
+    assert_eq!(user_texts(&w), vec!["go".to_string()]);
+}
+
+#[wasm_bindgen_test]
+async fn corrupt_storage_is_reported_once_and_the_widget_still_works() {
+    plan(serde_json::json!([ok_stream(&["fine"])]));
+    let ns = fresh_ns();
+    local_storage()
+        .set_item(&format!("{ns}:conversations"), "{not json")
+        .unwrap();
+    local_storage()
+        .set_item(&format!("{ns}:settings"), "[junk")
+        .unwrap();
+    let w = mount(&[("storage-key", &ns)]).await;
+    assert!(
+        shadow_text(&w).contains("could not be read"),
+        "{}",
+        shadow_text(&w)
+    );
+    w.send("still works").await;
+    w.until_state("done").await;
+    assert_eq!(
+        local_storage()
+            .get_item(&format!("{ns}:conversations.unreadable"))
+            .unwrap()
+            .as_deref(),
+        Some("{not json"),
+        "the unreadable data is kept aside, not thrown away"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn without_a_key_mistrals_api_is_not_called_and_settings_open() {
+    plan(serde_json::json!([ok_stream(&["never"])]));
+    let w = mount(&[("api-base", "https://api.mistral.ai")]).await;
+    w.send("hello").await;
+    tick().await;
+    assert_eq!(request_count(), 0);
+    assert!(w.q("[role='dialog']").is_some(), "Settings opened");
+    assert!(shadow_text(&w).contains("API key is needed"));
+    assert_eq!(w.textarea().value(), "hello", "the draft is kept");
+}
+
+#[wasm_bindgen_test]
+async fn settings_keep_the_key_for_the_session_unless_remembered() {
+    plan(serde_json::json!([ok_stream(&["ok"])]));
+    let ns = fresh_ns();
+    let w = mount(&[("storage-key", &ns)]).await;
+    w.click("Settings");
+    tick().await;
+    let dialog = w.q("[role='dialog']").expect("dialog");
+    assert_eq!(
+        dialog
+            .get_attribute("aria-labelledby")
+            .and_then(|id| w.q(&format!("#{id}")))
+            .and_then(|h| h.text_content())
+            .as_deref(),
+        Some("Settings")
+    );
+    let key: web_sys::HtmlInputElement = dialog
+        .query_selector("input[type='password']")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    key.set_value("sk-session");
+    key.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    w.click("Save");
+    tick().await;
+    assert!(w.q("[role='dialog']").is_none());
+    assert_eq!(
+        session_storage()
+            .get_item(&format!("{ns}:api-key"))
+            .unwrap()
+            .as_deref(),
+        Some("sk-session")
+    );
+    assert_eq!(
+        local_storage().get_item(&format!("{ns}:api-key")).unwrap(),
+        None
+    );
+    w.send("hi").await;
+    w.until_state("done").await;
+    assert_eq!(request(0)["headers"]["authorization"], "Bearer sk-session");
+
+    // Remember on this device: moves it to localStorage.
+    w.click("Settings");
+    tick().await;
+    let remember: web_sys::HtmlInputElement = w
+        .q("[role='dialog'] input[type='checkbox']")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    remember.click();
+    w.click("Save");
+    tick().await;
+    assert_eq!(
+        local_storage()
+            .get_item(&format!("{ns}:api-key"))
+            .unwrap()
+            .as_deref(),
+        Some("sk-session")
+    );
+    assert_eq!(
+        session_storage()
+            .get_item(&format!("{ns}:api-key"))
+            .unwrap(),
+        None
+    );
+}
+
+#[wasm_bindgen_test]
+async fn escape_closes_settings_and_focus_returns_to_the_settings_button() {
+    plan(serde_json::json!([ok_stream(&["ok"])]));
+    let w = mount(&[]).await;
+    w.click("Settings");
+    until("dialog", || w.q("[role='dialog']").is_some()).await;
+    let dialog = w.q("[role='dialog']").unwrap();
+    let init = KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    dialog
+        .dispatch_event(
+            &KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
+        .unwrap();
+    tick().await;
+    assert!(w.q("[role='dialog']").is_none());
+    let active = w.root.active_element().expect("focus inside the widget");
+    assert_eq!(active.text_content().as_deref(), Some("Settings"));
+}
+
+#[wasm_bindgen_test]
+async fn new_chat_starts_empty_and_the_old_one_stays_in_the_list() {
+    plan(serde_json::json!([ok_stream(&["ok"])]));
+    let w = mount(&[]).await;
+    w.send("my first topic").await;
+    w.until_state("done").await;
+    w.click("New chat");
+    tick().await;
+    assert!(w.articles("user").is_empty());
+    w.click("Conversations");
+    tick().await;
+    let list = w
+        .q("nav")
+        .expect("conversation list")
+        .text_content()
+        .unwrap();
+    assert!(list.contains("my first topic"), "{list}");
+    w.click("my first topic");
+    tick().await;
+    assert_eq!(user_texts(&w), vec!["my first topic".to_string()]);
+}
+
+#[wasm_bindgen_test]
+async fn usage_is_shown_and_the_finished_reply_is_announced_once() {
+    plan(serde_json::json!([ok_stream(&["a ", "b ", "c"])]));
+    let w = mount(&[]).await;
+    let log = w.q("[role='log']").expect("log");
+    assert_eq!(
+        log.get_attribute("aria-label").as_deref(),
+        Some("Conversation")
+    );
+    w.send("count").await;
+    w.until_state("done").await;
+    tick().await;
+    assert!(w
+        .last_assistant()
+        .text_content()
+        .unwrap()
+        .contains("8 tokens"));
+    let status = w.all("[role='status'][aria-live='polite']");
+    let announced: Vec<String> = status
+        .iter()
+        .filter_map(|s| s.text_content())
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(announced, vec!["Reply complete.".to_string()]);
+}
+
+#[wasm_bindgen_test]
+async fn a_greeting_is_shown_but_never_sent() {
+    plan(serde_json::json!([ok_stream(&["ok"])]));
+    let w = mount(&[("greeting", "Bonjour! Ask me anything.")]).await;
+    assert!(shadow_text(&w).contains("Bonjour! Ask me anything."));
+    w.send("hi").await;
+    w.until_state("done").await;
+    let body = last_request_body();
+    assert_eq!(body["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(body["messages"][0]["role"], "user");
 }

@@ -27,7 +27,14 @@ pub fn ChatWidget(
     let dismiss = chat.strings.with_value(|s| s.dismiss.clone());
 
     view! {
-        <section class="tc-chat" aria-label=title.clone() aria-busy=move || chat.busy.get().to_string()>
+        <section class="tc-chat" aria-label=title.clone() aria-busy=move || chat.busy.get().to_string()
+            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                // Escape stops a streaming reply (dialogs and menus handle their own Escape first).
+                if ev.key() == "Escape" && chat.busy.get_untracked() {
+                    ev.prevent_default();
+                    chat.stop();
+                }
+            }>
             <Header title=title.clone() />
             {move || chat.notice.get().map(|text| view! {
                 <div class="tc-notice" role="status">

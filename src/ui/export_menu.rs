@@ -21,9 +21,11 @@ pub fn ExportMenu() -> impl IntoView {
         open.set(false);
     };
     let on_file = move |_| {
-        let Some(input) = file_input.get() else { return };
+        let Some(input) = file_input.get() else {
+            return;
+        };
         spawn_local(async move {
-            if let Some((_name, text)) = read_picked_file(&input).await {
+            if let Some((_name, text)) = read_picked_file(&input).await.filter(|_| chat.alive()) {
                 chat.import(&text);
             }
             input.set_value("");

@@ -51,8 +51,12 @@ pub fn MarkdownView(
 
     // One delegated listener serves every "Copy code" button of this message.
     let on_click = move |ev: MouseEvent| {
-        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-        let Ok(Some(button)) = target.closest(&format!(".{COPY_CODE_CLASS}")) else { return };
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        let Ok(Some(button)) = target.closest(&format!(".{COPY_CODE_CLASS}")) else {
+            return;
+        };
         let code = button
             .closest(".tc-code")
             .ok()
@@ -72,7 +76,9 @@ pub fn MarkdownView(
 }
 
 fn render(st: &mut RenderState, root: &Element, text: &str, done: bool, copy_label: &str) {
-    let Some(document) = root.owner_document() else { return };
+    let Some(document) = root.owner_document() else {
+        return;
+    };
     if text.len() < st.consumed || !text.is_char_boundary(st.consumed) {
         // The text was replaced rather than extended: start over.
         clear(root);
@@ -87,7 +93,9 @@ fn render(st: &mut RenderState, root: &Element, text: &str, done: bool, copy_lab
     let tail = match &st.tail {
         Some(t) => t.clone(),
         None => {
-            let Ok(t) = document.create_element("div") else { return };
+            let Ok(t) = document.create_element("div") else {
+                return;
+            };
             t.set_class_name("tc-md__tail");
             let _ = root.append_child(&t);
             st.tail = Some(t.clone());
@@ -104,7 +112,9 @@ fn render(st: &mut RenderState, root: &Element, text: &str, done: bool, copy_lab
         st.finished = true;
     }
     for block in &update.frozen {
-        let Ok(holder) = document.create_element("div") else { continue };
+        let Ok(holder) = document.create_element("div") else {
+            continue;
+        };
         holder.set_class_name("tc-md__block");
         let _ = append_nodes(&document, &holder, &block.nodes, copy_label);
         let _ = root.insert_before(&holder, Some(&tail));

@@ -24,9 +24,16 @@ pub fn MessageItem(
     let copied = RwSignal::new(false);
     let edit_ref = NodeRef::<Textarea>::new();
 
-    let is_last = move || chat.messages.with(|m| m.last().map(|l| l.id) == Some(msg.id));
+    let is_last = move || {
+        chat.messages
+            .with(|m| m.last().map(|l| l.id) == Some(msg.id))
+    };
     let state_str = move || msg.state.get().as_str();
-    let author = if is_user { s.you.clone() } else { s.assistant.clone() };
+    let author = if is_user {
+        s.you.clone()
+    } else {
+        s.assistant.clone()
+    };
 
     let copy_label = s.copy.clone();
     let copied_label = s.copied.clone();
@@ -34,8 +41,13 @@ pub fn MessageItem(
         let text = msg.text.get_untracked();
         spawn_local(async move {
             if copy_text(&text).await {
-                copied.set(true);
-                set_timeout(move || copied.set(false), std::time::Duration::from_millis(1500));
+                copied.try_set(true);
+                set_timeout(
+                    move || {
+                        copied.try_set(false);
+                    },
+                    std::time::Duration::from_millis(1500),
+                );
             }
         });
     };
@@ -74,12 +86,19 @@ pub fn MessageItem(
     let status = move || {
         let s = &s3;
         match msg.state.get() {
-            MessageState::Streaming if msg.text.with(String::is_empty) => Some(view! {
-                <div class="tc-msg__working"><span class="tc-spinner" aria-hidden="true"></span>
-                    {move || chat.retry_note.get().unwrap_or_else(s3_thinking)}</div>
-            }.into_any()),
-            MessageState::Stopped => Some(view! { <div class="tc-msg__note">{s.stopped.clone()}</div> }.into_any()),
-            MessageState::Interrupted => Some(view! { <div class="tc-msg__note">{s.interrupted.clone()}</div> }.into_any()),
+            MessageState::Streaming if msg.text.with(String::is_empty) => Some(
+                view! {
+                    <div class="tc-msg__working"><span class="tc-spinner" aria-hidden="true"></span>
+                        {move || chat.retry_note.get().unwrap_or_else(s3_thinking)}</div>
+                }
+                .into_any(),
+            ),
+            MessageState::Stopped => {
+                Some(view! { <div class="tc-msg__note">{s.stopped.clone()}</div> }.into_any())
+            }
+            MessageState::Interrupted => {
+                Some(view! { <div class="tc-msg__note">{s.interrupted.clone()}</div> }.into_any())
+            }
             _ => None,
         }
     };
@@ -102,8 +121,10 @@ pub fn MessageItem(
 
     let tokens = s.tokens.clone();
     let usage = move || {
-        msg.usage.get().filter(|_| !is_user).map(|u| view! {
-            <span class="tc-msg__usage">{Strings::fill(&tokens, u.total_tokens)}</span>
+        msg.usage.get().filter(|_| !is_user).map(|u| {
+            view! {
+                <span class="tc-msg__usage">{Strings::fill(&tokens, u.total_tokens)}</span>
+            }
         })
     };
 

@@ -21,14 +21,29 @@ pub fn SettingsDialog() -> impl IntoView {
     let remember = RwSignal::new(current.remember_key);
     let api_base = RwSignal::new(current.api_base.clone());
     let model = RwSignal::new(current.model.clone());
-    let temperature = RwSignal::new(current.temperature.map(|t| t.to_string()).unwrap_or_default());
-    let max_tokens = RwSignal::new(current.max_tokens.map(|t| t.to_string()).unwrap_or_default());
+    let temperature = RwSignal::new(
+        current
+            .temperature
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
+    );
+    let max_tokens = RwSignal::new(
+        current
+            .max_tokens
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
+    );
     let system_prompt = RwSignal::new(current.system_prompt.clone().unwrap_or_default());
     let dialog = NodeRef::<Div>::new();
 
     let close = move || {
         let button = dialog.get_untracked().and_then(|d| {
-            d.closest(".tc-chat").ok().flatten()?.query_selector(".tc-header__settings").ok().flatten()
+            d.closest(".tc-chat")
+                .ok()
+                .flatten()?
+                .query_selector(".tc-header__settings")
+                .ok()
+                .flatten()
         });
         chat.settings_open.set(false);
         if let Some(b) = button.and_then(|b| b.dyn_into::<HtmlElement>().ok()) {
@@ -37,10 +52,24 @@ pub fn SettingsDialog() -> impl IntoView {
     };
     let save = move || {
         let mut next = chat.settings.get_untracked();
-        next.api_base = api_base.get_untracked().trim().trim_end_matches('/').to_string();
+        next.api_base = api_base
+            .get_untracked()
+            .trim()
+            .trim_end_matches('/')
+            .to_string();
         next.model = model.get_untracked();
-        next.temperature = temperature.get_untracked().trim().parse::<f32>().ok().filter(|t| (0.0..=1.5).contains(t));
-        next.max_tokens = max_tokens.get_untracked().trim().parse::<u32>().ok().filter(|t| *t > 0);
+        next.temperature = temperature
+            .get_untracked()
+            .trim()
+            .parse::<f32>()
+            .ok()
+            .filter(|t| (0.0..=1.5).contains(t));
+        next.max_tokens = max_tokens
+            .get_untracked()
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|t| *t > 0);
         let sp = system_prompt.get_untracked();
         next.system_prompt = (!sp.trim().is_empty()).then_some(sp);
         next.remember_key = remember.get_untracked();
@@ -48,8 +77,13 @@ pub fn SettingsDialog() -> impl IntoView {
         close();
     };
     let focusables = move || -> Vec<HtmlElement> {
-        let Some(d) = dialog.get_untracked() else { return vec![] };
-        let Ok(list) = d.query_selector_all(FOCUSABLE) else { return vec![] };
+        // try_: called from a frame callback that may run after the dialog closed.
+        let Some(d) = dialog.try_get_untracked().flatten() else {
+            return vec![];
+        };
+        let Ok(list) = d.query_selector_all(FOCUSABLE) else {
+            return vec![];
+        };
         (0..list.length())
             .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
             .collect()
@@ -62,13 +96,22 @@ pub fn SettingsDialog() -> impl IntoView {
         }
         "Tab" => {
             let items = focusables();
-            let (Some(first), Some(last)) = (items.first(), items.last()) else { return };
-            let active = dialog
-                .get_untracked()
-                .and_then(|d| d.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok().and_then(|r| r.active_element())
-                    .or_else(|| d.owner_document().and_then(|doc| doc.active_element())));
-            let on_first = active.as_ref().is_some_and(|a| a == first.unchecked_ref::<web_sys::Element>());
-            let on_last = active.as_ref().is_some_and(|a| a == last.unchecked_ref::<web_sys::Element>());
+            let (Some(first), Some(last)) = (items.first(), items.last()) else {
+                return;
+            };
+            let active = dialog.get_untracked().and_then(|d| {
+                d.get_root_node()
+                    .dyn_into::<web_sys::ShadowRoot>()
+                    .ok()
+                    .and_then(|r| r.active_element())
+                    .or_else(|| d.owner_document().and_then(|doc| doc.active_element()))
+            });
+            let on_first = active
+                .as_ref()
+                .is_some_and(|a| a == first.unchecked_ref::<web_sys::Element>());
+            let on_last = active
+                .as_ref()
+                .is_some_and(|a| a == last.unchecked_ref::<web_sys::Element>());
             if ev.shift_key() && on_first {
                 ev.prevent_default();
                 let _ = last.focus();
