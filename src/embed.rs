@@ -7,13 +7,13 @@ use std::cell::RefCell;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use tinychat_core::i18n::Strings;
-use tinychat_core::options::{parse_options, StorageKey, WidgetOptions};
+use tinychat_core::options::{parse_options, Mode, StorageKey, WidgetOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use crate::storage::Store;
-use crate::ui::ChatWidget;
+use crate::ui::{ChatWidget, Launcher};
 
 /// Attribute marking a mount element.
 pub const MOUNT_ATTR: &str = "data-tinychat";
@@ -172,6 +172,16 @@ pub fn mount_with(el: &Element, pairs: Vec<(String, String)>) -> bool {
     if el.has_attribute(MOUNTED_ATTR) {
         return false;
     }
+    let mut pairs = pairs;
+    if !pairs
+        .iter()
+        .any(|(k, _)| k == "storage-key" || k == "storageKey")
+    {
+        // Each widget keeps its own conversations: the namespace defaults to "tinychat", then
+        // "tinychat-<element id>" or "tinychat-2", "tinychat-3"… for later widgets on the page.
+        let ns = default_namespace(el);
+        pairs.push(("storage-key".into(), ns));
+    }
     let (options, warnings) = parse_options(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     for w in &warnings {
         web_sys::console::warn_1(&format!("TinyChat: {w}").into());
@@ -186,6 +196,19 @@ pub fn mount_with(el: &Element, pairs: Vec<(String, String)>) -> bool {
             web_sys::console::error_2(&"TinyChat: could not mount".into(), &e);
             false
         }
+    }
+}
+
+fn default_namespace(el: &Element) -> String {
+    let id = el.id();
+    if !id.is_empty() {
+        return format!("tinychat-{id}");
+    }
+    let index = MOUNTED.with(|m| m.borrow().len());
+    if index == 0 {
+        "tinychat".into()
+    } else {
+        format!("tinychat-{}", index + 1)
     }
 }
 
@@ -241,14 +264,20 @@ pub fn mount(
     if options.title != WidgetOptions::default().title {
         strings.title = options.title.clone();
     }
-    let lang = locale.clone();
-    let _ = host.set_attribute("lang", &lang);
+    host.set_attribute("lang", &locale)?;
+    host.set_attribute("data-theme", options.theme.as_str())?;
+    host.set_attribute("data-mode", options.mode.as_str())?;
     let store = match &options.storage_key {
         StorageKey::None => Store::new(None),
         StorageKey::Namespace(ns) => Store::new(Some(ns.clone())),
     };
-    let handle = mount_to(host, move || {
-        view! { <ChatWidget options=options strings=strings store=store /> }.into_any()
+    let handle = mount_to(host, move || match options.mode {
+        Mode::Inline => {
+            view! { <ChatWidget options=options strings=strings store=store /> }.into_any()
+        }
+        Mode::Launcher => {
+            view! { <Launcher options=options strings=strings store=store /> }.into_any()
+        }
     });
     Ok(MountHandle { _handle: handle })
 }

@@ -21,6 +21,9 @@ pub fn ChatWidget(
     strings: Strings,
     /// Where conversations and settings are kept.
     store: Store,
+    /// In launcher mode: closes the panel ("Close chat", or Escape when nothing streams).
+    #[prop(optional)]
+    on_close: Option<Callback<()>>,
 ) -> impl IntoView {
     let title = options.title.clone();
     let chat = use_chat(options, strings, store);
@@ -29,13 +32,19 @@ pub fn ChatWidget(
     view! {
         <section class="tc-chat" aria-label=title.clone() aria-busy=move || chat.busy.get().to_string()
             on:keydown=move |ev: web_sys::KeyboardEvent| {
-                // Escape stops a streaming reply (dialogs and menus handle their own Escape first).
-                if ev.key() == "Escape" && chat.busy.get_untracked() {
-                    ev.prevent_default();
-                    chat.stop();
+                // Escape stops a streaming reply, otherwise closes the launcher panel (dialogs
+                // and menus handle their own Escape first).
+                if ev.key() == "Escape" {
+                    if chat.busy.get_untracked() {
+                        ev.prevent_default();
+                        chat.stop();
+                    } else if let Some(close) = on_close {
+                        ev.prevent_default();
+                        close.run(());
+                    }
                 }
             }>
-            <Header title=title.clone() />
+            <Header title=title.clone() on_close=on_close />
             {move || chat.notice.get().map(|text| view! {
                 <div class="tc-notice" role="status">
                     <span class="tc-notice__text">{text}</span>

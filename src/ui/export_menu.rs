@@ -14,6 +14,7 @@ pub fn ExportMenu() -> impl IntoView {
     let chat = expect_context::<Chat>();
     let s = chat.strings.get_value();
     let open = RwSignal::new(false);
+    let import_label = s.import.clone();
     let file_input = NodeRef::<Input>::new();
 
     let export = move |format| {
@@ -54,8 +55,8 @@ pub fn ExportMenu() -> impl IntoView {
                     }>{s.import.clone()}</button>
                 </div>
             </Show>
-            <input node_ref=file_input type="file" accept="application/json,.json" class="tc-visually-hidden"
-                tabindex="-1" aria-hidden="true" on:change=on_file />
+            <input node_ref=file_input type="file" accept="application/json,.json" hidden
+                aria-label=import_label on:change=on_file />
         </div>
     }
 }

@@ -11,6 +11,8 @@ use crate::ui::export_menu::ExportMenu;
 pub fn Header(
     /// The widget title, shown as a heading.
     title: String,
+    /// Launcher mode: adds a "Close chat" button.
+    on_close: Option<Callback<()>>,
 ) -> impl IntoView {
     let chat = expect_context::<Chat>();
     let s = chat.strings.get_value();
@@ -33,6 +35,10 @@ pub fn Header(
                 <button type="button" class="tc-button tc-button--ghost tc-header__settings"
                     aria-haspopup="dialog"
                     on:click=move |_| chat.settings_open.set(true)>{s.settings.clone()}</button>
+                {on_close.map(|close| view! {
+                    <button type="button" class="tc-button tc-button--ghost tc-header__close"
+                        on:click=move |_| close.run(())>{s.close_chat.clone()}</button>
+                })}
             </div>
             <Show when=move || list_open.get()>
                 <ConversationList on_close=Callback::new(move |()| list_open.set(false)) />
