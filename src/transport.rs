@@ -16,7 +16,7 @@ use tinychat_core::chat::ErrorInfo;
 use tinychat_core::mistral::{
     ApiError, ChatRequest, ModelList, StreamError, StreamItem, StreamMapper, Usage,
 };
-use tinychat_core::sse::{Decoder, SseError};
+use tinychat_core::sse::Decoder;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
@@ -66,9 +66,6 @@ pub enum TransportError {
     /// The stream itself reported an error or broke off.
     #[error("{0}")]
     Stream(#[from] StreamError),
-    /// The SSE decoder refused an oversized event.
-    #[error("{0}")]
-    Sse(#[from] SseError),
     /// fetch failed: offline, DNS, CORS, connection reset.
     #[error("network error: {0}")]
     Network(String),
@@ -86,7 +83,6 @@ impl TransportError {
         match self {
             Self::Http(e) => e.message(),
             Self::Stream(e) => e.user_message(),
-            Self::Sse(e) => format!("The reply could not be read: {e}."),
             Self::Network(_) => "Could not reach the server. Check your connection and the API base URL in Settings.".into(),
             Self::Timeout(s) => format!("The server did not answer for {s} seconds."),
             Self::Aborted => "Stopped.".into(),
@@ -99,7 +95,7 @@ impl TransportError {
             Self::Http(e) => e.is_retryable(),
             Self::Network(_) | Self::Timeout(_) => true,
             // The request itself was fine; asking again usually gets a whole answer.
-            Self::Stream(_) | Self::Sse(_) => true,
+            Self::Stream(_) => true,
             Self::Aborted => false,
         }
     }
@@ -118,7 +114,6 @@ impl TransportError {
         match self {
             Self::Http(e) => ErrorInfo::from(e),
             Self::Stream(e) => ErrorInfo::from(e),
-            Self::Sse(_) => ErrorInfo::new("stream", self.user_message(), true),
             Self::Network(_) => ErrorInfo::new("network", self.user_message(), true),
             Self::Timeout(_) => ErrorInfo::new("timeout", self.user_message(), true),
             Self::Aborted => ErrorInfo::new("aborted", self.user_message(), false),
@@ -245,6 +240,7 @@ async fn read_stream(
     let mut decoder = Decoder::new();
     let mut mapper = StreamMapper::new();
     let mut buf: Vec<u8> = Vec::new();
+    let mut events = Vec::new();
     let mut first = true;
     loop {
         let chunk = with_timeout(
@@ -281,8 +277,11 @@ async fn read_stream(
         let len = bytes.length() as usize;
         buf.resize(len, 0);
         bytes.copy_to(&mut buf[..len]);
-        for event in decoder.push(&buf[..len])? {
-            for item in mapper.on_event(&event)? {
+        // push_into keeps the events completed before an oversized one, so no text is lost.
+        events.clear();
+        let pushed = decoder.push_into(&buf[..len], &mut events);
+        for event in &events {
+            for item in mapper.on_event(event)? {
                 match item {
                     StreamItem::Delta(text) => on_event(StreamEvent::Delta(text)),
                     StreamItem::Usage(usage) => on_event(StreamEvent::Usage(usage)),
@@ -292,6 +291,9 @@ async fn read_stream(
                     StreamItem::Role(_) | StreamItem::Finish(_) => {}
                 }
             }
+        }
+        if let Err(e) = pushed {
+            return Err(mapper.decoder_error(e).into());
         }
     }
     let summary = mapper.finish(decoder.finish())?;
