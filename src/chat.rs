@@ -118,6 +118,9 @@ pub struct Chat {
     pub models: RwSignal<Vec<String>>,
     /// The composer's text (kept when sending is refused, restored on edit).
     pub draft: RwSignal<String>,
+    /// Bumped when an action removed the focused control (Stop, Retry, Edit): the composer
+    /// takes focus, so keyboard users are never dropped onto the page's body.
+    pub focus_composer: RwSignal<u32>,
     /// UI strings.
     pub strings: StoredValue<Strings>,
     /// Embedding options.
@@ -196,6 +199,7 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         notice: RwSignal::new(notices.first().cloned()),
         models: RwSignal::new(options.models.clone()),
         draft: RwSignal::new(String::new()),
+        focus_composer: RwSignal::new(0),
         strings: StoredValue::new(strings),
         options: StoredValue::new(options),
         library: StoredValue::new(library),
@@ -364,6 +368,7 @@ impl Chat {
         if ok {
             self.refresh_views();
             self.run_turn();
+            self.request_focus();
         }
     }
 
@@ -381,12 +386,18 @@ impl Chat {
         if ok {
             self.refresh_views();
             self.run_turn();
+            self.request_focus();
         }
     }
 
     /// Stops the streaming reply, keeping what arrived.
     pub fn stop(&self) {
         self.abort();
+        self.request_focus();
+    }
+
+    fn request_focus(&self) {
+        self.focus_composer.update(|n| *n = n.wrapping_add(1));
     }
 
     fn abort(&self) {

@@ -186,8 +186,13 @@ pub async fn stream_chat(
         .map_err(|_| TransportError::Network("the response body cannot be read".into()))?;
     let result = read_stream(endpoint, &reader, controller, &stop, &mut on_event).await;
     if result.is_err() {
-        // Release the connection: cancelling tells the browser we will not read further.
-        let _ = reader.cancel();
+        // Release the connection: cancelling tells the browser we will not read further. The
+        // promise rejects when the stream already errored (abort, dropped connection); awaiting
+        // it in a task marks the rejection handled, so nothing lands in the console.
+        let cancelled = JsFuture::from(reader.cancel());
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = cancelled.await;
+        });
     }
     result
 }

@@ -48,6 +48,17 @@ pub fn Composer() -> impl IntoView {
             }
         }
     };
+    Effect::new(move |prev: Option<u32>| {
+        let n = chat.focus_composer.get();
+        if prev.is_some_and(|p| p != n) {
+            request_animation_frame(move || {
+                if let Some(el) = input.try_get_untracked().flatten() {
+                    let _ = el.focus();
+                }
+            });
+        }
+        n
+    });
     let can_send = move || !chat.busy.get() && !chat.draft.with(|d| d.trim().is_empty());
 
     view! {
