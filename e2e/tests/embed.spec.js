@@ -21,9 +21,8 @@ const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..'
 async function openPage(page, name, body, base = STATIC) {
   fs.mkdirSync(PAGES, { recursive: true });
   fs.writeFileSync(path.join(PAGES, `${name}.html`), body);
+  // Each test has a fresh browser context, so storage starts empty.
   await page.goto(`${base}/e2e-pages/${name}.html`);
-  await page.evaluate(() => { localStorage.clear(); sessionStorage.clear(); });
-  await page.reload();
 }
 
 function html({ lang = 'en', head = '', body }) {
@@ -202,8 +201,6 @@ test('invalid options are reported once by attribute name and defaults are used'
   const warnings = [];
   page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
   await openPage(page, 'invalid', html({ body: `<div style="height:420px">${inline('data-temperature="hot" data-mode="sideways" data-theme="purple" data-max-tokens="-3"')}</div>` }));
-  warnings.length = 0; // count one page load
-  await page.reload();
   const widget = page.getByRole('region', { name: 'TinyChat' });
   await expect(widget).toBeVisible();
   await expect.poll(() => warnings.length).toBeGreaterThanOrEqual(4);
