@@ -131,6 +131,9 @@ pub struct Chat {
     last_save: StoredValue<f64>,
     storage_warned: StoredValue<bool>,
     read_only: StoredValue<bool>,
+    /// The page is being unloaded (reload, navigation): the browser is about to cut the stream,
+    /// and that cut must not be recorded as a failure; the reply comes back "interrupted".
+    unloading: StoredValue<bool>,
     /// The widget's reactive owner: message signals are created under it, whichever component's
     /// event handler triggered the change, so they live as long as the widget.
     owner: StoredValue<Owner>,
@@ -208,12 +211,28 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         last_save: StoredValue::new(0.0),
         storage_warned: StoredValue::new(!notices.is_empty()),
         read_only: StoredValue::new(read_only),
+        unloading: StoredValue::new(false),
         owner: StoredValue::new(Owner::current().unwrap_or_default()),
         streaming_conv: StoredValue::new(None),
     };
     chat.refresh_views();
     provide_context(chat);
-    on_cleanup(move || chat.abort());
+    // pagehide: save the partial reply as it stands; whatever the stream does next is the
+    // browser tearing the page down. pageshow (back/forward cache) undoes it.
+    let hide = window_event_listener_untyped("pagehide", move |_| {
+        if chat.alive() {
+            chat.save();
+            chat.unloading.set_value(true);
+        }
+    });
+    let show = window_event_listener_untyped("pageshow", move |_| {
+        chat.unloading.try_set_value(false);
+    });
+    on_cleanup(move || {
+        hide.remove();
+        show.remove();
+        chat.abort();
+    });
     chat.load_models();
     chat
 }
@@ -443,7 +462,7 @@ impl Chat {
             let endpoint = chat.endpoint();
             let mut attempt = 0;
             let result = loop {
-                if !chat.alive() {
+                if !chat.alive() || chat.unloading.get_value() {
                     return;
                 }
                 let Ok(controller) = AbortController::new() else {
@@ -526,8 +545,9 @@ impl Chat {
     }
 
     fn finish_turn(&self, view: MessageView, result: Result<Option<String>, TransportError>) {
-        if !self.alive() {
-            // Unmounted mid-stream: what was saved last stays, and comes back "interrupted".
+        if !self.alive() || self.unloading.get_value() {
+            // Unmounted or unloading mid-stream: what was saved last stays, and comes back
+            // "interrupted".
             return;
         }
         let now = now_ms();
