@@ -26,7 +26,7 @@ export default defineConfig({
   webServer: {
     // Same origin: the API and dist/ (as `scripts/serve` does). A second origin serving dist/
     // alone (STATIC_PORT) is used by the embedding tests.
-    command: `../target/debug/tinychat-server --port ${API_PORT} --delay-ms 5 --static-dir ../dist --static-port ${STATIC_PORT}`,
+    command: `../target/debug/tinychat-server --port ${API_PORT} --delay-ms 5 --static-dir ../dist --static-port ${STATIC_PORT} --quiet`,
     url: `http://127.0.0.1:${API_PORT}/health`,
     reuseExistingServer: false,
     stdout: 'ignore',
