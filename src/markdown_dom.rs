@@ -3,7 +3,7 @@
 //! sets are closed enums decided by the core crate, so model output cannot inject markup.
 
 use tinychat_core::markdown::Node;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element};
 
 /// Class of the "Copy code" button added above every code block.
@@ -71,6 +71,89 @@ fn append_node(
         }
     }
     Ok(())
+}
+
+/// Makes `parent`'s children match `nodes`, touching as little as possible: equal elements
+/// are kept, a text node that grew gets the new characters appended, and only nodes that
+/// differ are rebuilt. This is how the still-growing Markdown block follows the stream: the
+/// browser keeps its layout of the unchanged text instead of laying the block out anew.
+pub fn patch_children(
+    document: &Document,
+    parent: &Element,
+    nodes: &[Node],
+    copy_label: &str,
+) -> Result<(), JsValue> {
+    let children = parent.child_nodes();
+    for (i, node) in nodes.iter().enumerate() {
+        match children.item(i as u32) {
+            Some(dom) => {
+                if !patch_node(document, &dom, node, copy_label)? {
+                    let holder = document.create_element("div")?;
+                    append_node(document, &holder, node, copy_label)?;
+                    if let Some(fresh) = holder.first_child() {
+                        parent.replace_child(&fresh, &dom)?;
+                    }
+                }
+            }
+            None => append_node(document, parent, node, copy_label)?,
+        }
+    }
+    while children.length() as usize > nodes.len() {
+        if let Some(extra) = parent.last_child() {
+            parent.remove_child(&extra)?;
+        }
+    }
+    Ok(())
+}
+
+/// Updates `dom` in place to show `node`; false when it cannot (another kind of node).
+fn patch_node(
+    document: &Document,
+    dom: &web_sys::Node,
+    node: &Node,
+    copy_label: &str,
+) -> Result<bool, JsValue> {
+    match node {
+        Node::Text(text) => {
+            let Some(dom_text) = dom.dyn_ref::<web_sys::Text>() else {
+                return Ok(false);
+            };
+            let old = dom_text.data();
+            if old != *text {
+                match text.strip_prefix(old.as_str()) {
+                    Some(added) => dom_text.append_data(added)?,
+                    None => dom_text.set_data(text),
+                }
+            }
+            Ok(true)
+        }
+        Node::Element {
+            tag,
+            attrs,
+            children,
+        } => {
+            // Code blocks carry a toolbar around them: rebuilt, not patched.
+            if tag.as_str() == "pre" {
+                return Ok(false);
+            }
+            let Some(el) = dom.dyn_ref::<Element>() else {
+                return Ok(false);
+            };
+            if el.local_name() != tag.as_str()
+                || el.get_attribute_names().length() as usize != attrs.len()
+            {
+                return Ok(false);
+            }
+            if attrs
+                .iter()
+                .any(|(name, value)| el.get_attribute(name).as_deref() != Some(value.as_str()))
+            {
+                return Ok(false);
+            }
+            patch_children(document, el, children, copy_label)?;
+            Ok(true)
+        }
+    }
 }
 
 /// Removes every child of `el`.

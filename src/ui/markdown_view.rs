@@ -14,7 +14,7 @@ use web_sys::{Element, MouseEvent};
 
 use crate::browser::copy_text;
 use crate::chat::{Chat, MessageView};
-use crate::markdown_dom::{append_nodes, clear, COPY_CODE_CLASS};
+use crate::markdown_dom::{append_nodes, clear, patch_children, COPY_CODE_CLASS};
 
 struct RenderState {
     markdown: StreamingMarkdown,
@@ -40,13 +40,36 @@ pub fn MarkdownView(
         finished: false,
     });
 
+    // While a reply streams, deltas are coalesced: the DOM is updated at most once per frame,
+    // however many deltas arrived since the last one. A finished reply renders at once.
+    let frame_pending = StoredValue::new(false);
     Effect::new(move |_| {
         let Some(root_el) = root.get() else { return };
         let root_el: Element = root_el.into();
+        msg.text.track();
         let streaming = msg.state.get() == MessageState::Streaming;
-        msg.text.with(|text| {
-            state.update_value(|st| render(st, &root_el, text, !streaming, &copy_label));
-        });
+        let label = copy_label.clone();
+        let draw = move || {
+            let Some(streaming) = msg
+                .state
+                .try_with_untracked(|s| *s == MessageState::Streaming)
+            else {
+                return; // unmounted meanwhile
+            };
+            msg.text.with_untracked(|text| {
+                state.update_value(|st| render(st, &root_el, text, !streaming, &label));
+            });
+        };
+        if !streaming {
+            draw();
+        } else if !frame_pending.get_value() {
+            frame_pending.set_value(true);
+            request_animation_frame(move || {
+                if frame_pending.try_set_value(false).is_none() {
+                    draw();
+                }
+            });
+        }
     });
 
     // One delegated listener serves every "Copy code" button of this message.
@@ -119,6 +142,5 @@ fn render(st: &mut RenderState, root: &Element, text: &str, done: bool, copy_lab
         let _ = append_nodes(&document, &holder, &block.nodes, copy_label);
         let _ = root.insert_before(&holder, Some(&tail));
     }
-    clear(&tail);
-    let _ = append_nodes(&document, &tail, &update.tail, copy_label);
+    let _ = patch_children(&document, &tail, &update.tail, copy_label);
 }
