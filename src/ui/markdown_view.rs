@@ -4,6 +4,8 @@
 //! block still growing (the tail) is rebuilt on a delta. The work per delta is proportional to
 //! the delta plus the open block, never to the whole reply.
 
+use std::time::Duration;
+
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -41,7 +43,9 @@ pub fn MarkdownView(
     });
 
     // While a reply streams, deltas are coalesced: the DOM is updated at most once per frame,
-    // however many deltas arrived since the last one. A finished reply renders at once.
+    // however many deltas arrived since the last one, and less often while the open block is
+    // long (an update re-parses and re-lays out that block, so its cost grows with it: waiting
+    // in proportion keeps the work per delta flat). A finished reply renders at once.
     let frame_pending = StoredValue::new(false);
     Effect::new(move |_| {
         let Some(root_el) = root.get() else { return };
@@ -64,11 +68,22 @@ pub fn MarkdownView(
             draw();
         } else if !frame_pending.get_value() {
             frame_pending.set_value(true);
-            request_animation_frame(move || {
-                if frame_pending.try_set_value(false).is_none() {
-                    draw();
-                }
-            });
+            let open_len = state.with_value(|st| st.markdown.tail_source().len())
+                + msg
+                    .text
+                    .with_untracked(String::len)
+                    .saturating_sub(state.with_value(|st| st.consumed));
+            let frame = move || {
+                request_animation_frame(move || {
+                    if frame_pending.try_set_value(false).is_none() {
+                        draw();
+                    }
+                })
+            };
+            match pacing(open_len) {
+                Duration::ZERO => frame(),
+                wait => set_timeout(frame, wait),
+            }
         }
     });
 
@@ -96,6 +111,18 @@ pub fn MarkdownView(
     };
 
     view! { <div node_ref=root class="tc-md" on:click=on_click></div> }
+}
+
+/// Characters of open block that add 1 ms between updates.
+const OPEN_BLOCK_CHARS_PER_MS: usize = 1000;
+/// Longest wait between updates of a streaming reply.
+const MAX_PACING: Duration = Duration::from_millis(120);
+
+/// Extra wait before the next update of a streaming reply, by the size of its open block:
+/// none up to 16 KB, then 1 ms per 1,000 characters, at most 120 ms.
+fn pacing(open_len: usize) -> Duration {
+    let ms = (open_len / OPEN_BLOCK_CHARS_PER_MS).saturating_sub(16) as u64;
+    Duration::from_millis(ms).min(MAX_PACING)
 }
 
 fn render(st: &mut RenderState, root: &Element, text: &str, done: bool, copy_label: &str) {
