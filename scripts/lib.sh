@@ -58,10 +58,13 @@ ensure_wasm_bindgen() {
 }
 
 ensure_chromium() {
-  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
-    echo "installing chromium and chromium-driver (Debian packages)"
+  # Noto CJK and colour emoji fonts: the replies (and the README's screenshots) contain both.
+  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ] \
+     || ! dpkg -s fonts-noto-cjk fonts-noto-color-emoji >/dev/null 2>&1; then
+    echo "installing chromium, chromium-driver and fonts (Debian packages)"
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq \
+      chromium chromium-driver fonts-noto-cjk fonts-noto-color-emoji >/dev/null
   fi
 }
 
