@@ -11,7 +11,11 @@ import { watchErrors } from './helpers.js';
 
 const STATIC = `http://127.0.0.1:${STATIC_PORT}`;
 const API = `http://127.0.0.1:${API_PORT}`;
-const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
+// Screenshots of the release build: always taken (test-results/, not tracked); written over the
+// README's pictures in docs/screenshots with UPDATE_SCREENSHOTS=1 (see README).
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1'
+  ? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots')
+  : path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'screenshots');
 
 const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'e2e-pages');
 
