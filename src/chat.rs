@@ -136,7 +136,9 @@ pub struct Chat {
     unloading: StoredValue<bool>,
     /// The widget's reactive owner: message signals are created under it, whichever component's
     /// event handler triggered the change, so they live as long as the widget.
-    owner: StoredValue<Owner>,
+    /// Weak: a strong reference stored in the owner's own arena would keep it alive forever,
+    /// and its cleanup (which aborts the stream on unmount) would never run.
+    owner: StoredValue<WeakOwner>,
     /// The conversation the running stream writes into (it may no longer be the current one).
     streaming_conv: StoredValue<Option<String>>,
 }
@@ -212,7 +214,7 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         storage_warned: StoredValue::new(!notices.is_empty()),
         read_only: StoredValue::new(read_only),
         unloading: StoredValue::new(false),
-        owner: StoredValue::new(Owner::current().unwrap_or_default()),
+        owner: StoredValue::new(Owner::current().unwrap_or_default().downgrade()),
         streaming_conv: StoredValue::new(None),
     };
     chat.refresh_views();
@@ -245,12 +247,15 @@ impl Chat {
         self.busy.try_get_untracked().is_some()
     }
 
-    /// Rebuilds message views and the conversation list from the library (not on the hot path).
+    /// A view of `m` whose signals belong to the widget (not to the component that asked).
     fn view_of(&self, m: &Message) -> MessageView {
-        self.owner
-            .with_value(|owner| owner.with(|| MessageView::from_message(m)))
+        match self.owner.with_value(WeakOwner::upgrade) {
+            Some(owner) => owner.with(|| MessageView::from_message(m)),
+            None => MessageView::from_message(m),
+        }
     }
 
+    /// Rebuilds message views and the conversation list from the library (not on the hot path).
     fn refresh_views(&self) {
         let chat = *self;
         let (views, rows, id) = self.library.with_value(|lib| {
@@ -461,15 +466,19 @@ impl Chat {
         spawn_local(async move {
             let endpoint = chat.endpoint();
             let mut attempt = 0;
+            let Ok(mut controller) = AbortController::new() else {
+                chat.finish_turn(
+                    view,
+                    Err(TransportError::Network(
+                        "AbortController unavailable".into(),
+                    )),
+                );
+                return;
+            };
             let result = loop {
                 if !chat.alive() || chat.unloading.get_value() {
                     return;
                 }
-                let Ok(controller) = AbortController::new() else {
-                    break Err(TransportError::Network(
-                        "AbortController unavailable".into(),
-                    ));
-                };
                 chat.controller.set_value(Some(controller.clone()));
                 let mut got_bytes = false;
                 let result =
@@ -484,17 +493,22 @@ impl Chat {
                     })
                     .await;
                 match result {
-                    Err(err)
-                        if !got_bytes
-                            && err.is_retryable()
-                            && attempt < MAX_AUTO_RETRIES
-                            && !controller.signal().aborted() =>
-                    {
+                    Err(err) if !got_bytes && err.is_retryable() && attempt < MAX_AUTO_RETRIES => {
                         let wait = backoff(attempt, err.retry_after());
                         attempt += 1;
-                        if !chat.wait_before_retry(wait, &controller).await {
+                        // The next attempt's controller exists before the wait, so Stop during
+                        // the countdown cancels it (the last one may be aborted by a timeout).
+                        let Ok(next) = AbortController::new() else {
+                            break Err(err);
+                        };
+                        if !chat.alive() {
+                            return;
+                        }
+                        chat.controller.set_value(Some(next.clone()));
+                        if !chat.wait_before_retry(wait, &next).await {
                             break Err(TransportError::Aborted);
                         }
+                        controller = next;
                     }
                     other => break other,
                 }

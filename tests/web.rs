@@ -35,6 +35,7 @@ export function install_fetch(plan) {
         { status: 200, headers: { 'content-type': 'application/json' } });
     }
     window.__tc_requests.push({ url: req.url, method: req.method, headers, body });
+    window.__tc_signals = (window.__tc_signals || []).concat([req.signal]);
     const p = plan[Math.min(n, plan.length - 1)];
     n += 1;
     if (p.network_error) { throw new TypeError('Failed to fetch'); }
@@ -58,6 +59,10 @@ export function install_fetch(plan) {
     return new Response(stream, { status: p.status || 200, headers: p.headers || { 'content-type': 'text/event-stream' } });
   };
 }
+export function last_signal_aborted() {
+  const s = window.__tc_signals || [];
+  return s.length > 0 && s[s.length - 1].aborted;
+}
 export function requests() { return window.__tc_requests || []; }
 export function request_count() { return (window.__tc_requests || []).length; }
 export function request_json(i) { return JSON.stringify(window.__tc_requests[i]); }
@@ -66,6 +71,7 @@ extern "C" {
     fn install_fetch(plan: JsValue);
     fn request_count() -> u32;
     fn request_json(i: u32) -> String;
+    fn last_signal_aborted() -> bool;
 }
 
 fn sse_chunk(content: &str) -> String {
@@ -143,9 +149,9 @@ async fn tick() {
     sleep(Duration::from_millis(5)).await;
 }
 
-/// Waits (up to ~10 s) until `cond` holds.
+/// Waits (up to ~20 s; the timeout test needs ~8 s) until `cond` holds.
 async fn until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..2000 {
+    for _ in 0..4000 {
         if cond() {
             return;
         }
@@ -851,4 +857,53 @@ async fn a_greeting_is_shown_but_never_sent() {
     let body = last_request_body();
     assert_eq!(body["messages"].as_array().unwrap().len(), 1);
     assert_eq!(body["messages"][0]["role"], "user");
+}
+
+#[wasm_bindgen_test]
+async fn storage_key_none_keeps_nothing() {
+    plan(serde_json::json!([ok_stream(&["ok"])]));
+    let before = local_storage().length().unwrap();
+    let w = mount(&[("storage-key", "none")]).await;
+    w.send("forget me").await;
+    w.until_state("done").await;
+    assert_eq!(
+        local_storage().length().unwrap(),
+        before,
+        "nothing was written"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn unmounting_mid_stream_aborts_the_request_without_a_panic() {
+    plan(serde_json::json!([{ "chunks": [sse_chunk("going")], "hold": true }]));
+    let w = mount(&[]).await;
+    w.send("go").await;
+    until("partial", || {
+        w.last_assistant()
+            .text_content()
+            .unwrap_or_default()
+            .contains("going")
+    })
+    .await;
+    assert!(!last_signal_aborted());
+    drop(w);
+    tick().await;
+    assert!(last_signal_aborted(), "the fetch was aborted on unmount");
+    // The runtime is still alive: a new widget streams normally.
+    plan(serde_json::json!([ok_stream(&["alive"])]));
+    let w = mount(&[]).await;
+    w.send("again").await;
+    w.until_state("done").await;
+}
+
+#[wasm_bindgen_test]
+async fn silence_longer_than_the_timeout_ends_in_a_timeout_error() {
+    // No byte ever arrives; each attempt times out after 1 s and is retried (3 times, backoff).
+    plan(serde_json::json!([{ "chunks": [], "hold": true }]));
+    let w = mount(&[("timeout-ms", "1000")]).await;
+    w.send("anyone there?").await;
+    w.until_state("error").await;
+    assert_eq!(request_count(), 4, "one try and three retries");
+    let alert = w.q("[role='alert']").unwrap().text_content().unwrap();
+    assert!(alert.contains("did not answer"), "{alert}");
 }
