@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use tinychat_core::chat::{ErrorInfo, Library, LoadError, Message, MessageState, Role, Settings};
 use tinychat_core::i18n::Strings;
 use tinychat_core::mistral::{backoff, ChatRequest, Usage};
-use tinychat_core::options::WidgetOptions;
+use tinychat_core::options::{WidgetOptions, DEFAULT_API_BASE};
 use web_sys::AbortController;
 
 use crate::browser::{self, now_ms};
@@ -258,22 +258,14 @@ impl Chat {
     /// Rebuilds message views and the conversation list from the library (not on the hot path).
     fn refresh_views(&self) {
         let chat = *self;
-        let (views, rows, id) = self.library.with_value(|lib| {
+        let (views, id) = self.library.with_value(|lib| {
             let conv = lib.current();
             let views: Vec<MessageView> = conv.messages().iter().map(|m| chat.view_of(m)).collect();
-            let rows = lib
-                .list()
-                .into_iter()
-                .map(|s| ConversationRow {
-                    id: s.id,
-                    title: s.title,
-                })
-                .collect();
-            (views, rows, conv.id().to_string())
+            (views, conv.id().to_string())
         });
         self.messages.set(views);
-        self.conversations.set(rows);
         self.current_id.set(id);
+        self.refresh_list();
     }
 
     fn refresh_list(&self) {
@@ -326,7 +318,7 @@ impl Chat {
         self.api_key.with_untracked(|k| k.trim().is_empty())
             && base
                 .trim_end_matches('/')
-                .eq_ignore_ascii_case("https://api.mistral.ai")
+                .eq_ignore_ascii_case(DEFAULT_API_BASE)
     }
 
     /// Loads the model list from the API, keeping the built-in list when that fails.

@@ -7,7 +7,9 @@ use std::cell::RefCell;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use tinychat_core::i18n::Strings;
-use tinychat_core::options::{parse_options, Mode, StorageKey, WidgetOptions};
+use tinychat_core::options::{
+    parse_options, Mode, StorageKey, WidgetOptions, DEFAULT_STORAGE_NAMESPACE,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
@@ -202,13 +204,13 @@ pub fn mount_with(el: &Element, pairs: Vec<(String, String)>) -> bool {
 fn default_namespace(el: &Element) -> String {
     let id = el.id();
     if !id.is_empty() {
-        return format!("tinychat-{id}");
+        return format!("{DEFAULT_STORAGE_NAMESPACE}-{id}");
     }
     let index = MOUNTED.with(|m| m.borrow().len());
     if index == 0 {
-        "tinychat".into()
+        DEFAULT_STORAGE_NAMESPACE.into()
     } else {
-        format!("tinychat-{}", index + 1)
+        format!("{DEFAULT_STORAGE_NAMESPACE}-{}", index + 1)
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures::future::{select, Either, FutureExt, Shared};
 use futures::pin_mut;
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::future::sleep;
 use js_sys::{Reflect, Uint8Array};
 use tinychat_core::chat::ErrorInfo;
@@ -37,11 +37,14 @@ impl Endpoint {
         format!("{}{}", self.api_base.trim_end_matches('/'), path)
     }
 
-    fn key(&self) -> Option<&str> {
-        self.api_key
-            .as_deref()
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
+    /// Adds `Authorization: Bearer <key>` when a key is set; nothing in proxy mode.
+    fn authorize(&self, builder: RequestBuilder) -> RequestBuilder {
+        match self.api_key.as_deref().map(str::trim) {
+            Some(key) if !key.is_empty() => {
+                builder.header("Authorization", &format!("Bearer {key}"))
+            }
+            _ => builder,
+        }
     }
 }
 
@@ -204,13 +207,12 @@ async fn send(
     controller: &AbortController,
     stop: &Shared<JsFuture>,
 ) -> Result<Response, TransportError> {
-    let mut builder = Request::post(&endpoint.url("/v1/chat/completions"))
-        .header("Content-Type", "application/json")
-        .header("Accept", "text/event-stream")
-        .abort_signal(Some(signal));
-    if let Some(key) = endpoint.key() {
-        builder = builder.header("Authorization", &format!("Bearer {key}"));
-    }
+    let builder = endpoint.authorize(
+        Request::post(&endpoint.url("/v1/chat/completions"))
+            .header("Content-Type", "application/json")
+            .header("Accept", "text/event-stream")
+            .abort_signal(Some(signal)),
+    );
     let body = serde_json::to_string(request)
         .map_err(|e| TransportError::Network(format!("request could not be encoded: {e}")))?;
     let req = builder
@@ -307,11 +309,8 @@ async fn read_stream(
 
 /// Fetches the model ids offered by `GET {api_base}/v1/models`.
 pub async fn fetch_models(endpoint: &Endpoint) -> Result<Vec<String>, TransportError> {
-    let mut builder =
-        Request::get(&endpoint.url("/v1/models")).header("Accept", "application/json");
-    if let Some(key) = endpoint.key() {
-        builder = builder.header("Authorization", &format!("Bearer {key}"));
-    }
+    let builder = endpoint
+        .authorize(Request::get(&endpoint.url("/v1/models")).header("Accept", "application/json"));
     let controller =
         AbortController::new().map_err(|e| TransportError::Network(js_error_text(&e)))?;
     let signal = controller.signal();

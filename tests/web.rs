@@ -238,6 +238,15 @@ impl Widget {
         })
         .await;
     }
+    async fn until_text(&self, needle: &str) {
+        until(&format!("reply containing {needle:?}"), || {
+            self.last_assistant()
+                .text_content()
+                .unwrap_or_default()
+                .contains(needle)
+        })
+        .await;
+    }
     fn section(&self) -> Element {
         self.q("section").expect("root section")
     }
@@ -425,13 +434,7 @@ async fn stop_ends_the_stream_and_keeps_the_partial_reply() {
     );
     let w = mount(&[]).await;
     w.send("go").await;
-    until("partial text", || {
-        w.last_assistant()
-            .text_content()
-            .unwrap_or_default()
-            .contains("Partial answer")
-    })
-    .await;
+    w.until_text("Partial answer").await;
     assert_eq!(
         w.section().get_attribute("aria-busy").as_deref(),
         Some("true")
@@ -459,13 +462,7 @@ async fn escape_also_stops_the_stream() {
     plan(serde_json::json!([{ "chunks": [sse_chunk("Half")], "hold": true }]));
     let w = mount(&[]).await;
     w.send("go").await;
-    until("partial text", || {
-        w.last_assistant()
-            .text_content()
-            .unwrap_or_default()
-            .contains("Half")
-    })
-    .await;
+    w.until_text("Half").await;
     w.key("Escape", false);
     w.until_state("stopped").await;
 }
@@ -650,13 +647,7 @@ async fn a_reply_streaming_at_reload_comes_back_marked_interrupted() {
     let snapshot = {
         let w = mount(&[("storage-key", &ns)]).await;
         w.send("go").await;
-        until("partial", || {
-            w.last_assistant()
-                .text_content()
-                .unwrap_or_default()
-                .contains("half")
-        })
-        .await;
+        w.until_text("half").await;
         // What storage held while the reply streamed (as a reload would find it).
         local_storage()
             .get_item(&key)
@@ -878,13 +869,7 @@ async fn unmounting_mid_stream_aborts_the_request_without_a_panic() {
     plan(serde_json::json!([{ "chunks": [sse_chunk("going")], "hold": true }]));
     let w = mount(&[]).await;
     w.send("go").await;
-    until("partial", || {
-        w.last_assistant()
-            .text_content()
-            .unwrap_or_default()
-            .contains("going")
-    })
-    .await;
+    w.until_text("going").await;
     assert!(!last_signal_aborted());
     drop(w);
     tick().await;

@@ -52,6 +52,9 @@ pub fn MarkdownView(
         let root_el: Element = root_el.into();
         msg.text.track();
         let streaming = msg.state.get() == MessageState::Streaming;
+        if streaming && frame_pending.get_value() {
+            return; // the scheduled update will pick this delta up
+        }
         let label = copy_label.clone();
         let draw = move || {
             let Some(streaming) = msg
@@ -66,7 +69,7 @@ pub fn MarkdownView(
         };
         if !streaming {
             draw();
-        } else if !frame_pending.get_value() {
+        } else {
             frame_pending.set_value(true);
             let open_len = state.with_value(|st| st.markdown.tail_source().len())
                 + msg

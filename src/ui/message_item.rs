@@ -81,12 +81,14 @@ pub fn MessageItem(
         }
     };
 
+    // Derived once per change of emptiness, so a streaming delta does not re-run the status.
+    let no_text = Memo::new(move |_| msg.text.with(String::is_empty));
     let s3_thinking = move || chat.strings.with_value(|s| s.thinking.clone());
     let s3 = s.clone();
     let status = move || {
         let s = &s3;
         match msg.state.get() {
-            MessageState::Streaming if msg.text.with(String::is_empty) => Some(
+            MessageState::Streaming if no_text.get() => Some(
                 view! {
                     <div class="tc-msg__working"><span class="tc-spinner" aria-hidden="true"></span>
                         {move || chat.retry_note.get().unwrap_or_else(s3_thinking)}</div>
