@@ -1,10 +1,13 @@
-//! The command line: hand-written parsing of the few flags, and the `--help` text.
+//! The command line, parsed by `clap` (derive), and its `--help`.
 
 use std::{
+    ffi::OsString,
     net::{IpAddr, Ipv4Addr},
     path::PathBuf,
     time::Duration,
 };
+
+use clap::{builder::NonEmptyStringValueParser, error::ErrorKind, CommandFactory, Parser};
 
 use crate::Config;
 
@@ -14,28 +17,9 @@ pub const DEFAULT_PORT: u16 = 8787;
 /// The environment variable that sets the delay when `--delay-ms` is not given.
 pub const DELAY_ENV: &str = "TINYCHAT_SERVER_DELAY_MS";
 
-/// The `--help` text.
-pub const HELP: &str = r#"tinychat-server: a local server that speaks Mistral's chat API, for TinyChat's demo and tests
-
-USAGE:
-    tinychat-server [OPTIONS]
-
-OPTIONS:
-    --port N            Port for the API (default 8787; 0 picks a free one)
-    --host ADDR         Address to listen on (default 127.0.0.1)
-    --delay-ms N        Milliseconds between streamed content pieces (default 25,
-                        or $TINYCHAT_SERVER_DELAY_MS)
-    --require-key KEY   Answer 401 unless requests carry "Authorization: Bearer KEY"
-                        (default: any key, or none, is accepted)
-    --static-dir DIR    Also serve the files in DIR (e.g. the built dist/) at /
-    --static-port N     Also serve --static-dir on this port: a second origin, for embedding
-                        tests (0 picks one); the API's port keeps serving the files too
-    --csp POLICY        Add "Content-Security-Policy: POLICY" to static file responses
-    --quiet             Do not log requests to stderr
-    -h, --help          Print this help
-    -V, --version       Print the version
-
-On start it prints one line to stdout, "tinychat-server listening on http://HOST:PORT",
+/// The part of `--help` after the options: what the server prints, its endpoints, the replies
+/// and the directives (every fault mode).
+pub const AFTER_HELP: &str = r#"On start it prints one line to stdout, "tinychat-server listening on http://HOST:PORT",
 and with --static-port a second one, "static files on http://HOST:PORT/".
 Each request is logged to stderr: method, path, status, milliseconds to the headers.
 
@@ -72,15 +56,42 @@ DIRECTIVES (anywhere in the last user message; they can be combined):
     non-streaming requests.
 "#;
 
-/// What the command line asks for.
-#[derive(Debug)]
-pub enum Command {
-    /// Run the server.
-    Run(Options),
-    /// Print [`HELP`].
-    Help,
-    /// Print the version.
-    Version,
+/// The flags, as `clap` parses them; [`parse_args`] turns them into [`Options`].
+#[derive(Debug, Parser)]
+#[command(
+    name = "tinychat-server",
+    version,
+    about = "tinychat-server: a local server that speaks Mistral's chat API, for TinyChat's demo and tests",
+    after_help = AFTER_HELP,
+    max_term_width = 96
+)]
+struct Args {
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PORT, value_parser = parse_port,
+        help = "Port for the API (0 picks a free one)")]
+    port: u16,
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1", value_parser = parse_host,
+        help = "Address to listen on (an IP address, or localhost)")]
+    host: IpAddr,
+    #[arg(long, value_name = "N", value_parser = parse_delay,
+        help = "Milliseconds between streamed content pieces [default: 25, or $TINYCHAT_SERVER_DELAY_MS]")]
+    delay_ms: Option<Duration>,
+    #[arg(long, value_name = "KEY", value_parser = NonEmptyStringValueParser::new(),
+        help = "Answer 401 unless requests carry \"Authorization: Bearer KEY\" \
+                [default: any key, or none, is accepted]")]
+    require_key: Option<String>,
+    #[arg(long, value_name = "DIR", value_parser = parse_dir,
+        help = "Also serve the files in DIR (e.g. the built dist/) at /, with a precompressed \
+                .br or .gz sibling when the request accepts it")]
+    static_dir: Option<PathBuf>,
+    #[arg(long, value_name = "N", value_parser = parse_port, requires = "static_dir",
+        help = "Also serve --static-dir on this port: a second origin, for embedding tests \
+                (0 picks one); the API's port keeps serving the files too")]
+    static_port: Option<u16>,
+    #[arg(long, value_name = "POLICY", value_parser = parse_csp, requires = "static_dir",
+        help = "Add \"Content-Security-Policy: POLICY\" to static file responses")]
+    csp: Option<String>,
+    #[arg(long, help = "Do not log requests to stderr")]
+    quiet: bool,
 }
 
 /// The server's options.
@@ -98,80 +109,48 @@ pub struct Options {
 }
 
 /// Parses the arguments (without the program name). `env_delay` is the value of
-/// [`DELAY_ENV`], if set. Errors are messages for the user.
-pub fn parse_args<I>(args: I, env_delay: Option<&str>) -> Result<Command, String>
+/// [`DELAY_ENV`], if set; `--delay-ms` wins over it.
+///
+/// `--help` and `--version` come back as errors of kind [`ErrorKind::DisplayHelp`] and
+/// [`ErrorKind::DisplayVersion`]: [`clap::Error::exit`] prints any of them where it belongs
+/// (help to stdout with status 0, a mistake to stderr with status 2).
+pub fn parse_args<I, T>(args: I, env_delay: Option<&str>) -> Result<Options, clap::Error>
 where
-    I: IntoIterator<Item = String>,
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
 {
-    let mut options = Options {
-        host: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        port: DEFAULT_PORT,
-        static_port: None,
-        config: Config::default(),
+    let program = std::iter::once(OsString::from("tinychat-server"));
+    let args = Args::try_parse_from(program.chain(args.into_iter().map(Into::into)))?;
+    let delay = match (args.delay_ms, env_delay) {
+        (Some(delay), _) => delay,
+        (None, Some(ms)) => parse_delay(ms).map_err(|e| {
+            Args::command().error(ErrorKind::InvalidValue, format!("{DELAY_ENV}: {e}"))
+        })?,
+        (None, None) => Config::default().delay,
     };
-    if let Some(ms) = env_delay {
-        options.config.delay = parse_delay(ms).map_err(|e| format!("{DELAY_ENV}: {e}"))?;
-    }
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg, None),
-        };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
-        match flag.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "-V" | "--version" => return Ok(Command::Version),
-            "--port" => options.port = parse_port(&flag, &value()?)?,
-            "--static-port" => options.static_port = Some(parse_port(&flag, &value()?)?),
-            "--host" => options.host = parse_host(&value()?)?,
-            "--delay-ms" => {
-                options.config.delay =
-                    parse_delay(&value()?).map_err(|e| format!("{flag}: {e}"))?;
-            }
-            "--require-key" => {
-                let key = value()?;
-                if key.is_empty() {
-                    return Err("--require-key needs a non-empty key".into());
-                }
-                options.config.require_key = Some(key);
-            }
-            "--static-dir" => options.config.static_dir = Some(PathBuf::from(value()?)),
-            "--csp" => {
-                let policy = value()?;
-                if axum::http::HeaderValue::from_str(&policy).is_err() {
-                    return Err("--csp: the policy must be printable ASCII on one line".into());
-                }
-                options.config.csp = Some(policy);
-            }
-            "--quiet" => options.config.log_requests = false,
-            other => return Err(format!("unknown argument {other:?}")),
-        }
-    }
-    match &options.config.static_dir {
-        Some(dir) if !dir.is_dir() => {
-            return Err(format!("--static-dir {}: not a directory", dir.display()))
-        }
-        None if options.static_port.is_some() => {
-            return Err("--static-port needs --static-dir".into())
-        }
-        None if options.config.csp.is_some() => return Err("--csp needs --static-dir".into()),
-        _ => {}
-    }
-    Ok(Command::Run(options))
+    Ok(Options {
+        host: args.host,
+        port: args.port,
+        static_port: args.static_port,
+        config: Config {
+            delay,
+            require_key: args.require_key,
+            static_dir: args.static_dir,
+            csp: args.csp,
+            log_requests: !args.quiet,
+        },
+    })
 }
 
-fn parse_port(flag: &str, value: &str) -> Result<u16, String> {
+/// The whole `--help` text.
+pub fn help() -> String {
+    Args::command().render_long_help().to_string()
+}
+
+fn parse_port(value: &str) -> Result<u16, String> {
     value
         .parse()
-        .map_err(|_| format!("{flag}: {value:?} is not a port number (0-65535)"))
+        .map_err(|_| format!("{value:?} is not a port number (0-65535)"))
 }
 
 fn parse_host(value: &str) -> Result<IpAddr, String> {
@@ -180,7 +159,7 @@ fn parse_host(value: &str) -> Result<IpAddr, String> {
     }
     value
         .parse()
-        .map_err(|_| format!("--host: {value:?} is not an IP address"))
+        .map_err(|_| format!("{value:?} is not an IP address"))
 }
 
 fn parse_delay(value: &str) -> Result<Duration, String> {
@@ -191,15 +170,34 @@ fn parse_delay(value: &str) -> Result<Duration, String> {
         .map_err(|_| format!("{value:?} is not a whole number of milliseconds"))
 }
 
+fn parse_dir(value: &str) -> Result<PathBuf, String> {
+    let dir = PathBuf::from(value);
+    if dir.is_dir() {
+        Ok(dir)
+    } else {
+        Err("not a directory".into())
+    }
+}
+
+fn parse_csp(value: &str) -> Result<String, String> {
+    match axum::http::HeaderValue::from_str(value) {
+        Ok(_) => Ok(value.to_owned()),
+        Err(_) => Err("the policy must be printable ASCII on one line".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn run(args: &[&str], env: Option<&str>) -> Result<Options, String> {
-        match parse_args(args.iter().map(|s| s.to_string()), env)? {
-            Command::Run(options) => Ok(options),
-            other => Err(format!("{other:?}")),
-        }
+    fn run(args: &[&str], env: Option<&str>) -> Result<Options, clap::Error> {
+        parse_args(args, env)
+    }
+
+    /// The error's kind and its text as the user sees it.
+    fn error(args: &[&str]) -> (ErrorKind, String) {
+        let e = run(args, None).unwrap_err();
+        (e.kind(), e.to_string())
     }
 
     #[test]
@@ -209,6 +207,7 @@ mod tests {
         assert_eq!(options.port, 8787);
         assert_eq!(options.config.delay, Duration::from_millis(25));
         assert!(options.config.require_key.is_none() && options.config.log_requests);
+        assert!(options.static_port.is_none() && options.config.static_dir.is_none());
     }
 
     #[test]
@@ -231,6 +230,33 @@ mod tests {
         assert_eq!(options.config.require_key.as_deref(), Some("k=v"));
         assert_eq!(options.host.to_string(), "::1");
         assert!(!options.config.log_requests);
+        assert_eq!(
+            run(&["--host", "LocalHost"], None)
+                .unwrap()
+                .host
+                .to_string(),
+            "127.0.0.1"
+        );
+    }
+
+    #[test]
+    fn static_flags_are_read() {
+        let dir = std::env::temp_dir();
+        let dir_arg = dir.to_str().expect("UTF-8 temp dir");
+        let options = run(
+            &[
+                "--static-dir",
+                dir_arg,
+                "--static-port=0",
+                "--csp",
+                "default-src 'self'",
+            ],
+            None,
+        )
+        .unwrap();
+        assert_eq!(options.config.static_dir.as_deref(), Some(dir.as_path()));
+        assert_eq!(options.static_port, Some(0));
+        assert_eq!(options.config.csp.as_deref(), Some("default-src 'self'"));
     }
 
     #[test]
@@ -238,44 +264,94 @@ mod tests {
         assert_eq!(run(&[], Some("0")).unwrap().config.delay, Duration::ZERO);
         let options = run(&["--delay-ms", "9"], Some("0")).unwrap();
         assert_eq!(options.config.delay, Duration::from_millis(9));
-        assert!(run(&[], Some("soon")).unwrap_err().contains(DELAY_ENV));
+        let e = run(&[], Some("soon")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidValue);
+        assert!(e.to_string().contains(DELAY_ENV), "{e}");
+        // A bad variable does not matter when the flag is given.
+        assert!(run(&["--delay-ms", "1"], Some("soon")).is_ok());
     }
 
     #[test]
     fn help_and_version_are_recognised() {
-        let help = parse_args(["--port".into(), "1".into(), "-h".into()], None);
-        assert!(matches!(help, Ok(Command::Help)));
-        assert!(matches!(
-            parse_args(["-V".into()], None),
-            Ok(Command::Version)
-        ));
+        let help = run(&["--port", "1", "-h"], None).unwrap_err();
+        assert_eq!(help.kind(), ErrorKind::DisplayHelp);
+        assert_eq!(help.exit_code(), 0);
+        let version = run(&["-V"], None).unwrap_err();
+        assert_eq!(version.kind(), ErrorKind::DisplayVersion);
+        assert_eq!(
+            version.to_string(),
+            format!("tinychat-server {}\n", env!("CARGO_PKG_VERSION"))
+        );
     }
 
     #[test]
     fn bad_arguments_are_explained() {
-        assert!(run(&["--port", "99999"], None)
-            .unwrap_err()
-            .contains("port number"));
-        assert!(run(&["--port"], None)
-            .unwrap_err()
-            .contains("needs a value"));
-        assert!(run(&["--frobnicate"], None)
-            .unwrap_err()
-            .contains("unknown argument"));
-        assert!(run(&["--static-port", "0"], None)
-            .unwrap_err()
-            .contains("needs --static-dir"));
-        assert!(run(&["--static-dir", "/no/such/dir"], None)
-            .unwrap_err()
-            .contains("not a directory"));
-        assert!(run(&["--host", "example.com"], None).is_err());
-        assert!(run(&["--require-key", ""], None).is_err());
+        let (kind, text) = error(&["--port", "99999"]);
+        assert_eq!(kind, ErrorKind::ValueValidation);
+        assert!(text.contains("port number"), "{text}");
+        let (kind, text) = error(&["--port"]);
+        assert_eq!(kind, ErrorKind::InvalidValue);
+        assert!(
+            text.contains("a value is required for '--port <N>'"),
+            "{text}"
+        );
+        let (kind, text) = error(&["--frobnicate"]);
+        assert_eq!(kind, ErrorKind::UnknownArgument);
+        assert!(
+            text.contains("unexpected argument '--frobnicate'"),
+            "{text}"
+        );
+        for args in [
+            &["--static-port", "0"][..],
+            &["--csp", "default-src 'none'"],
+        ] {
+            let (kind, text) = error(args);
+            assert_eq!(kind, ErrorKind::MissingRequiredArgument, "{args:?}");
+            assert!(text.contains("--static-dir"), "{text}");
+        }
+        let (kind, text) = error(&["--static-dir", "/no/such/dir"]);
+        assert_eq!(kind, ErrorKind::ValueValidation);
+        assert!(text.contains("not a directory"), "{text}");
+        assert!(error(&["--host", "example.com"])
+            .1
+            .contains("not an IP address"));
+        assert_eq!(error(&["--require-key", ""]).0, ErrorKind::InvalidValue);
+        let dir = std::env::temp_dir();
+        let dir_arg = dir.to_str().expect("UTF-8 temp dir");
+        assert!(error(&["--static-dir", dir_arg, "--csp", "a\nb"])
+            .1
+            .contains("printable ASCII"));
     }
 
     #[test]
-    fn help_lists_every_fault_mode() {
-        for name in crate::directives::FAULT_NAMES {
-            assert!(HELP.contains(&format!("[fault:{name}]")), "{name}");
+    fn help_lists_every_flag_and_fault_mode() {
+        let help = help();
+        for flag in [
+            "--port <N>",
+            "--host <ADDR>",
+            "--delay-ms <N>",
+            "--require-key <KEY>",
+            "--static-dir <DIR>",
+            "--static-port <N>",
+            "--csp <POLICY>",
+            "--quiet",
+            "--help",
+            "--version",
+            "[default: 8787]",
+            "$TINYCHAT_SERVER_DELAY_MS",
+            "ENDPOINTS:",
+            "REPLIES",
+            "DIRECTIVES",
+        ] {
+            assert!(help.contains(flag), "{flag} missing from:\n{help}");
         }
+        for name in crate::directives::FAULT_NAMES {
+            assert!(help.contains(&format!("[fault:{name}]")), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_clap_definition_is_consistent() {
+        Args::command().debug_assert();
     }
 }

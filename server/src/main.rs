@@ -7,39 +7,22 @@ use std::{
     process::ExitCode,
 };
 
-use tinychat_server::cli::{self, Command, Options};
+use tinychat_server::cli::{self, Options};
 use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Result<Vec<String>, _> = std::env::args_os()
-        .skip(1)
-        .map(|a| a.into_string())
-        .collect();
-    let Ok(args) = args else {
-        eprintln!("tinychat-server: arguments must be UTF-8");
-        return ExitCode::from(2);
-    };
     let env_delay = std::env::var(cli::DELAY_ENV).ok();
-    match cli::parse_args(args, env_delay.as_deref()) {
-        Ok(Command::Help) => {
-            print!("{}", cli::HELP);
-            ExitCode::SUCCESS
-        }
-        Ok(Command::Version) => {
-            println!("tinychat-server {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
-        }
-        Ok(Command::Run(options)) => match run(options).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("tinychat-server: {e}");
-                ExitCode::FAILURE
-            }
-        },
-        Err(message) => {
-            eprintln!("tinychat-server: {message}\nRun `tinychat-server --help` for usage.");
-            ExitCode::from(2)
+    let options = match cli::parse_args(std::env::args_os().skip(1), env_delay.as_deref()) {
+        Ok(options) => options,
+        // --help and --version to stdout (status 0); a mistake to stderr (status 2).
+        Err(e) => e.exit(),
+    };
+    match run(options).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tinychat-server: {e}");
+            ExitCode::FAILURE
         }
     }
 }
