@@ -68,6 +68,16 @@ ensure_chromium() {
   fi
 }
 
+ensure_redis() {
+  # redis-server (Debian package): tinychat-relay's tests start one on a free port to check that
+  # two relays share one limit.
+  if ! command -v redis-server >/dev/null; then
+    echo "installing redis-server (Debian package)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq redis-server >/dev/null
+  fi
+}
+
 ensure_npm() {
   # wasm-opt (binaryen@132, Node-based; Debian's binaryen 108 breaks the bundle), Playwright, axe.
   if ! [ -f "$ROOT/e2e/node_modules/.package-lock.json" ] \
@@ -86,4 +96,7 @@ ensure_build_tools() {
 
 build_dist() { # release bundle in dist/ (wasm-opt -Oz through trunk)
   (cd "$ROOT" && trunk build --release --offline 2>&1 | grep -vE '^\s*$' | tail -n 5)
+  # NAME.br and NAME.gz beside each served file (Node's zlib: nothing to install), for servers
+  # that send precompressed files (nginx gzip_static/brotli_static, Caddy, tinychat-server).
+  node "$ROOT/scripts/compress.mjs" "$ROOT/dist"
 }
