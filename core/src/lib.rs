@@ -1,8 +1,10 @@
 //! Pure-Rust heart of TinyChat: no browser code, tested natively.
 #![deny(missing_docs)]
 pub mod chat;
+pub mod error;
 pub mod i18n;
 pub mod markdown;
 pub mod mistral;
 pub mod options;
 pub mod sse;
+pub mod text;

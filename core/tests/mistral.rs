@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tinychat_core::mistral::{
-    backoff, ApiError, ApiErrorKind, ChatCompletion, ChatCompletionChunk, ChatMessage, ChatRequest,
-    ContentChunk, FinishReason, MessageContent, ModelList, Role, StreamError, StreamItem,
+    backoff, ApiError, ChatCompletion, ChatCompletionChunk, ChatMessage, ChatRequest, ContentChunk,
+    ErrorKind, FinishReason, MessageContent, ModelList, Role, StreamError, StreamItem,
     StreamMapper, Summary, Usage, BACKOFF_MAX, MAX_MESSAGE_CHARS, RETRY_AFTER_MAX,
 };
 use tinychat_core::sse::{Decoder, Event, Finish, SseError};
@@ -696,7 +696,7 @@ fn err(status: u16, body: &str) -> ApiError {
 #[test]
 fn unauthorized_says_the_key_was_rejected() {
     let e = err(401, r#"{"message":"Unauthorized","request_id":"abc123"}"#);
-    assert_eq!(e.kind, ApiErrorKind::Unauthorized);
+    assert_eq!(e.kind, ErrorKind::Unauthorized);
     assert_eq!(
         e.message(),
         "The API key was rejected. Check it in Settings."
@@ -710,7 +710,7 @@ fn unauthorized_says_the_key_was_rejected() {
 #[test]
 fn forbidden_says_no_access() {
     let e = err(403, r#"{"detail":"You do not have access to this model"}"#);
-    assert_eq!(e.kind, ApiErrorKind::Forbidden);
+    assert_eq!(e.kind, ErrorKind::Forbidden);
     assert!(e.message().contains("no access"), "{}", e.message());
     assert!(e.message().contains("You do not have access to this model"));
 }
@@ -718,7 +718,7 @@ fn forbidden_says_no_access() {
 #[test]
 fn not_found_mentions_model_and_base_url() {
     let e = err(404, r#"{"detail":"Not Found"}"#);
-    assert_eq!(e.kind, ApiErrorKind::NotFound);
+    assert_eq!(e.kind, ErrorKind::NotFound);
     assert_eq!(e.server_message, "Not Found");
     let m = e.message();
     assert!(
@@ -733,7 +733,7 @@ fn bad_request_invalid_model_shows_mistrals_message() {
         400,
         r#"{"object":"error","message":"Invalid model: mistral-nope","type":"invalid_model","param":null,"code":"1500"}"#,
     );
-    assert_eq!(e.kind, ApiErrorKind::BadRequest);
+    assert_eq!(e.kind, ErrorKind::BadRequest);
     assert_eq!(e.message(), "Invalid model: mistral-nope");
     assert_eq!(e.error_type.as_deref(), Some("invalid_model"));
     assert_eq!(e.code.as_deref(), Some("1500"));
@@ -745,7 +745,7 @@ fn validation_error_lists_locations_and_messages() {
         422,
         r#"{"object":"error","message":{"detail":[{"type":"less_than_equal","loc":["body","temperature"],"msg":"Input should be less than or equal to 1.5","input":2,"ctx":{"le":1.5}},{"type":"missing","loc":["body","messages",0,"content"],"msg":"Field required"}]},"type":"invalid_request_error","param":null,"code":null}"#,
     );
-    assert_eq!(e.kind, ApiErrorKind::Validation);
+    assert_eq!(e.kind, ErrorKind::Validation);
     assert_eq!(
         e.message(),
         "The request was rejected: body.temperature: Input should be less than or equal to 1.5; \
@@ -785,7 +785,7 @@ fn rate_limit_message_gives_wait_and_mentions_spending_limit() {
         ]),
         r#"{"message":"Requests rate limit exceeded"}"#,
     );
-    assert_eq!(e.kind, ApiErrorKind::RateLimited);
+    assert_eq!(e.kind, ErrorKind::RateLimited);
     let m = e.message();
     assert!(
         m.starts_with("Rate limit reached. Try again in 12 s."),
@@ -876,7 +876,7 @@ fn server_errors_say_retrying_helps_and_are_retryable() {
             status,
             r#"{"object":"error","message":"Internal server error"}"#,
         );
-        assert_eq!(e.kind, ApiErrorKind::ServerError);
+        assert_eq!(e.kind, ErrorKind::ServerError);
         assert!(e.is_retryable());
         let m = e.message();
         assert!(
@@ -1035,7 +1035,7 @@ fn backoff_honours_retry_after_with_a_cap() {
         &headers(&[("retry-after", "99999999999999999999999")]),
         "",
     );
-    assert_eq!(e.backoff(0), RETRY_AFTER_MAX);
+    assert_eq!(backoff(0, e.retry_after()), RETRY_AFTER_MAX);
 }
 
 #[test]

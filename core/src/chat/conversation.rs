@@ -1,0 +1,406 @@
+//! [`Conversation`]: one conversation's messages, title and system prompt, and their lifecycle.
+
+use serde::{Deserialize, Serialize};
+
+use super::message::{ErrorInfo, Message, MessageState};
+use super::time::{clean_time, millis};
+use super::{DEFAULT_TITLE, RENAME_MAX_CHARS, TITLE_MAX_CHARS};
+use crate::mistral::{ChatMessage, Role, Usage};
+use crate::text::one_line;
+
+/// The automatic title for a first message: its first non-blank line, whitespace collapsed,
+/// at most [`TITLE_MAX_CHARS`] characters.
+pub fn title_from_text(text: &str) -> Option<String> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    Some(one_line(line, TITLE_MAX_CHARS))
+}
+
+/// One conversation: its messages, title and system prompt.
+///
+/// Messages are changed only through methods, which keep ids unique and states consistent.
+///
+/// ```
+/// use tinychat_core::chat::{Conversation, MessageState, Role};
+/// let mut conv = Conversation::new("c1", 1_000.0);
+/// conv.push_user("What is Rust?", 1_000.0);
+/// let reply = conv.start_assistant("mistral-small-latest", 1_001.0);
+/// conv.append_delta(reply, "A language");
+/// conv.append_delta(reply, ".");
+/// conv.finish(reply, None, 1_002.0);
+/// assert_eq!(conv.title(), "What is Rust?");
+/// assert_eq!(conv.message(reply).unwrap().text, "A language.");
+/// assert_eq!(conv.message(reply).unwrap().state, MessageState::Done);
+/// let request = conv.request_messages(Some("Be brief."));
+/// assert_eq!(request[0].role, Role::System);
+/// assert_eq!(request.len(), 3);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub(super) id: String,
+    pub(super) title: String,
+    #[serde(default)]
+    pub(super) title_is_custom: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) system_prompt: Option<String>,
+    pub(super) messages: Vec<Message>,
+    #[serde(with = "millis")]
+    pub(super) created_ms: f64,
+    #[serde(with = "millis")]
+    pub(super) updated_ms: f64,
+    /// Next message id; ids are never reused.
+    #[serde(default)]
+    pub(super) next_id: u64,
+}
+
+impl Conversation {
+    /// An empty conversation titled [`DEFAULT_TITLE`].
+    pub fn new(id: impl Into<String>, now_ms: f64) -> Self {
+        let now = clean_time(now_ms);
+        Conversation {
+            id: id.into(),
+            title: DEFAULT_TITLE.to_owned(),
+            title_is_custom: false,
+            system_prompt: None,
+            messages: Vec::new(),
+            created_ms: now,
+            updated_ms: now,
+            next_id: 1,
+        }
+    }
+
+    /// The conversation's id (unique within its [`Library`]).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The title: set with [`rename`](Self::rename), else derived from the first user message
+    /// (see [`title_from_text`]), else [`DEFAULT_TITLE`].
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Whether the title was set by [`rename`](Self::rename).
+    pub fn title_is_custom(&self) -> bool {
+        self.title_is_custom
+    }
+
+    /// This conversation's own system prompt, if any.
+    pub fn system_prompt(&self) -> Option<&str> {
+        self.system_prompt.as_deref()
+    }
+
+    /// Set this conversation's own system prompt (trimmed; empty or `None` removes it).
+    pub fn set_system_prompt(&mut self, prompt: Option<&str>) {
+        self.system_prompt = prompt
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned);
+    }
+
+    /// All messages, oldest first (including a greeting).
+    pub fn messages(&self) -> &[Message] {
+        &self.messages
+    }
+
+    /// The message with id `id`.
+    pub fn message(&self, id: u64) -> Option<&Message> {
+        self.messages.iter().rev().find(|m| m.id == id)
+    }
+
+    /// Creation time (ms).
+    pub fn created_ms(&self) -> f64 {
+        self.created_ms
+    }
+
+    /// Time of the last change that was given a time (ms).
+    pub fn updated_ms(&self) -> f64 {
+        self.updated_ms
+    }
+
+    /// Whether the conversation has no messages besides a greeting.
+    pub fn is_empty(&self) -> bool {
+        self.messages.iter().all(|m| m.local_only)
+    }
+
+    /// The id of the reply currently streaming, if any.
+    pub fn streaming_id(&self) -> Option<u64> {
+        self.messages
+            .iter()
+            .rev()
+            .find(|m| m.state == MessageState::Streaming)
+            .map(|m| m.id)
+    }
+
+    pub(super) fn touch(&mut self, now_ms: f64) {
+        self.updated_ms = clean_time(now_ms);
+    }
+
+    pub(super) fn take_id(&mut self) -> u64 {
+        let id = self.next_id.max(1);
+        self.next_id = id + 1;
+        id
+    }
+
+    pub(super) fn message_mut(&mut self, id: u64) -> Option<&mut Message> {
+        // The message being streamed is almost always the last one: O(1) in practice.
+        self.messages.iter_mut().rev().find(|m| m.id == id)
+    }
+
+    pub(super) fn refresh_title(&mut self) {
+        if self.title_is_custom {
+            return;
+        }
+        self.title = self
+            .messages
+            .iter()
+            .find(|m| m.role == Role::User && !m.local_only)
+            .and_then(|m| title_from_text(&m.text))
+            .unwrap_or_else(|| DEFAULT_TITLE.to_owned());
+    }
+
+    /// Rename the conversation (whitespace collapsed, at most [`RENAME_MAX_CHARS`]
+    /// characters). An empty title goes back to the automatic one.
+    pub fn rename(&mut self, title: &str) {
+        let title = one_line(title, RENAME_MAX_CHARS);
+        if title.is_empty() {
+            self.title_is_custom = false;
+            self.refresh_title();
+        } else {
+            self.title = title;
+            self.title_is_custom = true;
+        }
+    }
+
+    /// Show `text` as the assistant's greeting at the top of the conversation. A greeting is
+    /// never sent to the API, does not count for [`is_empty`](Self::is_empty) and is left out
+    /// of text exports. Calling it again replaces the greeting; an empty `text` removes it.
+    pub fn set_greeting(&mut self, text: &str, now_ms: f64) {
+        let text = text.trim();
+        let existing = self.messages.first().is_some_and(|m| m.local_only);
+        match (existing, text.is_empty()) {
+            (true, true) => {
+                self.messages.remove(0);
+            }
+            (true, false) => self.messages[0].text = text.to_owned(),
+            (false, true) => {}
+            (false, false) => {
+                let id = self.take_id();
+                let now = clean_time(now_ms);
+                self.messages.insert(
+                    0,
+                    Message {
+                        id,
+                        role: Role::Assistant,
+                        text: text.to_owned(),
+                        state: MessageState::Done,
+                        usage: None,
+                        model: None,
+                        created_ms: now,
+                        finished_ms: None,
+                        error: None,
+                        local_only: true,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Add a user message; returns its id. The first user message sets the automatic title.
+    pub fn push_user(&mut self, text: &str, now_ms: f64) -> u64 {
+        let id = self.take_id();
+        self.messages.push(Message {
+            id,
+            role: Role::User,
+            text: text.to_owned(),
+            state: MessageState::Done,
+            usage: None,
+            model: None,
+            created_ms: clean_time(now_ms),
+            finished_ms: None,
+            error: None,
+            local_only: false,
+        });
+        self.touch(now_ms);
+        self.refresh_title();
+        id
+    }
+
+    /// Start an empty assistant reply in state [`MessageState::Streaming`]; returns its id.
+    /// A reply still streaming (there should be none) is marked stopped first.
+    pub fn start_assistant(&mut self, model: &str, now_ms: f64) -> u64 {
+        if let Some(previous) = self.streaming_id() {
+            self.stop(previous, now_ms);
+        }
+        let id = self.take_id();
+        self.messages.push(Message {
+            id,
+            role: Role::Assistant,
+            text: String::new(),
+            state: MessageState::Streaming,
+            usage: None,
+            model: (!model.is_empty()).then(|| model.to_owned()),
+            created_ms: clean_time(now_ms),
+            finished_ms: None,
+            error: None,
+            local_only: false,
+        });
+        self.touch(now_ms);
+        id
+    }
+
+    /// Append streamed text to reply `id`. Cost is O(`delta`). Returns false (and changes
+    /// nothing) if `id` is not a streaming reply, e.g. it was stopped, retried or edited away.
+    pub fn append_delta(&mut self, id: u64, delta: &str) -> bool {
+        match self.message_mut(id) {
+            Some(m) if m.state == MessageState::Streaming => {
+                m.text.push_str(delta);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// End reply `id` normally, recording `usage`. Returns false if it was not streaming.
+    pub fn finish(&mut self, id: u64, usage: Option<Usage>, now_ms: f64) -> bool {
+        self.end(id, MessageState::Done, usage, None, now_ms)
+    }
+
+    /// Mark reply `id` stopped by the user, keeping its partial text. Returns false if it was
+    /// not streaming.
+    pub fn stop(&mut self, id: u64, now_ms: f64) -> bool {
+        self.end(id, MessageState::Stopped, None, None, now_ms)
+    }
+
+    /// Mark reply `id` failed with `error`, keeping its partial text. Returns false if it was
+    /// not streaming.
+    pub fn fail(&mut self, id: u64, error: ErrorInfo, now_ms: f64) -> bool {
+        self.end(id, MessageState::Failed, None, Some(error), now_ms)
+    }
+
+    fn end(
+        &mut self,
+        id: u64,
+        state: MessageState,
+        usage: Option<Usage>,
+        error: Option<ErrorInfo>,
+        now_ms: f64,
+    ) -> bool {
+        let now = clean_time(now_ms);
+        let Some(m) = self.message_mut(id) else {
+            return false;
+        };
+        if m.state != MessageState::Streaming {
+            return false;
+        }
+        m.state = state;
+        m.finished_ms = Some(now);
+        if usage.is_some() {
+            m.usage = usage;
+        }
+        m.error = error;
+        self.touch(now_ms);
+        true
+    }
+
+    /// Prepare to ask again: remove the trailing assistant replies (failed, stopped or done)
+    /// so that the next request re-asks the last user message. Returns whether a request
+    /// should be sent, i.e. the conversation now ends with a user message. Returns false and
+    /// changes nothing while a reply is streaming (stop it first).
+    pub fn retry(&mut self) -> bool {
+        if self.streaming_id().is_some() {
+            return false;
+        }
+        while self
+            .messages
+            .last()
+            .is_some_and(|m| m.role == Role::Assistant && !m.local_only)
+        {
+            self.messages.pop();
+        }
+        self.messages
+            .last()
+            .is_some_and(|m| m.role == Role::User && !m.local_only)
+    }
+
+    /// Replace the text of user message `id` and drop every message after it (the caller
+    /// then sends a new request). Returns false if `id` is not a user message. A reply that
+    /// was streaming is dropped too: abort its request; its late deltas are ignored.
+    pub fn edit_user(&mut self, id: u64, text: &str, now_ms: f64) -> bool {
+        let Some(index) = self
+            .messages
+            .iter()
+            .position(|m| m.id == id && m.role == Role::User && !m.local_only)
+        else {
+            return false;
+        };
+        self.messages.truncate(index + 1);
+        self.messages[index].text = text.to_owned();
+        self.touch(now_ms);
+        self.refresh_title();
+        true
+    }
+
+    /// Turn every streaming reply into [`MessageState::Interrupted`] (used on load: nothing is
+    /// streaming into a page that was just opened). Returns how many were changed.
+    pub fn mark_interrupted(&mut self) -> usize {
+        let mut count = 0;
+        for m in &mut self.messages {
+            if m.state == MessageState::Streaming {
+                m.state = MessageState::Interrupted;
+                count += 1;
+            }
+        }
+        count
+    }
+
+    /// The messages of the next request.
+    ///
+    /// * First the system prompt: this conversation's own, else `default_system_prompt`
+    ///   (e.g. from the settings), if any.
+    /// * Then the user and assistant turns, oldest first, except the greeting, failed
+    ///   replies, empty replies and a reply still streaming. Stopped and interrupted replies
+    ///   *are* included: the user saw that partial text, so the model should too.
+    /// * Consecutive messages of the same role (e.g. a question re-asked after a failed reply)
+    ///   are merged, separated by a blank line, because the API expects turns to alternate.
+    pub fn request_messages(&self, default_system_prompt: Option<&str>) -> Vec<ChatMessage> {
+        let mut out: Vec<ChatMessage> = Vec::with_capacity(self.messages.len() + 1);
+        let system = self
+            .system_prompt
+            .as_deref()
+            .or(default_system_prompt.map(str::trim))
+            .filter(|s| !s.is_empty());
+        if let Some(system) = system {
+            out.push(ChatMessage::system(system));
+        }
+        for m in self.messages.iter().filter(|m| m.is_sendable()) {
+            match out.last_mut() {
+                Some(last) if last.role == m.role => {
+                    last.content.push_str("\n\n");
+                    last.content.push_str(&m.text);
+                }
+                _ => out.push(ChatMessage::new(m.role, m.text.clone())),
+            }
+        }
+        out
+    }
+
+    /// Restore invariants after deserialization: next id past every id, times clean,
+    /// nothing streaming.
+    pub(super) fn normalize(&mut self) {
+        let max_id = self.messages.iter().map(|m| m.id).max().unwrap_or(0);
+        self.next_id = self.next_id.max(max_id.saturating_add(1)).max(1);
+        self.created_ms = clean_time(self.created_ms);
+        self.updated_ms = clean_time(self.updated_ms);
+        for m in &mut self.messages {
+            m.created_ms = clean_time(m.created_ms);
+            m.finished_ms = m.finished_ms.map(clean_time);
+        }
+        self.mark_interrupted();
+        if self.title_is_custom && self.title.trim().is_empty() {
+            self.title_is_custom = false;
+        }
+        if !self.title_is_custom && self.title.trim().is_empty() {
+            self.refresh_title();
+        }
+    }
+}

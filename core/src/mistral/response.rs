@@ -1,0 +1,483 @@
+//! Response wire types: completions, streamed chunks, usage, finish reasons and the model list.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
+
+/// Token accounting, sent with the last streamed chunk and with every
+/// non-streaming completion.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    /// Tokens in the prompt.
+    #[serde(default, deserialize_with = "nullable")]
+    pub prompt_tokens: u32,
+    /// Tokens generated.
+    #[serde(default, deserialize_with = "nullable")]
+    pub completion_tokens: u32,
+    /// Sum of both.
+    #[serde(default, deserialize_with = "nullable")]
+    pub total_tokens: u32,
+}
+
+/// Why the model stopped.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FinishReason {
+    /// `"stop"`: natural end or a stop sequence.
+    Stop,
+    /// `"length"`: `max_tokens` reached.
+    Length,
+    /// `"model_length"`: the model's context window is full.
+    ModelLength,
+    /// `"error"`: generation failed on the server.
+    Error,
+    /// `"tool_calls"`: the model wants to call tools.
+    ToolCalls,
+    /// Any other value, kept verbatim.
+    Other(String),
+}
+
+impl FinishReason {
+    /// The wire name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            FinishReason::Stop => "stop",
+            FinishReason::Length => "length",
+            FinishReason::ModelLength => "model_length",
+            FinishReason::Error => "error",
+            FinishReason::ToolCalls => "tool_calls",
+            FinishReason::Other(other) => other,
+        }
+    }
+
+    /// Parses a wire name; unknown names become [`FinishReason::Other`].
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "stop" => FinishReason::Stop,
+            "length" => FinishReason::Length,
+            "model_length" => FinishReason::ModelLength,
+            "error" => FinishReason::Error,
+            "tool_calls" => FinishReason::ToolCalls,
+            other => FinishReason::Other(other.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for FinishReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for FinishReason {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FinishReason {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = Cow::<str>::deserialize(d)?;
+        Ok(FinishReason::parse(&name))
+    }
+}
+
+/// Message content: either plain text or a list of typed chunks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum MessageContent {
+    /// `"content": "text"`.
+    Text(String),
+    /// `"content": [{"type": "text", "text": "..."}, ...]`.
+    Chunks(Vec<ContentChunk>),
+}
+
+impl MessageContent {
+    /// The displayable text: the string itself, or the `text` chunks
+    /// concatenated (other chunk kinds are skipped, see [`ContentChunk`]).
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            MessageContent::Text(text) => Cow::Borrowed(text),
+            MessageContent::Chunks(chunks) => {
+                let mut text = String::new();
+                for chunk in chunks {
+                    if let ContentChunk::Text { text: piece } = chunk {
+                        text.push_str(piece);
+                    }
+                }
+                Cow::Owned(text)
+            }
+        }
+    }
+}
+
+// Hand-written instead of `#[serde(untagged)]`: this runs once per streamed
+// token, and the visitor avoids untagged's buffering of every value.
+impl<'de> Deserialize<'de> for MessageContent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ContentVisitor;
+        impl<'de> Visitor<'de> for ContentVisitor {
+            type Value = MessageContent;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or a list of content chunks")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(MessageContent::Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(MessageContent::Text(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                let chunks =
+                    Vec::<ContentChunk>::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(MessageContent::Chunks(chunks))
+            }
+        }
+        d.deserialize_any(ContentVisitor)
+    }
+}
+
+/// One typed piece of message content.
+///
+/// The widget displays text only, so only [`ContentChunk::Text`] contributes
+/// to the answer. The other kinds are parsed (so they are not mistaken for a
+/// malformed stream) and deliberately skipped:
+///
+/// - `thinking`: a reasoning model's private chain of thought. It is not the
+///   answer, can be much longer than it, and the widget has no UI to show it
+///   apart from the answer, so mixing it in would corrupt the reply.
+/// - `image_url`, `reference` and unknown future kinds: not text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ContentChunk {
+    /// `{"type": "text", "text": "..."}`: displayed.
+    Text {
+        /// The text.
+        #[serde(default, deserialize_with = "nullable")]
+        text: String,
+    },
+    /// `{"type": "thinking", "thinking": [...]}`: skipped (reasoning trace).
+    Thinking {
+        /// The reasoning chunks (usually `text` chunks).
+        #[serde(default, deserialize_with = "lenient_default")]
+        thinking: Vec<ContentChunk>,
+    },
+    /// `{"type": "image_url", "image_url": ...}`: skipped (not text).
+    ImageUrl {
+        /// A URL string or `{"url": ..., "detail": ...}`, kept as JSON.
+        #[serde(default)]
+        image_url: Value,
+    },
+    /// `{"type": "reference", "reference_ids": [...]}`: skipped (citation
+    /// markers, nothing to display without the referenced documents).
+    Reference {
+        /// Ids of referenced documents, kept as JSON.
+        #[serde(default, deserialize_with = "lenient_default")]
+        reference_ids: Vec<Value>,
+    },
+    /// Any other `type`: skipped.
+    #[serde(other)]
+    Unknown,
+}
+
+/// A tool call requested by the model (the widget sends no tools; parsed so
+/// such a response is not mistaken for a malformed one).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ToolCall {
+    /// Call id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Usually `"function"`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The function to call.
+    #[serde(default, deserialize_with = "nullable")]
+    pub function: FunctionCall,
+    /// Position of the call in a streamed list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<u32>,
+}
+
+/// Name and arguments of a [`ToolCall`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FunctionCall {
+    /// Function name.
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    /// Arguments: a JSON string or object, as sent.
+    #[serde(default)]
+    pub arguments: Value,
+}
+
+/// One server-sent `data:` payload of a streamed completion
+/// (`"object": "chat.completion.chunk"`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChatCompletionChunk {
+    /// Completion id (the same in every chunk).
+    #[serde(default, deserialize_with = "nullable")]
+    pub id: String,
+    /// `"chat.completion.chunk"`.
+    #[serde(default, deserialize_with = "nullable")]
+    pub object: String,
+    /// Unix time of creation.
+    #[serde(default, deserialize_with = "nullable")]
+    pub created: u64,
+    /// Model that answered.
+    #[serde(default, deserialize_with = "nullable")]
+    pub model: String,
+    /// Increments, one per requested completion.
+    #[serde(default, deserialize_with = "nullable")]
+    pub choices: Vec<ChunkChoice>,
+    /// Token accounting (usually only in the last chunk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+}
+
+/// One choice's increment in a [`ChatCompletionChunk`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChunkChoice {
+    /// Which completion this belongs to (always 0 for the widget).
+    #[serde(default, deserialize_with = "nullable")]
+    pub index: u32,
+    /// The new content.
+    #[serde(default, deserialize_with = "nullable")]
+    pub delta: Delta,
+    /// Set on the choice's last chunk.
+    #[serde(default)]
+    pub finish_reason: Option<FinishReason>,
+}
+
+/// The increment carried by a [`ChunkChoice`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Delta {
+    /// `"assistant"`, usually only in the first chunk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// New content: a string or typed chunks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<MessageContent>,
+    /// Tool-call increments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<Vec<ToolCall>>,
+}
+
+/// A non-streaming completion (`"object": "chat.completion"`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChatCompletion {
+    /// Completion id.
+    #[serde(default, deserialize_with = "nullable")]
+    pub id: String,
+    /// `"chat.completion"`.
+    #[serde(default, deserialize_with = "nullable")]
+    pub object: String,
+    /// Unix time of creation.
+    #[serde(default, deserialize_with = "nullable")]
+    pub created: u64,
+    /// Model that answered.
+    #[serde(default, deserialize_with = "nullable")]
+    pub model: String,
+    /// The completions.
+    #[serde(default, deserialize_with = "nullable")]
+    pub choices: Vec<CompletionChoice>,
+    /// Token accounting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+}
+
+impl ChatCompletion {
+    /// The displayable text of the first choice (`""` if there is none).
+    pub fn text(&self) -> String {
+        self.choices
+            .first()
+            .and_then(|c| c.message.content.as_ref())
+            .map(|c| c.text().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// One completion in a [`ChatCompletion`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompletionChoice {
+    /// Position among the choices.
+    #[serde(default, deserialize_with = "nullable")]
+    pub index: u32,
+    /// The generated message.
+    #[serde(default, deserialize_with = "nullable")]
+    pub message: ResponseMessage,
+    /// Why generation stopped.
+    #[serde(default)]
+    pub finish_reason: Option<FinishReason>,
+}
+
+/// The assistant message of a [`CompletionChoice`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResponseMessage {
+    /// Normally `"assistant"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<MessageContent>,
+    /// Requested tool calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<Vec<ToolCall>>,
+}
+
+/// `GET /v1/models` response. Unknown fields are ignored and optional fields
+/// of an unexpected type read as absent, so API additions do not break the
+/// model picker.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelList {
+    /// `"list"`.
+    #[serde(default, deserialize_with = "lenient_default")]
+    pub object: String,
+    /// The models.
+    #[serde(default, deserialize_with = "nullable")]
+    pub data: Vec<ModelInfo>,
+}
+
+impl ModelList {
+    /// Ids of models usable for chat, in listed order, without duplicates.
+    pub fn chat_model_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = Vec::new();
+        for model in self
+            .data
+            .iter()
+            .filter(|m| m.supports_chat() && !m.id.is_empty())
+        {
+            if !ids.contains(&model.id.as_str()) {
+                ids.push(&model.id);
+            }
+        }
+        ids
+    }
+}
+
+/// One entry of a [`ModelList`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// Model id to put in [`ChatRequest::model`] (`""` if the entry had
+    /// none; such entries are skipped by [`ModelList::chat_model_ids`]).
+    #[serde(default, deserialize_with = "lenient_default")]
+    pub id: String,
+    /// `"model"`.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object: Option<String>,
+    /// Unix time of creation.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created: Option<u64>,
+    /// Owner, e.g. `"mistralai"`.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owned_by: Option<String>,
+    /// Human-readable name.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// Description.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// Context window in tokens.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_context_length: Option<u64>,
+    /// Other ids for the same model.
+    #[serde(default, deserialize_with = "lenient_default")]
+    pub aliases: Vec<String>,
+    /// Deprecation date, if deprecated.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deprecation: Option<String>,
+    /// What the model can do.
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub capabilities: Option<ModelCapabilities>,
+}
+
+impl ModelInfo {
+    /// Whether the model does chat completion; `true` when the listing does
+    /// not say.
+    pub fn supports_chat(&self) -> bool {
+        self.capabilities.as_ref().is_none_or(|c| c.completion_chat)
+    }
+}
+
+/// Capability flags of a [`ModelInfo`]; missing flags read as `false`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ModelCapabilities {
+    /// Chat completion.
+    #[serde(deserialize_with = "lenient_default")]
+    pub completion_chat: bool,
+    /// Fill-in-the-middle completion.
+    #[serde(deserialize_with = "lenient_default")]
+    pub completion_fim: bool,
+    /// Tool use.
+    #[serde(deserialize_with = "lenient_default")]
+    pub function_calling: bool,
+    /// Fine-tuning.
+    #[serde(deserialize_with = "lenient_default")]
+    pub fine_tuning: bool,
+    /// Image input.
+    #[serde(deserialize_with = "lenient_default")]
+    pub vision: bool,
+    /// Classification.
+    #[serde(deserialize_with = "lenient_default")]
+    pub classification: bool,
+}
+
+/// `null` reads as the default value.
+pub(super) fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A value of the wrong type (or `null`) reads as `None`.
+fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(T::deserialize(Value::deserialize(d)?).ok())
+}
+
+/// A value of the wrong type (or `null`) reads as the default value.
+fn lenient_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned + Default,
+{
+    Ok(lenient(d)?.unwrap_or_default())
+}

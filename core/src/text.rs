@@ -1,0 +1,50 @@
+//! Text helpers shared by titles, option values and server messages: one place that cuts text
+//! and adds `…`.
+
+use std::borrow::Cow;
+
+/// `s` with runs of whitespace (including newlines) collapsed to one space and trimmed.
+pub fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `s` cut to at most `max` characters, the last of which is `…` when it is cut (whitespace
+/// before the `…` is dropped). Borrowed when nothing was cut, so callers can tell.
+///
+/// ```
+/// use tinychat_core::text::truncate;
+/// assert_eq!(truncate("héllo", 3), "hé…");
+/// assert_eq!(truncate("héllo", 5), "héllo");
+/// assert_eq!(truncate("ab cd", 4), "ab…");
+/// ```
+pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+    if s.char_indices().nth(max).is_none() {
+        return Cow::Borrowed(s);
+    }
+    let cut = s
+        .char_indices()
+        .nth(max.saturating_sub(1))
+        .map_or(s.len(), |(i, _)| i);
+    Cow::Owned(format!("{}…", s[..cut].trim_end()))
+}
+
+/// `s` on one line: whitespace collapsed, then cut to `max` characters (see [`truncate`]).
+pub fn one_line(s: &str, max: usize) -> String {
+    truncate(&collapse_whitespace(s), max).into_owned()
+}
+
+/// Text from a server for display: whitespace collapsed, control characters dropped, cut to
+/// `max` characters plus a final `…` when longer. Reads at most about `4 * max` bytes' worth.
+pub fn clean_text(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().filter(|c| !c.is_control()));
+        if out.len() > max * 4 {
+            break;
+        }
+    }
+    truncate(&out, max + 1).into_owned()
+}
