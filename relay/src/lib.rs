@@ -168,6 +168,12 @@ pub async fn serve(
     relay: Arc<Relay>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // No Nagle: a stream's small writes (one SSE event each) go out at once instead of waiting
+    // for the visitor's delayed ACK (up to 40 ms per reply otherwise).
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(
         listener,
         app(relay).into_make_service_with_connect_info::<SocketAddr>(),
