@@ -4,16 +4,16 @@
 //!
 //! Templates use `{n}` for a number (see [`Strings::fill`]).
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::ErrorKind;
 use crate::options::SettingsError;
 
 macro_rules! strings {
     ($( $(#[$doc:meta])* $field:ident : $en:expr, $fr:expr; )*) => {
         /// The widget's user-facing strings for one language.
-        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(default)]
+        ///
+        /// No serde derive: the page's overrides are applied key by key ([`Strings::get_mut`]),
+        /// which costs far fewer bytes of wasm than a derived `Deserialize` of ~100 fields.
+        #[derive(Clone, Debug, PartialEq, Eq)]
         pub struct Strings {
             $( $(#[$doc])* pub $field: String, )*
         }
@@ -35,6 +35,22 @@ macro_rules! strings {
 
             /// Names of every string key, for documentation and validation of overrides.
             pub const KEYS: &'static [&'static str] = &[ $( stringify!($field), )* ];
+
+            /// The string named `key` (one of [`Strings::KEYS`]).
+            pub fn get(&self, key: &str) -> Option<&str> {
+                match key {
+                    $( stringify!($field) => Some(&self.$field), )*
+                    _ => None,
+                }
+            }
+
+            /// The string named `key`, to replace it.
+            pub fn get_mut(&mut self, key: &str) -> Option<&mut String> {
+                match key {
+                    $( stringify!($field) => Some(&mut self.$field), )*
+                    _ => None,
+                }
+            }
         }
     };
 }
@@ -246,19 +262,11 @@ impl Strings {
             rejected.push("(not a JSON object)".to_string());
             return rejected;
         };
-        let Ok(serde_json::Value::Object(mut current)) = serde_json::to_value(&*self) else {
-            return rejected;
-        };
         for (key, value) in overrides {
-            match (current.contains_key(&key), value) {
-                (true, serde_json::Value::String(s)) => {
-                    current.insert(key, serde_json::Value::String(s));
-                }
+            match (self.get_mut(&key), value) {
+                (Some(slot), serde_json::Value::String(s)) => *slot = s,
                 _ => rejected.push(key),
             }
-        }
-        if let Ok(updated) = serde_json::from_value(serde_json::Value::Object(current)) {
-            *self = updated;
         }
         rejected
     }
