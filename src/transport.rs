@@ -13,6 +13,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::future::sleep;
 use js_sys::{Reflect, Uint8Array};
 use tinychat_core::chat::ErrorInfo;
+use tinychat_core::error::ErrorKind;
+use tinychat_core::i18n::Strings;
 use tinychat_core::mistral::{
     ApiError, ChatRequest, ModelList, StreamError, StreamItem, StreamMapper, Usage,
 };
@@ -59,8 +61,8 @@ pub enum StreamEvent {
     Usage(Usage),
 }
 
-/// Why a request or stream failed. Every variant has words for people in
-/// [`TransportError::user_message`].
+/// Why a request or stream failed. Every variant has a [`ErrorKind`] and words for people
+/// ([`TransportError::info`]); the `String`s are technical details for the console.
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
     /// The server answered with an HTTP error status.
@@ -78,17 +80,25 @@ pub enum TransportError {
     /// The user pressed Stop (or the widget went away).
     #[error("stopped")]
     Aborted,
+    /// The answer could not be read: no body, an unreadable body, an unexpected model list.
+    #[error("unreadable answer: {0}")]
+    BadResponse(String),
+    /// The browser could not prepare the request (encoding, a missing browser API).
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl TransportError {
-    /// A sentence a user understands.
-    pub fn user_message(&self) -> String {
+    /// The kind of failure (`data-error`, and which actions the UI offers).
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Http(e) => e.message(),
-            Self::Stream(e) => e.user_message(),
-            Self::Network(_) => "Could not reach the server. Check your connection and the API base URL in Settings.".into(),
-            Self::Timeout(s) => format!("The server did not answer for {s} seconds."),
-            Self::Aborted => "Stopped.".into(),
+            Self::Http(e) => e.kind,
+            Self::Stream(_) => ErrorKind::Stream,
+            Self::Network(_) => ErrorKind::Network,
+            Self::Timeout(_) => ErrorKind::Timeout,
+            Self::Aborted => ErrorKind::Aborted,
+            Self::BadResponse(_) => ErrorKind::BadResponse,
+            Self::Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -96,10 +106,10 @@ impl TransportError {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Http(e) => e.is_retryable(),
-            Self::Network(_) | Self::Timeout(_) => true,
+            Self::Network(_) | Self::Timeout(_) | Self::BadResponse(_) => true,
             // The request itself was fine; asking again usually gets a whole answer.
             Self::Stream(_) => true,
-            Self::Aborted => false,
+            Self::Aborted | Self::Internal(_) => false,
         }
     }
 
@@ -111,15 +121,22 @@ impl TransportError {
         }
     }
 
-    /// The error as the conversation keeps it: a kind (`unauthorized`, `rate_limited`,
-    /// `network`, …, shown as `data-error`), the sentence, and whether Retry may help.
-    pub fn info(&self) -> ErrorInfo {
+    /// The error as the conversation keeps it: its kind, a sentence in the language of
+    /// `strings`, and whether Retry may help.
+    pub fn info(&self, strings: &Strings) -> ErrorInfo {
         match self {
-            Self::Http(e) => ErrorInfo::from(e),
-            Self::Stream(e) => ErrorInfo::from(e),
-            Self::Network(_) => ErrorInfo::new("network", self.user_message(), true),
-            Self::Timeout(_) => ErrorInfo::new("timeout", self.user_message(), true),
-            Self::Aborted => ErrorInfo::new("aborted", self.user_message(), false),
+            Self::Http(e) => ErrorInfo::from_api(e, strings),
+            Self::Stream(e) => ErrorInfo::from_stream(e, strings),
+            Self::Timeout(secs) => ErrorInfo::new(
+                ErrorKind::Timeout,
+                strings.error_sentence(ErrorKind::Timeout, *secs),
+                true,
+            ),
+            other => ErrorInfo::new(
+                other.kind(),
+                strings.error_sentence(other.kind(), 0),
+                other.is_retryable(),
+            ),
         }
     }
 }
@@ -169,24 +186,24 @@ async fn with_timeout<F: std::future::Future>(
 
 /// Sends `request` (with `stream: true`) and calls `on_event` for every delta as it arrives.
 ///
-/// `controller` aborts the request: Stop, unmount, or the idle timeout. Returns the finish
-/// reason's text (e.g. `"stop"`) on a complete stream.
+/// `controller` aborts the request: Stop, unmount, or the idle timeout. `Ok` means the stream
+/// completed (`[DONE]`, or a clean end the mapper accepts).
 pub async fn stream_chat(
     endpoint: &Endpoint,
     request: &ChatRequest,
     controller: &AbortController,
     mut on_event: impl FnMut(StreamEvent),
-) -> Result<Option<String>, TransportError> {
+) -> Result<(), TransportError> {
     let signal = controller.signal();
     let stop = aborted(&signal);
     let response = send(endpoint, request, &signal, controller, &stop).await?;
     let body = response
         .body()
-        .ok_or_else(|| TransportError::Network("the response has no body".into()))?;
+        .ok_or_else(|| TransportError::BadResponse("the response has no body".into()))?;
     let reader: ReadableStreamDefaultReader = body
         .get_reader()
         .dyn_into()
-        .map_err(|_| TransportError::Network("the response body cannot be read".into()))?;
+        .map_err(|_| TransportError::BadResponse("the response body cannot be read".into()))?;
     let result = read_stream(endpoint, &reader, controller, &stop, &mut on_event).await;
     if result.is_err() {
         // Release the connection: cancelling tells the browser we will not read further. The
@@ -214,10 +231,10 @@ async fn send(
             .abort_signal(Some(signal)),
     );
     let body = serde_json::to_string(request)
-        .map_err(|e| TransportError::Network(format!("request could not be encoded: {e}")))?;
+        .map_err(|e| TransportError::Internal(format!("request could not be encoded: {e}")))?;
     let req = builder
         .body(body)
-        .map_err(|e| TransportError::Network(e.to_string()))?;
+        .map_err(|e| TransportError::Internal(e.to_string()))?;
     let sent = with_timeout(req.send(), endpoint.idle_timeout, controller, stop).await?;
     let response = sent.map_err(|e| {
         if signal.aborted() {
@@ -242,7 +259,7 @@ async fn read_stream(
     controller: &AbortController,
     stop: &Shared<JsFuture>,
     on_event: &mut impl FnMut(StreamEvent),
-) -> Result<Option<String>, TransportError> {
+) -> Result<(), TransportError> {
     let signal = controller.signal();
     let mut decoder = Decoder::new();
     let mut mapper = StreamMapper::new();
@@ -292,9 +309,7 @@ async fn read_stream(
                 match item {
                     StreamItem::Delta(text) => on_event(StreamEvent::Delta(text)),
                     StreamItem::Usage(usage) => on_event(StreamEvent::Usage(usage)),
-                    StreamItem::Done => {
-                        return Ok(mapper.finish_reason().map(|f| f.as_str().to_string()))
-                    }
+                    StreamItem::Done => return Ok(()),
                     StreamItem::Role(_) | StreamItem::Finish(_) => {}
                 }
             }
@@ -303,16 +318,16 @@ async fn read_stream(
             return Err(mapper.decoder_error(e).into());
         }
     }
-    let summary = mapper.finish(decoder.finish())?;
-    Ok(summary.finish_reason.map(|f| f.as_str().to_string()))
+    mapper.finish(decoder.finish())?;
+    Ok(())
 }
 
-/// Fetches the model ids offered by `GET {api_base}/v1/models`.
+/// Fetches the ids of the chat models offered by `GET {api_base}/v1/models`.
 pub async fn fetch_models(endpoint: &Endpoint) -> Result<Vec<String>, TransportError> {
     let builder = endpoint
         .authorize(Request::get(&endpoint.url("/v1/models")).header("Accept", "application/json"));
     let controller =
-        AbortController::new().map_err(|e| TransportError::Network(js_error_text(&e)))?;
+        AbortController::new().map_err(|e| TransportError::Internal(js_error_text(&e)))?;
     let signal = controller.signal();
     let builder = builder.abort_signal(Some(&signal));
     let stop = aborted(&signal);
@@ -322,12 +337,17 @@ pub async fn fetch_models(endpoint: &Endpoint) -> Result<Vec<String>, TransportE
     let text = response
         .text()
         .await
-        .map_err(|e| TransportError::Network(e.to_string()))?;
+        .map_err(|e| TransportError::BadResponse(e.to_string()))?;
     if !response.ok() {
         let headers: Vec<(String, String)> = response.headers().entries().collect();
         return Err(ApiError::from_response(response.status(), &headers, &text).into());
     }
     let list: ModelList = serde_json::from_str(&text)
-        .map_err(|e| TransportError::Network(format!("unexpected model list: {e}")))?;
-    Ok(list.data.into_iter().map(|m| m.id).collect())
+        .map_err(|e| TransportError::BadResponse(format!("unexpected model list: {e}")))?;
+    // Embedding, moderation and OCR models cannot chat: the picker offers chat models only.
+    Ok(list
+        .chat_model_ids()
+        .into_iter()
+        .map(str::to_owned)
+        .collect())
 }

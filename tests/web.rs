@@ -892,3 +892,145 @@ async fn silence_longer_than_the_timeout_ends_in_a_timeout_error() {
     let alert = w.q("[role='alert']").unwrap().text_content().unwrap();
     assert!(alert.contains("did not answer"), "{alert}");
 }
+
+#[wasm_bindgen_test]
+async fn a_french_widget_explains_errors_in_french() {
+    // 401: the sentence and its action are both French.
+    plan(serde_json::json!([{ "status": 401, "body": "{\"message\":\"Unauthorized\"}" }]));
+    let w = mount(&[("locale", "fr")]).await;
+    w.send("bonjour").await;
+    w.until_state("error").await;
+    let alert = w.q("[role='alert']").unwrap();
+    assert_eq!(
+        alert.get_attribute("data-error").as_deref(),
+        Some("unauthorized")
+    );
+    let text = alert.text_content().unwrap();
+    assert!(text.contains("La clé d’API a été refusée."), "{text}");
+    assert!(text.contains("Ouvrir les réglages"), "{text}");
+    assert!(
+        !text.contains("rejected"),
+        "English in a French widget: {text}"
+    );
+
+    // A network failure (a transport error, not HTTP): French too.
+    plan(
+        serde_json::json!([{ "network_error": true }, { "network_error": true }, { "network_error": true }, { "network_error": true }]),
+    );
+    let w = mount(&[("locale", "fr")]).await;
+    w.send("bonjour").await;
+    w.until_state("error").await;
+    let alert = w.q("[role='alert']").unwrap();
+    assert_eq!(
+        alert.get_attribute("data-error").as_deref(),
+        Some("network")
+    );
+    let text = alert.text_content().unwrap();
+    assert!(text.contains("Impossible de joindre le serveur"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn settings_refuse_invalid_values_in_words_and_keep_the_dialog_open() {
+    let w = mount(&[("locale", "fr")]).await;
+    w.click("Réglages");
+    tick().await;
+    let dialog = w.q("[role='dialog']").expect("dialog");
+    let temperature: web_sys::HtmlInputElement = dialog
+        .query_selector("input[type='number']")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    temperature.set_value("7");
+    temperature
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    w.click("Enregistrer");
+    tick().await;
+    let dialog = w.q("[role='dialog']").expect("the dialog stays open");
+    assert_eq!(
+        temperature.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    let error_id = temperature.get_attribute("aria-describedby").unwrap();
+    let message = dialog
+        .query_selector(&format!("#{error_id}"))
+        .unwrap()
+        .expect("the error message")
+        .text_content()
+        .unwrap();
+    assert_eq!(
+        message,
+        "Saisissez un nombre entre 0 et 1,5, ou laissez vide."
+    );
+    temperature.set_value("0.5");
+    temperature
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    w.click("Enregistrer");
+    tick().await;
+    assert!(w.q("[role='dialog']").is_none(), "a valid value saves");
+    w.host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_library_saved_by_the_previous_version_loads_unchanged() {
+    let ns = fresh_ns();
+    let local = local_storage();
+    let conversations = include_str!("../core/tests/fixtures/schema1/conversations.json");
+    local
+        .set_item(&format!("{ns}:conversations"), conversations)
+        .unwrap();
+    local
+        .set_item(
+            &format!("{ns}:settings"),
+            include_str!("../core/tests/fixtures/schema1/settings.json"),
+        )
+        .unwrap();
+    local
+        .set_item(
+            &format!("{ns}:api-key"),
+            include_str!("../core/tests/fixtures/schema1/api-key.txt"),
+        )
+        .unwrap();
+    let w = mount(&[("storage-key", &ns)]).await;
+    // The current conversation: greeting, Markdown reply with usage, stopped reply; the HTML
+    // in the user's text is text.
+    assert_eq!(
+        user_texts(&w),
+        vec![
+            "What is Rust? <script>alert(1)</script>".to_string(),
+            "And WebAssembly? 🦀 日本語".to_string()
+        ]
+    );
+    assert!(w.q("script").is_none());
+    assert!(w.q(".tc-md pre").is_some(), "the code block renders");
+    assert!(shadow_text(&w).contains("32"), "usage is shown");
+    assert_eq!(w.state(), "stopped");
+    assert!(
+        w.q(".tc-notice").is_none(),
+        "nothing is reported as unreadable"
+    );
+    // Settings and the remembered key are in the dialog.
+    w.click("Settings");
+    tick().await;
+    let dialog = w.q("[role='dialog']").unwrap();
+    let key: web_sys::HtmlInputElement = dialog
+        .query_selector("input[type='password']")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(key.value(), "sk-fixture-remembered-key");
+    let temperature: web_sys::HtmlInputElement = dialog
+        .query_selector("input[type='number']")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(temperature.value(), "0.3");
+    // Nothing was rewritten yet except what loading changes (the interrupted reply).
+    let stored = local.get_item(&format!("{ns}:conversations")).unwrap();
+    assert_eq!(stored.as_deref(), Some(conversations));
+    w.host.remove();
+}

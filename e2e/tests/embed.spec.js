@@ -201,6 +201,35 @@ test('locale: French from data-locale or the page language, strings overridable'
   await expect(en.getByRole('button', { name: 'Settings' })).toBeVisible();
 });
 
+test('a French widget shows every error in French', async ({ page }) => {
+  await openPage(page, 'fr-errors', html({ lang: 'fr', body: `<div style="height:520px">${inline('data-title="Aide"')}</div>` }));
+  const widget = page.getByRole('region', { name: 'Aide' });
+  const cases = [
+    ['[fault:401]', 'unauthorized', 'La clé d’API a été refusée.'],
+    ['[fault:422]', 'validation', 'La requête a été refusée'],
+    ['[fault:malformed]', 'stream', 'La réponse est illisible'],
+    ['[fault:stream-error]', 'stream', 'Mistral a signalé une erreur pendant la réponse'],
+  ];
+  for (const [fault, kind, french] of cases) {
+    // A new conversation each time: consecutive user turns are merged into one request.
+    await widget.getByRole('button', { name: 'Nouvelle discussion' }).click();
+    await sendIn(widget, `bonjour ${fault}`);
+    const reply = widget.locator('article[data-role="assistant"]').last();
+    await expect(reply).toHaveAttribute('data-state', 'error');
+    const alert = reply.getByRole('alert');
+    await expect(alert).toHaveAttribute('data-error', kind);
+    await expect(alert).toContainText(french);
+    // None of the English sentences' words of our own (the server's quoted words may stay).
+    const text = await alert.locator('.tc-msg__error-text').textContent();
+    for (const english of ['was rejected', 'could not be read', 'reported an error', 'Check it in Settings']) {
+      expect(text).not.toContain(english);
+    }
+  }
+  await widget.getByRole('button', { name: 'Nouvelle discussion' }).click();
+  await sendIn(widget, 'bonjour [fault:401]');
+  await expect(widget.getByRole('alert').getByRole('button', { name: 'Ouvrir les réglages' })).toBeVisible();
+});
+
 test('invalid options are reported once by attribute name and defaults are used', async ({ page }) => {
   const warnings = [];
   page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
@@ -334,8 +363,16 @@ test('keyboard only: launcher, send, stop, retry, settings, export, close; focus
   await focusVisible();
   await tabTo('Export');
   await page.keyboard.press('Enter');
+  // A menu button: Enter opens the menu on its first item; arrows move; Escape returns.
+  const markdownItem = widget.getByRole('menuitem', { name: 'Markdown (.md)' });
+  await expect(markdownItem).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(widget.getByRole('menuitem', { name: 'Plain text (.txt)' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(widget.getByRole('button', { name: 'Export' })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(markdownItem).toBeFocused();
   const download = page.waitForEvent('download');
-  await tabTo('Markdown (.md)');
   await page.keyboard.press('Enter');
   expect((await download).suggestedFilename()).toMatch(/\.md$/);
   await tabTo('Close chat');

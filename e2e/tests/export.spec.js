@@ -21,7 +21,7 @@ async function importJson(page, widget, name, text) {
   await widget.getByRole('button', { name: 'Export' }).click();
   const [chooser] = await Promise.all([
     page.waitForEvent('filechooser'),
-    widget.getByRole('button', { name: 'Import JSON…' }).click(),
+    widget.getByRole('menuitem', { name: 'Import JSON…' }).click(),
   ]);
   // The chooser is the widget's hidden `input[type=file]` (inside the shadow root).
   expect(await chooser.element().evaluate((el) => el.getRootNode() instanceof ShadowRoot)).toBe(true);

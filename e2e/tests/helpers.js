@@ -152,7 +152,7 @@ export async function exportAs(page, widget, item) {
   await widget.getByRole('button', { name: 'Export' }).click();
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    widget.getByRole('button', { name: item }).click(),
+    widget.getByRole('menuitem', { name: item }).click(),
   ]);
   const path = await download.path();
   const text = await fs.readFile(path, 'utf8');

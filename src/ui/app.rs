@@ -6,6 +6,7 @@ use tinychat_core::options::WidgetOptions;
 
 use crate::chat::use_chat;
 use crate::storage::Store;
+use crate::ui::button::{Button, ButtonVariant};
 use crate::ui::composer::Composer;
 use crate::ui::header::Header;
 use crate::ui::message_list::MessageList;
@@ -27,15 +28,16 @@ pub fn ChatWidget(
 ) -> impl IntoView {
     let title = options.title.clone();
     let chat = use_chat(options, strings, store);
-    let dismiss = chat.strings.with_value(|s| s.dismiss.clone());
+    let dismiss = StoredValue::new(chat.strings().dismiss.clone());
+    let (busy, notice) = (chat.busy(), chat.notice());
 
     view! {
-        <section class="tc-chat" aria-label=title.clone() aria-busy=move || chat.busy.get().to_string()
+        <section class="tc-chat" aria-label=title.clone() aria-busy=move || busy.get().to_string()
             on:keydown=move |ev: web_sys::KeyboardEvent| {
                 // Escape stops a streaming reply, otherwise closes the launcher panel (dialogs
                 // and menus handle their own Escape first).
                 if ev.key() == "Escape" {
-                    if chat.busy.get_untracked() {
+                    if busy.get_untracked() {
                         ev.prevent_default();
                         chat.stop();
                     } else if let Some(close) = on_close {
@@ -45,19 +47,19 @@ pub fn ChatWidget(
                 }
             }>
             <Header title=title.clone() on_close=on_close />
-            {move || chat.notice.get().map(|text| view! {
+            {move || notice.get().map(|text| view! {
                 <div class="tc-notice" role="status">
                     <span class="tc-notice__text">{text}</span>
-                    <button type="button" class="tc-button tc-button--ghost tc-notice__close"
-                        on:click=move |_| chat.notice.set(None)>{dismiss.clone()}</button>
+                    <Button variant=ButtonVariant::Ghost extra_class="tc-notice__close"
+                        on:click=move |_| chat.dismiss_notice()>{dismiss.get_value()}</Button>
                 </div>
             })}
             <MessageList />
             <Composer />
             <div class="tc-visually-hidden" role="status" aria-live="polite" aria-atomic="true">
-                {move || chat.announce.get()}
+                {move || chat.announcement().get()}
             </div>
-            <Show when=move || chat.settings_open.get()>
+            <Show when=move || chat.settings_open().get()>
                 <SettingsDialog />
             </Show>
         </section>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
 use crate::chat::Chat;
+use crate::ui::button::{Button, ButtonVariant};
 
 /// Tallest the textarea grows before it scrolls (px).
 const MAX_HEIGHT_PX: i32 = 200;
@@ -14,12 +15,14 @@ const MAX_HEIGHT_PX: i32 = 200;
 #[component]
 pub fn Composer() -> impl IntoView {
     let chat = expect_context::<Chat>();
-    let s = chat.strings.get_value();
+    let s = chat.strings();
     let placeholder = chat
-        .options
-        .with_value(|o| o.placeholder.clone())
+        .options()
+        .placeholder
+        .clone()
         .unwrap_or_else(|| s.placeholder.clone());
     let input = NodeRef::<Textarea>::new();
+    let (busy, draft) = (chat.busy(), chat.draft());
 
     let grow = move || {
         if let Some(el) = input.get_untracked() {
@@ -31,9 +34,7 @@ pub fn Composer() -> impl IntoView {
         }
     };
     let submit = move || {
-        let text = chat.draft.get_untracked();
-        if chat.send(&text) {
-            chat.draft.set(String::new());
+        if chat.send_draft() {
             if let Some(el) = input.get_untracked() {
                 el.set_value("");
             }
@@ -43,13 +44,14 @@ pub fn Composer() -> impl IntoView {
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() && ev.key_code() != 229 {
             ev.prevent_default();
-            if !chat.busy.get_untracked() {
+            if !busy.get_untracked() {
                 submit();
             }
         }
     };
+    let focus_requests = chat.focus_requests();
     Effect::new(move |prev: Option<u32>| {
-        let n = chat.focus_composer.get();
+        let n = focus_requests.get();
         if prev.is_some_and(|p| p != n) {
             request_animation_frame(move || {
                 if let Some(el) = input.try_get_untracked().flatten() {
@@ -59,24 +61,24 @@ pub fn Composer() -> impl IntoView {
         }
         n
     });
-    let can_send = move || !chat.busy.get() && !chat.draft.with(|d| d.trim().is_empty());
+    let cannot_send = move || busy.get() || draft.with(|d| d.trim().is_empty());
 
     view! {
         <form class="tc-composer" on:submit=move |ev| { ev.prevent_default(); submit(); }>
             <textarea node_ref=input class="tc-input tc-composer__input" rows="1"
                 aria-label=s.message.clone() placeholder=placeholder
-                prop:value=move || chat.draft.get()
-                on:input=move |ev| { chat.draft.set(event_target_value(&ev)); grow(); }
+                prop:value=move || draft.get()
+                on:input=move |ev| { chat.set_draft(event_target_value(&ev)); grow(); }
                 on:keydown=on_keydown></textarea>
-            {move || if chat.busy.get() {
+            {move || if busy.get() {
                 view! {
-                    <button type="button" class="tc-button tc-button--stop tc-composer__button"
-                        on:click=move |_| chat.stop()>{chat.strings.with_value(|s| s.stop.clone())}</button>
+                    <Button variant=ButtonVariant::Stop extra_class="tc-composer__button"
+                        on:click=move |_| chat.stop()>{chat.t(|s| &s.stop)}</Button>
                 }.into_any()
             } else {
                 view! {
-                    <button type="submit" class="tc-button tc-button--primary tc-composer__button"
-                        disabled=move || !can_send()>{chat.strings.with_value(|s| s.send.clone())}</button>
+                    <Button variant=ButtonVariant::Primary submit=true extra_class="tc-composer__button"
+                        disabled=Signal::derive(cannot_send)>{chat.t(|s| &s.send)}</Button>
                 }.into_any()
             }}
         </form>

@@ -1,19 +1,21 @@
 //! `ConversationList`: past conversations (switch, rename, delete with confirmation).
 
 use leptos::prelude::*;
+use tinychat_core::i18n::Strings;
 use web_sys::KeyboardEvent;
 
 use crate::chat::{Chat, ConversationRow};
+use crate::ui::button::{Button, ButtonVariant};
 
-/// A panel listing conversations, newest first.
+/// A panel listing conversations, newest first, each with its number of messages.
 #[component]
 pub fn ConversationList(
     /// Called when the panel should close.
     on_close: Callback<()>,
 ) -> impl IntoView {
     let chat = expect_context::<Chat>();
-    let s = chat.strings.get_value();
-    let heading = s.conversations.clone();
+    let heading = chat.strings().conversations.clone();
+    let rows = chat.conversations();
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.stop_propagation();
@@ -23,7 +25,8 @@ pub fn ConversationList(
     view! {
         <nav class="tc-convs" aria-label=heading on:keydown=on_keydown>
             <ul class="tc-convs__list">
-                <For each=move || chat.conversations.get() key=|row| (row.id.clone(), row.title.clone()) let:row>
+                <For each=move || rows.get()
+                    key=|row| (row.id.clone(), row.title.clone(), row.message_count) let:row>
                     <ConversationRowView row=row on_close=on_close />
                 </For>
             </ul>
@@ -34,52 +37,71 @@ pub fn ConversationList(
 #[component]
 fn ConversationRowView(row: ConversationRow, on_close: Callback<()>) -> impl IntoView {
     let chat = expect_context::<Chat>();
-    let s = chat.strings.get_value();
+    let s = chat.strings();
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let draft = RwSignal::new(row.title.clone());
     let id = StoredValue::new(row.id.clone());
-    let current = move || chat.current_id.get() == id.get_value();
-    let title = row.title.clone();
-    let rename_label = format!("{} “{}”", s.rename, row.title);
-    let delete_label = format!("{} “{}”", s.delete, row.title);
+    let current_id = chat.current_id();
+    let current = move || current_id.with(|c| *c == id.get_value());
+    // The button is named by the title; the size describes it.
+    let meta_id = format!("tc-conv-meta-{}", row.id);
+    let count = match row.message_count {
+        1 => s.message_count_one.clone(),
+        n => Strings::fill(&s.message_count, n),
+    };
 
-    view! {
-        <li class="tc-convs__row" class:tc-convs__row--current=current>
-            {move || if editing.get() {
-                view! {
+    move || {
+        let (rename, save, cancel) = (s.rename.clone(), s.save.clone(), s.cancel.clone());
+        let (confirm, delete) = (s.confirm_delete.clone(), s.delete.clone());
+        if editing.get() {
+            view! {
+                <li class="tc-convs__row" class:tc-convs__row--current=current>
                     <form class="tc-convs__rename" on:submit=move |ev| {
                         ev.prevent_default();
                         chat.rename(&id.get_value(), &draft.get_untracked());
                         editing.set(false);
                     }>
-                        <input class="tc-input" aria-label=s.rename.clone() prop:value=move || draft.get()
+                        <input class="tc-input" aria-label=rename prop:value=move || draft.get()
                             on:input=move |ev| draft.set(event_target_value(&ev)) autofocus />
-                        <button type="submit" class="tc-button">{s.save.clone()}</button>
-                        <button type="button" class="tc-button tc-button--ghost" on:click=move |_| editing.set(false)>{s.cancel.clone()}</button>
+                        <Button submit=true>{save}</Button>
+                        <Button variant=ButtonVariant::Ghost on:click=move |_| editing.set(false)>{cancel}</Button>
                     </form>
-                }.into_any()
-            } else if confirming.get() {
-                view! {
+                </li>
+            }
+            .into_any()
+        } else if confirming.get() {
+            view! {
+                <li class="tc-convs__row" class:tc-convs__row--current=current>
                     <div class="tc-convs__confirm" role="group">
-                        <span>{s.confirm_delete.clone()}</span>
-                        <button type="button" class="tc-button tc-button--danger" on:click=move |_| {
+                        <span>{confirm}</span>
+                        <Button variant=ButtonVariant::Danger on:click=move |_| {
                             chat.delete(&id.get_value());
                             confirming.set(false);
-                        }>{s.delete.clone()}</button>
-                        <button type="button" class="tc-button tc-button--ghost" on:click=move |_| confirming.set(false)>{s.cancel.clone()}</button>
+                        }>{delete}</Button>
+                        <Button variant=ButtonVariant::Ghost on:click=move |_| confirming.set(false)>{cancel}</Button>
                     </div>
-                }.into_any()
-            } else {
-                view! {
+                </li>
+            }
+            .into_any()
+        } else {
+            let rename_label = format!("{rename} “{}”", row.title);
+            let delete_label = format!("{delete} “{}”", row.title);
+            view! {
+                <li class="tc-convs__row" class:tc-convs__row--current=current>
                     <button type="button" class="tc-convs__open" aria-current=move || current().then_some("true")
-                        on:click=move |_| { chat.switch(&id.get_value()); on_close.run(()); }>{title.clone()}</button>
-                    <button type="button" class="tc-button tc-button--ghost tc-button--small" aria-label=rename_label.clone()
-                        on:click=move |_| editing.set(true)>{s.rename.clone()}</button>
-                    <button type="button" class="tc-button tc-button--ghost tc-button--small" aria-label=delete_label.clone()
-                        on:click=move |_| confirming.set(true)>{s.delete.clone()}</button>
-                }.into_any()
-            }}
-        </li>
+                        aria-label=row.title.clone() aria-describedby=meta_id.clone()
+                        on:click=move |_| { chat.switch(&id.get_value()); on_close.run(()); }>
+                        <span class="tc-convs__title">{row.title.clone()}</span>
+                        <span class="tc-convs__meta" id=meta_id.clone()>{count.clone()}</span>
+                    </button>
+                    <Button variant=ButtonVariant::Ghost small=true attr:aria-label=rename_label
+                        on:click=move |_| editing.set(true)>{rename}</Button>
+                    <Button variant=ButtonVariant::Ghost small=true attr:aria-label=delete_label
+                        on:click=move |_| confirming.set(true)>{delete}</Button>
+                </li>
+            }
+            .into_any()
+        }
     }
 }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::chat::Chat;
+use crate::ui::button::{Button, ButtonVariant};
 use crate::ui::conversation_list::ConversationList;
 use crate::ui::export_menu::ExportMenu;
 
@@ -15,29 +16,35 @@ pub fn Header(
     on_close: Option<Callback<()>>,
 ) -> impl IntoView {
     let chat = expect_context::<Chat>();
-    let s = chat.strings.get_value();
+    let s = chat.strings();
+    let (conversations, new_chat, settings) = (
+        s.conversations.clone(),
+        s.new_chat.clone(),
+        s.settings.clone(),
+    );
+    let close_chat = s.close_chat.clone();
     let list_open = RwSignal::new(false);
 
     view! {
         <header class="tc-header">
-            <button type="button" class="tc-button tc-button--ghost tc-header__list"
-                aria-expanded=move || list_open.get().to_string()
+            <Button variant=ButtonVariant::Ghost extra_class="tc-header__list"
+                attr:aria-expanded=move || list_open.get().to_string()
                 on:click=move |_| list_open.update(|o| *o = !*o)>
-                {s.conversations.clone()}
-            </button>
+                {conversations}
+            </Button>
             <h2 class="tc-header__title">{title}</h2>
             <div class="tc-header__actions">
-                <button type="button" class="tc-button tc-button--ghost" on:click=move |_| {
+                <Button variant=ButtonVariant::Ghost on:click=move |_| {
                     chat.new_chat();
                     list_open.set(false);
-                }>{s.new_chat.clone()}</button>
+                }>{new_chat}</Button>
                 <ExportMenu />
-                <button type="button" class="tc-button tc-button--ghost tc-header__settings"
-                    aria-haspopup="dialog"
-                    on:click=move |_| chat.settings_open.set(true)>{s.settings.clone()}</button>
+                <Button variant=ButtonVariant::Ghost extra_class="tc-header__settings"
+                    attr:aria-haspopup="dialog"
+                    on:click=move |_| chat.open_settings()>{settings}</Button>
                 {on_close.map(|close| view! {
-                    <button type="button" class="tc-button tc-button--ghost tc-header__close"
-                        on:click=move |_| close.run(())>{s.close_chat.clone()}</button>
+                    <Button variant=ButtonVariant::Ghost extra_class="tc-header__close"
+                        on:click=move |_| close.run(())>{close_chat}</Button>
                 })}
             </div>
             <Show when=move || list_open.get()>

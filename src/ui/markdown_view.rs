@@ -25,15 +25,16 @@ struct RenderState {
     finished: bool,
 }
 
-/// Renders `msg.text` as safe Markdown, following it as it streams.
+/// Renders the message's text as safe Markdown, following it as it streams.
 #[component]
 pub fn MarkdownView(
     /// The assistant message.
     msg: MessageView,
 ) -> impl IntoView {
     let chat = expect_context::<Chat>();
-    let copy_label = chat.strings.with_value(|s| s.copy_code.clone());
-    let copied_label = chat.strings.with_value(|s| s.copied.clone());
+    let strings = chat.strings();
+    let (copy_label, copied_label) = (strings.copy_code.clone(), strings.copied.clone());
+    let (text_len, state_signal) = (msg.text_len(), msg.state());
     let root = NodeRef::<Div>::new();
     let state = StoredValue::new_local(RenderState {
         markdown: StreamingMarkdown::new(),
@@ -50,20 +51,19 @@ pub fn MarkdownView(
     Effect::new(move |_| {
         let Some(root_el) = root.get() else { return };
         let root_el: Element = root_el.into();
-        msg.text.track();
-        let streaming = msg.state.get() == MessageState::Streaming;
+        text_len.track();
+        let streaming = state_signal.get() == MessageState::Streaming;
         if streaming && frame_pending.get_value() {
             return; // the scheduled update will pick this delta up
         }
         let label = copy_label.clone();
         let draw = move || {
-            let Some(streaming) = msg
-                .state
-                .try_with_untracked(|s| *s == MessageState::Streaming)
+            let Some(streaming) =
+                state_signal.try_with_untracked(|s| *s == MessageState::Streaming)
             else {
                 return; // unmounted meanwhile
             };
-            msg.text.with_untracked(|text| {
+            chat.with_text(&msg, |text| {
                 state.update_value(|st| render(st, &root_el, text, !streaming, &label));
             });
         };
@@ -72,9 +72,8 @@ pub fn MarkdownView(
         } else {
             frame_pending.set_value(true);
             let open_len = state.with_value(|st| st.markdown.tail_source().len())
-                + msg
-                    .text
-                    .with_untracked(String::len)
+                + text_len
+                    .get_untracked()
                     .saturating_sub(state.with_value(|st| st.consumed));
             let frame = move || {
                 request_animation_frame(move || {

@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{MutationObserver, MutationObserverInit};
 
 use crate::chat::Chat;
+use crate::ui::button::Button;
 use crate::ui::message_item::MessageItem;
 
 /// Distance from the bottom (px) still counted as "at the bottom".
@@ -17,10 +18,11 @@ const STICKY_PX: i32 = 48;
 #[component]
 pub fn MessageList() -> impl IntoView {
     let chat = expect_context::<Chat>();
-    let s = chat.strings.get_value();
+    let s = chat.strings();
     let log = NodeRef::<Div>::new();
     let following = RwSignal::new(true);
-    let starters = chat.options.with_value(|o| o.starter_prompts.clone());
+    let starters = chat.options().starter_prompts.clone();
+    let messages = chat.messages();
 
     let scroll_to_end = move || {
         if let Some(el) = log.get_untracked() {
@@ -61,14 +63,14 @@ pub fn MessageList() -> impl IntoView {
     });
 
     let has_starters = !starters.is_empty();
-    let empty = move || chat.messages.with(|m| m.iter().all(|v| v.local_only));
-    let jump = s.jump_to_latest.clone();
+    let empty = move || messages.with(|m| m.iter().all(|v| v.local_only));
+    let jump = StoredValue::new(s.jump_to_latest.clone());
 
     view! {
         <div class="tc-log-wrap">
             <div node_ref=log class="tc-log" role="log" aria-label=s.conversation.clone() aria-live="off"
                 tabindex="0" on:scroll=on_scroll>
-                <For each=move || chat.messages.get() key=|m| m.uid let:msg>
+                <For each=move || messages.get() key=|m| m.uid let:msg>
                     <MessageItem msg=msg />
                 </For>
                 <Show when=move || empty() && has_starters>
@@ -83,10 +85,10 @@ pub fn MessageList() -> impl IntoView {
                 </Show>
             </div>
             <Show when=move || !following.get()>
-                <button type="button" class="tc-button tc-jump" on:click=move |_| {
+                <Button extra_class="tc-jump" on:click=move |_| {
                     following.set(true);
                     scroll_to_end();
-                }>{jump.clone()}</button>
+                }>{jump.get_value()}</Button>
             </Show>
         </div>
     }

@@ -1,16 +1,20 @@
 //! The Leptos UI: one component per file. Components are thin: they read signals from
-//! [`crate::chat::Chat`] and call its methods.
+//! [`crate::chat::Chat`] and call its methods; they never write its state.
 
 pub mod app;
+pub mod button;
 pub mod composer;
 pub mod conversation_list;
 pub mod export_menu;
+pub mod focus_trap;
 pub mod header;
 pub mod launcher;
 pub mod markdown_view;
 pub mod message_item;
 pub mod message_list;
+pub mod message_parts;
 pub mod settings_dialog;
+pub mod settings_fields;
 
 pub use app::ChatWidget;
 pub use launcher::Launcher;

@@ -1,0 +1,392 @@
+//! `use_chat`: the widget's state and actions, shared by every component through context.
+//!
+//! In the style of leptos-use: state goes out as read-only signals ([`Chat::messages`],
+//! [`Chat::busy`], …) and every change is an action method ([`Chat::send`], [`Chat::stop`],
+//! [`Chat::open_settings`], …); components never write state. The truth is a
+//! [`tinychat_core::chat::Library`] (plain Rust, tested natively); it is the one place that
+//! holds every message's text, a streaming reply's included. The UI sees one [`MessageView`]
+//! per message whose signals say when that message changed: a delta appends to the library
+//! and bumps that message's length signal, never the list.
+//!
+//! * [`turn`]: sending, streaming a reply, automatic retries, stop;
+//! * [`persist`]: loading and saving conversations and settings, export and import;
+//! * [`views`]: what the UI reads.
+
+mod persist;
+mod turn;
+mod views;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use tinychat_core::chat::{Library, Message, Settings};
+use tinychat_core::i18n::Strings;
+use tinychat_core::options::{with_selected_first, WidgetOptions, DEFAULT_API_BASE};
+use web_sys::AbortController;
+
+use crate::browser::now_ms;
+use crate::storage::Store;
+pub use views::{ConversationRow, ExportFormat, MessageView};
+
+/// The widget's state and actions. `Copy`: every field is an arena handle.
+#[derive(Clone, Copy)]
+pub struct Chat {
+    messages: RwSignal<Vec<MessageView>>,
+    busy: RwSignal<bool>,
+    retry_note: RwSignal<Option<String>>,
+    announce: RwSignal<String>,
+    conversations: RwSignal<Vec<ConversationRow>>,
+    current_id: RwSignal<String>,
+    settings: RwSignal<Settings>,
+    api_key: RwSignal<String>,
+    settings_open: RwSignal<bool>,
+    notice: RwSignal<Option<String>>,
+    models: RwSignal<Vec<String>>,
+    draft: RwSignal<String>,
+    focus_composer: RwSignal<u32>,
+    strings: StoredValue<Arc<Strings>>,
+    options: StoredValue<Arc<WidgetOptions>>,
+    library: StoredValue<Library>,
+    store: StoredValue<Store>,
+    controller: StoredValue<Option<AbortController>, LocalStorage>,
+    last_save: StoredValue<f64>,
+    storage_warned: StoredValue<bool>,
+    read_only: StoredValue<bool>,
+    /// The page is being unloaded (reload, navigation): the browser is about to cut the stream,
+    /// and that cut must not be recorded as a failure; the reply comes back "interrupted".
+    unloading: StoredValue<bool>,
+    /// The widget's reactive owner: message signals are created under it, whichever component's
+    /// event handler triggered the change, so they live as long as the widget.
+    /// Weak: a strong reference stored in the owner's own arena would keep it alive forever,
+    /// and its cleanup (which aborts the stream on unmount) would never run.
+    owner: StoredValue<WeakOwner>,
+}
+
+/// Creates the chat state, loads what storage holds, provides it as context and returns it.
+pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat {
+    let now = now_ms();
+    let loaded = persist::load(&options, &strings, &store, now);
+    let chat = Chat {
+        messages: RwSignal::new(Vec::new()),
+        busy: RwSignal::new(false),
+        retry_note: RwSignal::new(None),
+        announce: RwSignal::new(String::new()),
+        conversations: RwSignal::new(Vec::new()),
+        current_id: RwSignal::new(String::new()),
+        settings: RwSignal::new(loaded.settings),
+        api_key: RwSignal::new(loaded.api_key),
+        settings_open: RwSignal::new(false),
+        storage_warned: StoredValue::new(loaded.notice.is_some()),
+        notice: RwSignal::new(loaded.notice),
+        models: RwSignal::new(options.models.clone()),
+        draft: RwSignal::new(String::new()),
+        focus_composer: RwSignal::new(0),
+        strings: StoredValue::new(Arc::new(strings)),
+        options: StoredValue::new(Arc::new(options)),
+        library: StoredValue::new(loaded.library),
+        store: StoredValue::new(store),
+        controller: StoredValue::new_local(None),
+        last_save: StoredValue::new(0.0),
+        read_only: StoredValue::new(loaded.read_only),
+        unloading: StoredValue::new(false),
+        owner: StoredValue::new(Owner::current().unwrap_or_default().downgrade()),
+    };
+    chat.refresh_views();
+    provide_context(chat);
+    // pagehide: save the partial reply as it stands; whatever the stream does next is the
+    // browser tearing the page down. pageshow (back/forward cache) undoes it.
+    let hide = window_event_listener_untyped("pagehide", move |_| {
+        if chat.alive() {
+            chat.save();
+            chat.unloading.set_value(true);
+        }
+    });
+    let show = window_event_listener_untyped("pageshow", move |_| {
+        chat.unloading.try_set_value(false);
+    });
+    on_cleanup(move || {
+        hide.remove();
+        show.remove();
+        chat.abort();
+    });
+    chat.load_models();
+    chat
+}
+
+/// Read-only state.
+impl Chat {
+    /// Messages of the current conversation.
+    pub fn messages(&self) -> ReadSignal<Vec<MessageView>> {
+        self.messages.read_only()
+    }
+
+    /// A reply is streaming (the root's `aria-busy`).
+    pub fn busy(&self) -> ReadSignal<bool> {
+        self.busy.read_only()
+    }
+
+    /// Shown while an automatic retry waits.
+    pub fn retry_note(&self) -> ReadSignal<Option<String>> {
+        self.retry_note.read_only()
+    }
+
+    /// Polite live-region text: a completed reply is announced once.
+    pub fn announcement(&self) -> ReadSignal<String> {
+        self.announce.read_only()
+    }
+
+    /// The conversation list, most recently updated first.
+    pub fn conversations(&self) -> ReadSignal<Vec<ConversationRow>> {
+        self.conversations.read_only()
+    }
+
+    /// Id of the current conversation.
+    pub fn current_id(&self) -> ReadSignal<String> {
+        self.current_id.read_only()
+    }
+
+    /// Saved settings (API base, model, temperature, …; never the key).
+    pub fn settings(&self) -> ReadSignal<Settings> {
+        self.settings.read_only()
+    }
+
+    /// The API key in memory ("" when none).
+    pub fn api_key(&self) -> ReadSignal<String> {
+        self.api_key.read_only()
+    }
+
+    /// Whether the settings dialog is open.
+    pub fn settings_open(&self) -> ReadSignal<bool> {
+        self.settings_open.read_only()
+    }
+
+    /// A notice for the user (storage trouble, key needed, import failure).
+    pub fn notice(&self) -> ReadSignal<Option<String>> {
+        self.notice.read_only()
+    }
+
+    /// Model ids for the picker (the selected model always among them).
+    pub fn models(&self) -> ReadSignal<Vec<String>> {
+        self.models.read_only()
+    }
+
+    /// The composer's text (kept when sending is refused, restored on edit).
+    pub fn draft(&self) -> ReadSignal<String> {
+        self.draft.read_only()
+    }
+
+    /// Changes when an action removed the focused control (Stop, Retry, Edit): the composer
+    /// takes focus, so keyboard users are never dropped onto the page's body.
+    pub fn focus_requests(&self) -> ReadSignal<u32> {
+        self.focus_composer.read_only()
+    }
+
+    /// UI strings (locale + overrides). Cheap to clone.
+    pub fn strings(&self) -> Arc<Strings> {
+        self.strings.get_value()
+    }
+
+    /// One UI string, e.g. `chat.t(|s| &s.send)`. `Chat` is `Copy`, so views call this from any
+    /// closure without cloning the table.
+    pub fn t(&self, pick: impl FnOnce(&Strings) -> &String) -> String {
+        self.strings.with_value(|s| pick(s).clone())
+    }
+
+    /// Embedding options. Cheap to clone.
+    pub fn options(&self) -> Arc<WidgetOptions> {
+        self.options.get_value()
+    }
+
+    /// Reads message `view`'s text where it lives (the conversation), without copying it.
+    /// `f` gets `""` if the message is gone.
+    pub fn with_text<R>(&self, view: &MessageView, f: impl FnOnce(&str) -> R) -> R {
+        let conv = view.conversation.try_get_value().unwrap_or_default();
+        let library = self.library.try_read_value();
+        let text = library
+            .as_deref()
+            .and_then(|lib| lib.get(&conv))
+            .and_then(|c| c.message(view.id))
+            .map_or("", |m| m.text.as_str());
+        f(text)
+    }
+
+    /// Message `view`'s text, copied (for Copy and Edit).
+    pub fn text_of(&self, view: &MessageView) -> String {
+        self.with_text(view, str::to_owned)
+    }
+
+    /// Whether `view` is the last message of the current conversation.
+    pub fn is_last(&self, view: &MessageView) -> bool {
+        self.messages
+            .with(|m| m.last().map(|l| l.uid) == Some(view.uid))
+    }
+
+    /// Whether a request would go to Mistral's own API without a key (and so must not be sent).
+    pub fn key_missing(&self) -> bool {
+        let base = self.settings.with_untracked(|s| s.api_base.clone());
+        self.api_key.with_untracked(|k| k.trim().is_empty())
+            && base
+                .trim_end_matches('/')
+                .eq_ignore_ascii_case(DEFAULT_API_BASE)
+    }
+
+    /// Whether the widget is still mounted. Async work (a stream, the model list, a retry
+    /// countdown) checks this whenever it resumes: touching a disposed signal would panic, and a
+    /// panic kills the whole wasm instance.
+    pub fn alive(&self) -> bool {
+        self.busy.try_get_untracked().is_some()
+    }
+}
+
+/// Small UI actions.
+impl Chat {
+    /// Opens the settings dialog.
+    pub fn open_settings(&self) {
+        self.settings_open.set(true);
+    }
+
+    /// Closes the settings dialog (without saving).
+    pub fn close_settings(&self) {
+        self.settings_open.set(false);
+    }
+
+    /// Dismisses the notice.
+    pub fn dismiss_notice(&self) {
+        self.notice.set(None);
+    }
+
+    /// Records what the composer holds.
+    pub fn set_draft(&self, text: String) {
+        self.draft.set(text);
+    }
+
+    /// Sends the composer's text; clears it when accepted. Returns whether it was.
+    pub fn send_draft(&self) -> bool {
+        let text = self.draft.get_untracked();
+        let sent = self.send(&text);
+        if sent {
+            self.draft.set(String::new());
+        }
+        sent
+    }
+
+    fn request_focus(&self) {
+        self.focus_composer.update(|n| *n = n.wrapping_add(1));
+    }
+
+    fn show_notice(&self, text: String) {
+        self.notice.set(Some(text));
+    }
+}
+
+/// Conversations.
+impl Chat {
+    /// A view of `m` (in conversation `conv`) whose signals belong to the widget, not to the
+    /// component that asked.
+    fn view_of(&self, conv: &str, m: &Message) -> MessageView {
+        match self.owner.with_value(WeakOwner::upgrade) {
+            Some(owner) => owner.with(|| MessageView::new(conv, m)),
+            None => MessageView::new(conv, m),
+        }
+    }
+
+    /// Rebuilds message views and the conversation list from the library (not on the hot path).
+    fn refresh_views(&self) {
+        let chat = *self;
+        let (views, id) = self.library.with_value(|lib| {
+            let conv = lib.current();
+            let views: Vec<MessageView> = conv
+                .messages()
+                .iter()
+                .map(|m| chat.view_of(conv.id(), m))
+                .collect();
+            (views, conv.id().to_string())
+        });
+        self.messages.set(views);
+        self.current_id.set(id);
+        self.refresh_list();
+    }
+
+    fn refresh_list(&self) {
+        let rows = self.library.with_value(|lib| {
+            lib.list()
+                .into_iter()
+                .map(|s| ConversationRow {
+                    id: s.id,
+                    title: s.title,
+                    message_count: s.message_count,
+                })
+                .collect()
+        });
+        self.conversations.set(rows);
+    }
+
+    /// Starts a new conversation (stopping any reply in progress).
+    pub fn new_chat(&self) {
+        self.abort();
+        let now = now_ms();
+        let greeting = self.options.with_value(|o| o.greeting.clone());
+        self.library.update_value(|lib| {
+            lib.new_conversation(now);
+            if let Some(g) = greeting.as_deref() {
+                lib.current_mut().set_greeting(g, now);
+            }
+        });
+        self.refresh_views();
+        self.save();
+    }
+
+    /// Switches to conversation `id`.
+    pub fn switch(&self, id: &str) {
+        self.abort();
+        let ok = self
+            .library
+            .try_update_value(|lib| lib.switch(id))
+            .unwrap_or(false);
+        if ok {
+            self.refresh_views();
+            self.save();
+        }
+    }
+
+    /// Renames conversation `id`.
+    pub fn rename(&self, id: &str, title: &str) {
+        self.library.update_value(|lib| {
+            lib.rename(id, title);
+        });
+        self.refresh_list();
+        self.save();
+    }
+
+    /// Deletes conversation `id`.
+    pub fn delete(&self, id: &str) {
+        if self.current_id.get_untracked() == id {
+            self.abort();
+        }
+        let now = now_ms();
+        self.library.update_value(|lib| {
+            lib.delete(id, now);
+        });
+        self.refresh_views();
+        self.save();
+    }
+
+    /// Loads the model list from the API, keeping the built-in list when that fails.
+    pub fn load_models(&self) {
+        let chat = *self;
+        let endpoint = self.endpoint();
+        if self.key_missing() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(mut ids) = crate::transport::fetch_models(&endpoint).await {
+                if !ids.is_empty() && chat.alive() {
+                    ids.sort();
+                    ids.dedup();
+                    let current = chat.settings.with_untracked(|s| s.model.clone());
+                    chat.models.set(with_selected_first(&ids, &current));
+                }
+            }
+        });
+    }
+}

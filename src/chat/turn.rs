@@ -1,0 +1,272 @@
+//! A turn: the user's message, then the assistant's reply streamed into the conversation, with
+//! automatic retries before the first byte and Stop at any time.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tinychat_core::i18n::Strings;
+use tinychat_core::mistral::{backoff, ChatRequest};
+use web_sys::AbortController;
+
+use super::{Chat, MessageView};
+use crate::browser::now_ms;
+use crate::transport::{self, Endpoint, StreamEvent, TransportError};
+
+/// Automatic retries of a retryable error before the first byte.
+const MAX_AUTO_RETRIES: u32 = 3;
+/// While streaming, the conversation is saved at most this often (a reload keeps the partial reply).
+const SAVE_EVERY_MS: f64 = 1000.0;
+
+impl Chat {
+    /// Sends `text` as the next user message. Returns whether it was accepted (the composer
+    /// clears only then).
+    pub fn send(&self, text: &str) -> bool {
+        let text = text.trim();
+        if text.is_empty() || self.busy.get_untracked() {
+            return false;
+        }
+        if self.key_missing() {
+            self.show_notice(self.strings().key_needed.clone());
+            self.open_settings();
+            return false;
+        }
+        let now = now_ms();
+        let chat = *self;
+        let view = self.library.try_update_value(|lib| {
+            let conv = lib.current_mut();
+            let id = conv.push_user(text, now);
+            conv.message(id).map(|m| chat.view_of(conv.id(), m))
+        });
+        if let Some(Some(view)) = view {
+            self.messages.update(|m| m.push(view));
+        }
+        self.refresh_list();
+        self.dismiss_notice();
+        self.run_turn();
+        true
+    }
+
+    /// Asks again for the last reply (after an error, a stop, or just to get another answer).
+    pub fn retry(&self) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        let ok = self
+            .library
+            .try_update_value(|lib| lib.current_mut().retry())
+            .unwrap_or(false);
+        if ok {
+            self.refresh_views();
+            self.run_turn();
+            self.request_focus();
+        }
+    }
+
+    /// Replaces user message `id` with `text`, drops every later turn, and resends.
+    pub fn edit(&self, id: u64, text: &str) {
+        let text = text.trim();
+        if text.is_empty() || self.busy.get_untracked() {
+            return;
+        }
+        let now = now_ms();
+        let ok = self
+            .library
+            .try_update_value(|lib| lib.current_mut().edit_user(id, text, now))
+            .unwrap_or(false);
+        if ok {
+            self.refresh_views();
+            self.run_turn();
+            self.request_focus();
+        }
+    }
+
+    /// Stops the streaming reply, keeping what arrived.
+    pub fn stop(&self) {
+        self.abort();
+        self.request_focus();
+    }
+
+    pub(super) fn abort(&self) {
+        if let Some(Some(controller)) = self.controller.try_get_value() {
+            controller.abort();
+        }
+    }
+
+    pub(super) fn endpoint(&self) -> Endpoint {
+        let settings = self.settings.get_untracked();
+        let timeout = self.options.with_value(|o| o.timeout_ms);
+        Endpoint {
+            api_base: settings.api_base.clone(),
+            api_key: Some(self.api_key.get_untracked()),
+            idle_timeout: Duration::from_millis(u64::from(timeout)),
+        }
+    }
+
+    fn build_request(&self) -> ChatRequest {
+        let settings = self.settings.get_untracked();
+        let messages = self.library.with_value(|lib| {
+            lib.current()
+                .request_messages(settings.system_prompt.as_deref())
+        });
+        let mut request = ChatRequest::new(settings.model.clone(), messages);
+        request.temperature = settings.temperature;
+        request.max_tokens = settings.max_tokens;
+        request.stream = true;
+        request
+    }
+
+    /// Streams the assistant's answer to the conversation as it stands.
+    fn run_turn(&self) {
+        let chat = *self;
+        let request = self.build_request();
+        let now = now_ms();
+        let Some(Some(view)) = self.library.try_update_value(|lib| {
+            let conv = lib.current_mut();
+            let id = conv.start_assistant(&request.model, now);
+            conv.message(id).map(|m| chat.view_of(conv.id(), m))
+        }) else {
+            return;
+        };
+        self.messages.update(|m| m.push(view));
+        self.busy.set(true);
+        self.save();
+        spawn_local(async move {
+            let result = chat.stream_with_retries(view, &request).await;
+            if chat.alive() {
+                chat.retry_note.set(None);
+                chat.controller.set_value(None);
+                chat.finish_turn(view, result);
+            }
+        });
+    }
+
+    /// Streams `request` into `view`, retrying a retryable failure before the first byte.
+    async fn stream_with_retries(
+        &self,
+        view: MessageView,
+        request: &ChatRequest,
+    ) -> Result<(), TransportError> {
+        let chat = *self;
+        let endpoint = self.endpoint();
+        let mut controller = AbortController::new()
+            .map_err(|_| TransportError::Internal("AbortController unavailable".into()))?;
+        let mut attempt = 0;
+        loop {
+            if !self.alive() || self.unloading.get_value() {
+                return Err(TransportError::Aborted);
+            }
+            self.controller.set_value(Some(controller.clone()));
+            let mut got_bytes = false;
+            let result =
+                transport::stream_chat(&endpoint, request, &controller, |event| match event {
+                    StreamEvent::FirstByte => got_bytes = true,
+                    StreamEvent::Delta(delta) => chat.on_delta(view, &delta),
+                    StreamEvent::Usage(usage) => {
+                        view.usage.try_set(Some(usage));
+                    }
+                })
+                .await;
+            match result {
+                Err(err) if !got_bytes && err.is_retryable() && attempt < MAX_AUTO_RETRIES => {
+                    let wait = backoff(attempt, err.retry_after());
+                    attempt += 1;
+                    // The next attempt's controller exists before the wait, so Stop during the
+                    // countdown cancels it (the last one may be aborted by a timeout).
+                    let Ok(next) = AbortController::new() else {
+                        return Err(err);
+                    };
+                    if !self.alive() {
+                        return Err(TransportError::Aborted);
+                    }
+                    self.controller.set_value(Some(next.clone()));
+                    if !self.wait_before_retry(wait, &next).await {
+                        return Err(TransportError::Aborted);
+                    }
+                    controller = next;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Shows a countdown and waits; returns false if the user stopped meanwhile.
+    async fn wait_before_retry(&self, wait: Duration, controller: &AbortController) -> bool {
+        let template = self.strings().retrying_in.clone();
+        let mut left = wait.as_millis() as u64;
+        while left > 0 {
+            if controller.signal().aborted() || !self.alive() {
+                return false;
+            }
+            let secs = left.div_ceil(1000);
+            self.retry_note.set(Some(Strings::fill(&template, secs)));
+            let step = left.min(250);
+            gloo_timers::future::sleep(Duration::from_millis(step)).await;
+            left -= step;
+        }
+        !controller.signal().aborted() && self.alive()
+    }
+
+    /// O(delta): the text goes to the conversation, the view learns its new length.
+    fn on_delta(&self, view: MessageView, delta: &str) {
+        if !self.alive() || view.disposed() {
+            return;
+        }
+        let conv = view.conversation.get_value();
+        let appended = self
+            .library
+            .try_update_value(|lib| {
+                lib.get_mut(&conv)
+                    .is_some_and(|c| c.append_delta(view.id, delta))
+            })
+            .unwrap_or(false);
+        if appended {
+            view.text_len.update(|n| *n += delta.len());
+        }
+        if now_ms() - self.last_save.get_value() > SAVE_EVERY_MS {
+            self.save();
+        }
+    }
+
+    fn finish_turn(&self, view: MessageView, result: Result<(), TransportError>) {
+        if !self.alive() || self.unloading.get_value() || view.disposed() {
+            // Unmounted or unloading mid-stream: what was saved last stays, and comes back
+            // "interrupted".
+            return;
+        }
+        let now = now_ms();
+        let usage = view.usage.get_untracked();
+        let strings = self.strings();
+        let conv_id = view.conversation.get_value();
+        let ended = self.library.try_update_value(|lib| {
+            let conv = lib.get_mut(&conv_id)?;
+            if let Err(TransportError::Stream(e)) = &result {
+                // The mapper may hold text the deltas did not deliver: keep every byte.
+                let have = conv.message(view.id).map_or(0, |m| m.text.len());
+                if let Some(rest) = e.partial().get(have..) {
+                    conv.append_delta(view.id, rest);
+                }
+            }
+            match &result {
+                Ok(()) => conv.finish(view.id, usage, now),
+                Err(TransportError::Aborted) => conv.stop(view.id, now),
+                Err(err) => conv.fail(view.id, err.info(&strings), now),
+            };
+            conv.message(view.id)
+                .map(|m| (m.state, m.error.clone(), m.text.len()))
+        });
+        if let Some(Some((state, error, len))) = ended {
+            if len != view.text_len.get_untracked() {
+                view.text_len.set(len);
+            }
+            view.error.set(error);
+            view.state.set(state);
+        }
+        self.busy.set(false);
+        if result.is_ok() {
+            self.announce.set(strings.reply_done.clone());
+        }
+        self.refresh_list();
+        self.save();
+    }
+}
