@@ -47,10 +47,13 @@ export function servedFiles(dir) {
     .sort();
 }
 
+/** Folders of dist/ that are not the bundle: pages the Playwright suite writes for itself. */
+const NOT_SHIPPED = new Set(['e2e-pages']);
+
 function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return walk(path);
+    if (entry.isDirectory()) return NOT_SHIPPED.has(entry.name) ? [] : walk(path);
     return entry.isFile() ? [path] : [];
   });
 }
