@@ -1,8 +1,8 @@
 // Browser rendering benchmark: main-thread time per streamed delta, early vs late in a long reply.
 // Not part of the test suite or CI.
 //
-//   scripts/bench-render             starts tinychat-server on :8795 and runs this
-//   node e2e/bench/render-bench.mjs  against a server already at BENCH_URL
+//   bench/render                     starts tinychat-server on :8795 and runs this
+//   node bench/render-bench.mjs      against a server already at BENCH_URL
 //
 // The release widget (dist/) streams `long N [delay=D]` (N content deltas `tok0 `, `tok1 `, …)
 // from tinychat-server, in Chromium with the Playwright config's flags. Busy time of the page's
@@ -37,8 +37,9 @@
 // Environment: BENCH_URL (default http://127.0.0.1:8795/), BENCH_RUNS (3), BENCH_DELTAS (10000),
 // BENCH_DELAY_MS ("0,1": comma-separated `[delay=N]` values, milliseconds between deltas),
 // BENCH_TIMEOUT_S (600), CHROMIUM (/usr/bin/chromium).
-import { chromium } from '@playwright/test';
-import config from '../playwright.config.js';
+// Playwright is installed once, for the end-to-end suite (e2e/node_modules).
+import { chromium } from '../e2e/node_modules/@playwright/test/index.mjs';
+import config from '../e2e/playwright.config.js';
 
 const URL_ = process.env.BENCH_URL || 'http://127.0.0.1:8795/';
 const RUNS = Number(process.env.BENCH_RUNS || 3);
