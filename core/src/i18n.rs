@@ -220,7 +220,7 @@ strings! {
     error_stream_api: "Mistral reported an error while answering.", "Mistral a signalé une erreur pendant la réponse.";
     /// A stream chunk could not be read.
     error_stream_malformed: "The answer could not be read: the server sent data in an unexpected format.", "La réponse est illisible : le serveur a envoyé des données dans un format inattendu.";
-    /// The stream ended without [DONE].
+    /// The stream ended without `[DONE]`.
     error_stream_incomplete: "The answer ended before it was complete. The connection may have been interrupted.", "La réponse s’est arrêtée avant la fin. La connexion a peut-être été interrompue.";
     /// The stream was cut in the middle of an event.
     error_stream_truncated: "The connection was interrupted in the middle of the answer.", "La connexion a été interrompue au milieu de la réponse.";

@@ -68,7 +68,7 @@ impl Conversation {
         }
     }
 
-    /// The conversation's id (unique within its [`Library`]).
+    /// The conversation's id (unique within its [`Library`](super::Library)).
     pub fn id(&self) -> &str {
         &self.id
     }

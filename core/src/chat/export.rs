@@ -83,7 +83,7 @@ impl Conversation {
 
     /// The conversation as a versioned JSON document,
     /// `{"format":"tinychat.conversation","version":1,"conversation":{…}}`, that
-    /// [`import_json`] reads back without loss (a reply that was streaming comes back
+    /// [`import_json`](super::import_json) reads back without loss (a reply that was streaming comes back
     /// interrupted).
     pub fn to_json(&self) -> String {
         #[derive(Serialize)]

@@ -91,8 +91,8 @@ impl std::error::Error for ImportError {}
 /// The file must carry the `tinychat.conversation` format tag and a supported version; it
 /// must be under [`MAX_IMPORT_BYTES`] and [`MAX_IMPORT_MESSAGES`]; every message must have a
 /// `user` or `assistant` role and an id unique in the file. A reply saved while streaming
-/// comes back [`MessageState::Interrupted`]. The conversation keeps its id; give it a fresh
-/// one with [`Library::import`].
+/// comes back [`MessageState::Interrupted`](super::MessageState::Interrupted). The conversation keeps its id; give it a fresh
+/// one with [`Library::import`](super::Library::import).
 pub fn import_json(json: &str) -> Result<Conversation, ImportError> {
     if json.len() > MAX_IMPORT_BYTES {
         return Err(ImportError::TooLarge { bytes: json.len() });

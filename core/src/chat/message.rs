@@ -84,7 +84,7 @@ pub struct Message {
     /// land in a newer one).
     pub id: u64,
     /// [`Role::User`] or [`Role::Assistant`] (never [`Role::System`]: the system prompt is
-    /// [`Conversation::system_prompt`]).
+    /// [`Conversation::system_prompt`](super::Conversation::system_prompt)).
     pub role: Role,
     /// The text (Markdown for the assistant; user text is shown as written).
     pub text: String,

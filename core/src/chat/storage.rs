@@ -38,7 +38,7 @@ impl Library {
     ///
     /// Nothing readable is lost: a damaged conversation entry is skipped and a damaged
     /// message is dropped from its conversation, each with a [`LoadWarning`], while the rest
-    /// is kept. Replies that were streaming become [`MessageState::Interrupted`]. An error
+    /// is kept. Replies that were streaming become [`MessageState::Interrupted`](super::MessageState::Interrupted). An error
     /// means nothing could be read; for [`LoadError::UnsupportedSchema`] the caller should
     /// leave the stored data alone (a newer TinyChat wrote it).
     pub fn from_storage_json(

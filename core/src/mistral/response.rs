@@ -358,7 +358,7 @@ impl ModelList {
 /// One entry of a [`ModelList`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModelInfo {
-    /// Model id to put in [`ChatRequest::model`] (`""` if the entry had
+    /// Model id to put in [`ChatRequest::model`](super::ChatRequest::model) (`""` if the entry had
     /// none; such entries are skipped by [`ModelList::chat_model_ids`]).
     #[serde(default, deserialize_with = "lenient_default")]
     pub id: String,
