@@ -45,7 +45,7 @@ fn attribute_name(key: &str, canonical: &str) -> String {
 }
 
 /// Parse widget options from `(key, value)` pairs. Never fails; see the
-/// [module documentation](self).
+/// [module documentation](super).
 ///
 /// Unknown keys are ignored with a warning (a typo should not go unnoticed). When a key is
 /// given more than once, the last value wins.
