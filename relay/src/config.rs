@@ -34,7 +34,7 @@ pub struct Args {
     /// Address to listen on [default: 127.0.0.1:8788]
     #[arg(long, env = "TINYCHAT_RELAY_LISTEN", value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
-    /// Mistral's API base [default: https://api.mistral.ai]
+    /// Mistral's API base [default: `https://api.mistral.ai`]
     #[arg(long, env = "TINYCHAT_RELAY_UPSTREAM", value_name = "URL")]
     pub upstream: Option<String>,
     /// An origin whose pages may use the relay (repeat, or comma-separate)

@@ -16,7 +16,7 @@
 //!
 //! # What a `/v1` request goes through
 //!
-//! 1. [`origins`]: an `Origin` outside `--allow-origin` gets 403; no `Origin` is refused unless
+//! 1. the origin rules (`origins`, a middleware): an `Origin` outside `--allow-origin` gets 403; no `Origin` is refused unless
 //!    `--allow-no-origin` (or the browser says `Sec-Fetch-Site: same-origin`: the page is on the
 //!    relay's own site); a preflight is answered here; allowed origins get CORS headers.
 //! 2. [`proxy`]: the limits (429), the body (413, 400), the policy (model 400, agent 403/400,
@@ -25,6 +25,8 @@
 //!
 //! Every request is observed ([`Observation`]): one log line and the metrics when its response
 //! ends, streams included.
+
+#![deny(missing_docs)]
 
 pub mod config;
 pub mod errors;
