@@ -1,11 +1,166 @@
 // TinyChat loader: the one script a page includes.
 //   <script type="module" src="https://your.host/path/tinychat-embed.js"></script>
-// It loads the wasm next to itself (so dist/ works from any sub-path), then the widget mounts every
-// element with a `data-tinychat` attribute and exposes `window.TinyChat.mount(element, options)`.
-import init from './tinychat.js';
-
+//
+// It costs the page almost nothing until the widget is wanted: for every element with
+// `data-tinychat` it draws, from this file and the stylesheet alone, what the widget will look
+// like (the launcher button, or the inline frame with its composer), with the same classes,
+// strings and accessible names as the real UI. The wasm (tinychat.js + tinychat_bg.wasm, next to
+// this file) is fetched when `data-load` says:
+//   intent  (launcher default) pointer over, focus on or touch of the widget, or a click;
+//   visible (inline default)   the widget comes within 300px of the viewport;
+//   idle    once the page has loaded and the browser is idle;
+//   eager   at once.
+// Text typed before the wasm runs is kept, a message sent meanwhile is queued and sent when it
+// is ready ("Starting…"), and caret and focus carry over. `TinyChat.load()` starts loading;
+// `await TinyChat.ready` waits for the wasm (and starts loading if nothing has).
 const base = new URL('./', import.meta.url).href;
 const api = (window.TinyChat = window.TinyChat || {});
 api.assetBase = base;
-const ready = init({ module_or_path: new URL('tinychat_bg.wasm', base) });
-api.ready = ready.then(() => window.TinyChat);
+
+// The skeleton's strings, by language: the same values as core/src/i18n.rs (a native test,
+// core/tests/loader.rs, fails if they drift). Keep this block valid JSON.
+const STRINGS = /* strings:begin */ {
+  "en": { "title": "TinyChat", "conversation": "Conversation", "message": "Message", "placeholder": "Ask anything…", "send": "Send", "open_chat": "Open chat", "assistant": "Assistant", "you": "You", "starting": "Starting…" },
+  "fr": { "title": "TinyChat", "conversation": "Conversation", "message": "Message", "placeholder": "Posez votre question…", "send": "Envoyer", "open_chat": "Ouvrir la discussion", "assistant": "Assistant", "you": "Vous", "starting": "Démarrage…" }
+} /* strings:end */;
+
+const SVG = 'http://www.w3.org/2000/svg';
+let loading = null;
+let resolveReady;
+const running = new Promise((resolve) => { resolveReady = resolve; });
+
+/** Fetches and starts the wasm once; resolves to `window.TinyChat` when it runs. */
+function load() {
+  if (!loading) {
+    loading = import(new URL('tinychat.js', base).href)
+      .then((glue) => glue.default({ module_or_path: new URL('tinychat_bg.wasm', base) }))
+      .then(() => { resolveReady(api); return api; });
+    loading.catch((e) => console.error('TinyChat: could not load the widget', e));
+  }
+  return loading;
+}
+api.load = load;
+// A thenable: awaiting it starts loading if nothing has, then waits for the wasm.
+api.ready = { then: (ok, err) => { load(); return running.then(ok, err); } };
+api.mount = (el, options) => { load(); return running.then(() => api.mount(el, options)); };
+
+/** `data-foo-bar` → value, trimmed; `undefined` when absent. */
+const opt = (el, name) => {
+  const v = el.getAttribute(`data-${name}`);
+  return v == null ? undefined : v.trim();
+};
+
+function stringsFor(el) {
+  const tag = (opt(el, 'locale') || document.documentElement.lang || navigator.language || 'en');
+  const lang = tag.split(/[-_]/)[0].toLowerCase();
+  const s = { ...(STRINGS[lang] || STRINGS.en) };
+  try {
+    const overrides = JSON.parse(opt(el, 'strings') || '{}');
+    for (const k of Object.keys(s)) if (typeof overrides[k] === 'string') s[k] = overrides[k];
+  } catch { /* the widget reports bad overrides once it runs */ }
+  return { s, lang: opt(el, 'locale') || tag };
+}
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v != null && v !== false) node.setAttribute(k, v === true ? '' : v);
+  node.append(...children);
+  return node;
+}
+
+/** The launcher button exactly as the widget renders it (closed). */
+function launcherSkeleton(el, s, state) {
+  const path = document.createElementNS(SVG, 'path');
+  path.setAttribute('d', 'M4 5h16v11H9l-5 4z');
+  const svg = document.createElementNS(SVG, 'svg');
+  for (const [k, v] of [['class', 'tc-launcher__icon'], ['viewBox', '0 0 24 24'], ['aria-hidden', 'true'], ['focusable', 'false']]) svg.setAttribute(k, v);
+  svg.append(path);
+  const button = h('button', { type: 'button', class: 'tc-launcher', 'aria-label': s.open_chat, 'aria-expanded': 'false', 'aria-controls': 'tc-panel' }, svg);
+  button.addEventListener('click', () => {
+    state.open = true;
+    button.setAttribute('aria-busy', 'true');
+    load();
+  });
+  return h('div', { class: 'tc-launcher-wrap', 'data-position': opt(el, 'position') === 'bottom-left' ? 'bottom-left' : 'bottom-right' },
+    h('div', { class: 'tc-panel', id: 'tc-panel', hidden: true }), button);
+}
+
+/** The inline frame: title, greeting, starter prompts and a composer that already takes text. */
+function inlineSkeleton(el, s, state) {
+  const log = h('div', { class: 'tc-log', role: 'log', 'aria-label': s.conversation, 'aria-live': 'off', tabindex: '0' });
+  const greeting = opt(el, 'greeting');
+  if (greeting) {
+    log.append(h('article', { class: 'tc-msg tc-msg--assistant', 'data-role': 'assistant', 'data-state': 'done', 'aria-label': s.assistant },
+      h('div', { class: 'tc-msg__author', 'aria-hidden': 'true' }, s.assistant), h('div', { class: 'tc-md' }, h('p', {}, greeting))));
+  }
+  const input = h('textarea', { class: 'tc-input tc-composer__input', rows: '1', 'aria-label': s.message, placeholder: opt(el, 'placeholder') || s.placeholder });
+  const send = h('button', { type: 'submit', class: 'tc-button tc-button--primary tc-composer__button', disabled: true }, s.send);
+  const queue = (text) => {
+    text = text.trim();
+    if (!text || state.queued != null) return;
+    state.queued = text;
+    input.value = '';
+    send.disabled = true;
+    starters?.remove();
+    log.append(
+      h('article', { class: 'tc-msg tc-msg--user', 'data-role': 'user', 'data-state': 'done', 'aria-label': s.you },
+        h('div', { class: 'tc-msg__author', 'aria-hidden': 'true' }, s.you), h('div', { class: 'tc-msg__text' }, text)),
+      h('div', { class: 'tc-msg__working', role: 'status' }, h('span', { class: 'tc-spinner', 'aria-hidden': 'true' }), s.starting));
+    section.setAttribute('aria-busy', 'true');
+    load();
+  };
+  const prompts = (opt(el, 'starter-prompts') || '').split('|').map((p) => p.trim()).filter(Boolean);
+  const starters = prompts.length
+    ? h('div', { class: 'tc-starters' }, ...prompts.map((p) => {
+      const b = h('button', { type: 'button', class: 'tc-starters__item' }, p);
+      b.addEventListener('click', () => queue(p));
+      return b;
+    }))
+    : null;
+  if (starters) log.append(starters);
+  input.addEventListener('input', () => { send.disabled = !input.value.trim() || state.queued != null; load(); });
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
+      ev.preventDefault();
+      queue(input.value);
+    }
+  });
+  const form = h('form', { class: 'tc-composer' }, input, send);
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); queue(input.value); });
+  const section = h('section', { class: 'tc-chat', 'aria-label': opt(el, 'title') || s.title, 'aria-busy': 'false' },
+    h('header', { class: 'tc-header' }, h('h2', { class: 'tc-header__title' }, opt(el, 'title') || s.title)),
+    h('div', { class: 'tc-log-wrap' }, log), form);
+  return section;
+}
+
+/** Draws the skeleton of `el` in its shadow root and arranges for the wasm to load. */
+function skeleton(el) {
+  if (el.shadowRoot || el.hasAttribute('data-tinychat-mounted')) return;
+  const launcher = (opt(el, 'mode') || '').toLowerCase() === 'launcher';
+  const { s, lang } = stringsFor(el);
+  // What the widget takes over when it mounts (read by src/handover.rs).
+  const state = (el.tinychatHandover = { queued: null, open: false });
+  const root = el.attachShadow({ mode: 'open' });
+  const theme = ['light', 'dark'].includes((opt(el, 'theme') || '').toLowerCase()) ? opt(el, 'theme').toLowerCase() : 'auto';
+  const host = h('div', { class: 'tc-host', lang, 'data-theme': theme, 'data-mode': launcher ? 'launcher' : 'inline', 'data-skeleton': true },
+    launcher ? launcherSkeleton(el, s, state) : inlineSkeleton(el, s, state));
+  root.append(h('link', { rel: 'stylesheet', href: new URL('tinychat.css', base).href }), host);
+  const when = (opt(el, 'load') || (launcher ? 'intent' : 'visible')).toLowerCase();
+  const intent = () => load();
+  for (const ev of ['pointerenter', 'focusin', 'touchstart']) host.addEventListener(ev, intent, { once: true, passive: true });
+  if (when === 'eager') load();
+  else if (when === 'idle') afterLoad(() => ('requestIdleCallback' in window ? requestIdleCallback(intent, { timeout: 3000 }) : setTimeout(intent, 1000)));
+  else if (when === 'visible' && 'IntersectionObserver' in window) {
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) { io.disconnect(); load(); }
+    }, { rootMargin: '300px' });
+    io.observe(el);
+  } else if (when === 'visible') load();
+}
+
+function afterLoad(f) {
+  if (document.readyState === 'complete') f();
+  else window.addEventListener('load', f, { once: true });
+}
+
+document.querySelectorAll('[data-tinychat]').forEach(skeleton);

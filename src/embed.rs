@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
+use crate::handover::Handover;
 use crate::storage::Store;
 use crate::ui::{ChatWidget, Launcher};
 
@@ -241,13 +242,30 @@ pub fn mount(
         Some(root) => root,
         None => el.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
     };
+    // The loader's skeleton, if any: what the visitor typed, focus, a queued message.
+    let handover = Handover::read(el, &shadow);
+    // Keep the skeleton's stylesheet (already applied: no flash of unstyled content).
+    let href = format!("{}{STYLESHEET}", asset_base());
+    let mut kept_link = None;
     while let Some(child) = shadow.first_child() {
+        let is_our_link = child
+            .dyn_ref::<Element>()
+            .is_some_and(|e| e.tag_name().eq_ignore_ascii_case("link"));
         shadow.remove_child(&child)?;
+        if is_our_link && kept_link.is_none() {
+            kept_link = child.dyn_into::<Element>().ok();
+        }
     }
     // A <link> to a same-origin file: allowed by `style-src 'self'` (a <style> would not be).
-    let link = document.create_element("link")?;
-    link.set_attribute("rel", "stylesheet")?;
-    link.set_attribute("href", &format!("{}{STYLESHEET}", asset_base()))?;
+    let link = match kept_link {
+        Some(link) => link,
+        None => {
+            let link = document.create_element("link")?;
+            link.set_attribute("rel", "stylesheet")?;
+            link.set_attribute("href", &href)?;
+            link
+        }
+    };
     shadow.append_child(&link)?;
     let host: HtmlElement = document.create_element("div")?.dyn_into()?;
     host.set_class_name("tc-host");
@@ -273,12 +291,15 @@ pub fn mount(
         StorageKey::None => Store::new(None),
         StorageKey::Namespace(ns) => Store::new(Some(ns.clone())),
     };
-    let handle = mount_to(host, move || match options.mode {
-        Mode::Inline => {
-            view! { <ChatWidget options=options strings=strings store=store /> }.into_any()
-        }
-        Mode::Launcher => {
-            view! { <Launcher options=options strings=strings store=store /> }.into_any()
+    let handle = mount_to(host, move || {
+        provide_context(handover);
+        match options.mode {
+            Mode::Inline => {
+                view! { <ChatWidget options=options strings=strings store=store /> }.into_any()
+            }
+            Mode::Launcher => {
+                view! { <Launcher options=options strings=strings store=store /> }.into_any()
+            }
         }
     });
     Ok(MountHandle { _handle: handle })

@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod chat;
 pub mod embed;
+pub mod handover;
 pub mod markdown_dom;
 pub mod storage;
 pub mod transport;

@@ -124,6 +124,8 @@ strings! {
     you: "You", "Vous";
     /// Author label of the assistant's messages.
     assistant: "Assistant", "Assistant";
+    /// Shown by the loader while the widget starts, when a message was sent before it ran.
+    starting: "Starting…", "Démarrage…";
     /// Shown while waiting for the first token.
     thinking: "Thinking…", "Réflexion…";
     /// State note of a stopped reply.

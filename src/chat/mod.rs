@@ -25,6 +25,7 @@ use tinychat_core::options::{with_selected_first, WidgetOptions, DEFAULT_API_BAS
 use web_sys::AbortController;
 
 use crate::browser::now_ms;
+use crate::handover::Handover;
 use crate::storage::Store;
 pub use views::{ConversationRow, ExportFormat, MessageView};
 
@@ -110,6 +111,9 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         chat.abort();
     });
     chat.load_models();
+    if let Some(handover) = use_context::<Handover>() {
+        chat.take_over(handover);
+    }
     chat
 }
 
@@ -268,6 +272,23 @@ impl Chat {
             self.draft.set(String::new());
         }
         sent
+    }
+
+    /// Takes over from the loader's skeleton: the typed text becomes the draft, and a message
+    /// sent before the wasm ran is sent now.
+    fn take_over(&self, handover: Handover) {
+        if !handover.draft.is_empty() {
+            self.draft.set(handover.draft);
+        }
+        if let Some(text) = handover.queued {
+            let chat = *self;
+            // After the first render, so the reply streams into mounted views.
+            request_animation_frame(move || {
+                if chat.alive() {
+                    chat.send(&text);
+                }
+            });
+        }
     }
 
     fn request_focus(&self) {

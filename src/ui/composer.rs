@@ -61,6 +61,19 @@ pub fn Composer() -> impl IntoView {
         }
         n
     });
+    // Focus and caret carry over from the loader's skeleton.
+    if let Some(handover) = use_context::<crate::handover::Handover>() {
+        if handover.composer_focused {
+            input.on_load(move |el| {
+                request_animation_frame(move || {
+                    let _ = el.focus();
+                    if let Some((start, end)) = handover.selection {
+                        let _ = el.set_selection_range(start, end);
+                    }
+                });
+            });
+        }
+    }
     let cannot_send = move || busy.get() || draft.with(|d| d.trim().is_empty());
 
     view! {

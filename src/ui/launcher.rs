@@ -7,6 +7,7 @@ use tinychat_core::options::WidgetOptions;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+use crate::handover::Handover;
 use crate::storage::{Area, Store};
 use crate::ui::app::ChatWidget;
 
@@ -24,7 +25,9 @@ pub fn Launcher(
     /// Storage for the conversations and the open state.
     store: Store,
 ) -> impl IntoView {
-    let initially_open = store.get(Area::Local, OPEN_KEY).ok().flatten().as_deref() == Some("1");
+    let handover = use_context::<Handover>().unwrap_or_default();
+    let initially_open =
+        handover.open || store.get(Area::Local, OPEN_KEY).ok().flatten().as_deref() == Some("1");
     let open = RwSignal::new(initially_open);
     let button = NodeRef::<Button>::new();
     let panel = NodeRef::<Div>::new();
@@ -77,6 +80,27 @@ pub fn Launcher(
         let _ = f.call0(&wasm_bindgen::JsValue::UNDEFINED);
         viewport_listener.set_value(Some((vv, update)));
     });
+
+    // Opened (or focused) before the wasm ran: focus lands where the visitor expects it.
+    if handover.open || handover.launcher_focused {
+        request_animation_frame(move || {
+            let target = if handover.open {
+                panel
+                    .try_get_untracked()
+                    .flatten()
+                    .and_then(|p| p.query_selector("textarea").ok().flatten())
+                    .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+            } else {
+                button
+                    .try_get_untracked()
+                    .flatten()
+                    .map(|b| b.unchecked_into::<web_sys::HtmlElement>())
+            };
+            if let Some(el) = target {
+                let _ = el.focus();
+            }
+        });
+    }
 
     let close = Callback::new(move |()| {
         open.set(false);

@@ -27,6 +27,7 @@
 //! | `locale` | language tag such as `fr` or `en-GB` | none (the page's language) |
 //! | `storage-key` | storage namespace, or `none` to store nothing | `tinychat` |
 //! | `timeout-ms` | integer, 1000 to 3600000 | `60000` |
+//! | `load` | `intent`, `visible`, `idle` or `eager`: when the loader fetches the wasm | `intent` (launcher), `visible` (inline) |
 
 use std::fmt;
 
@@ -185,6 +186,8 @@ pub struct WidgetOptions {
     pub storage_key: StorageKey,
     /// Request timeout (time without any data from the server), in milliseconds.
     pub timeout_ms: u32,
+    /// When the loader fetches the wasm (the loader reads it; parsed here so a typo is reported).
+    pub load: Option<Load>,
 }
 
 impl Default for WidgetOptions {
@@ -206,8 +209,22 @@ impl Default for WidgetOptions {
             locale: None,
             storage_key: StorageKey::default(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
+            load: None,
         }
     }
+}
+
+/// When the loader (`tinychat-embed.js`) fetches the wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Load {
+    /// On pointer over, focus on or touch of the widget, or a click (launcher default).
+    Intent,
+    /// When the widget comes near the viewport (inline default).
+    Visible,
+    /// Once the page has loaded and the browser is idle.
+    Idle,
+    /// At once.
+    Eager,
 }
 
 /// An option value that could not be used.

@@ -7,7 +7,7 @@ use super::validate::{
     parse_temperature,
 };
 use super::{
-    Mode, OptionWarning, Position, StorageKey, Theme, WidgetOptions, DEFAULT_API_BASE,
+    Load, Mode, OptionWarning, Position, StorageKey, Theme, WidgetOptions, DEFAULT_API_BASE,
     DEFAULT_MODEL, DEFAULT_TIMEOUT_MS, DEFAULT_TITLE, PASSTHROUGH_KEYS, TITLE_MAX_CHARS,
 };
 use crate::text::{collapse_whitespace, truncate};
@@ -248,6 +248,22 @@ fn apply_option(opts: &mut WidgetOptions, key: &str, value: &str, problems: &mut
                     .filter(|ms| (1_000..=3_600_000).contains(ms)),
                 DEFAULT_TIMEOUT_MS,
                 "is not a whole number of milliseconds between 1000 and 3600000; using 60000",
+                problems,
+            )
+        }
+        "load" => {
+            opts.load = or_warn(
+                value,
+                match value.to_ascii_lowercase().as_str() {
+                    "" => Some(None),
+                    "intent" => Some(Some(Load::Intent)),
+                    "visible" => Some(Some(Load::Visible)),
+                    "idle" => Some(Some(Load::Idle)),
+                    "eager" => Some(Some(Load::Eager)),
+                    _ => None,
+                },
+                None,
+                "is not \"intent\", \"visible\", \"idle\" or \"eager\"; using the mode's default",
                 problems,
             )
         }

@@ -1,0 +1,67 @@
+//! What the loader's skeleton (`embed/tinychat-embed.js`) hands over when the wasm takes a
+//! widget: text typed before it ran, the caret, focus, a message queued with Enter, Send or a
+//! starter prompt, and a launcher clicked open. Read from the skeleton's DOM and from the
+//! element's `tinychatHandover` object just before the real UI replaces it.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlTextAreaElement, ShadowRoot};
+
+/// The skeleton's state at handover. `Default` when there was no skeleton.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Handover {
+    /// Text in the skeleton's composer.
+    pub draft: String,
+    /// Its selection (start, end), in UTF-16 units as the DOM counts.
+    pub selection: Option<(u32, u32)>,
+    /// The composer had focus.
+    pub composer_focused: bool,
+    /// The launcher button had focus.
+    pub launcher_focused: bool,
+    /// A message sent before the wasm ran: send it now.
+    pub queued: Option<String>,
+    /// The launcher was clicked open before the wasm ran.
+    pub open: bool,
+}
+
+impl Handover {
+    /// Reads the skeleton drawn in `shadow` for `el`, if any.
+    pub fn read(el: &Element, shadow: &ShadowRoot) -> Self {
+        let mut out = Handover::default();
+        let state = js_sys::Reflect::get(el, &"tinychatHandover".into()).unwrap_or_default();
+        if state.is_object() {
+            out.queued = js_sys::Reflect::get(&state, &"queued".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .filter(|t| !t.trim().is_empty());
+            out.open = js_sys::Reflect::get(&state, &"open".into())
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            let _ = js_sys::Reflect::delete_property(
+                el.unchecked_ref::<js_sys::Object>(),
+                &"tinychatHandover".into(),
+            );
+        }
+        let active = shadow.active_element();
+        if let Some(input) = shadow
+            .query_selector("[data-skeleton] textarea")
+            .ok()
+            .flatten()
+            .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+        {
+            out.draft = input.value();
+            out.composer_focused = active.as_ref() == Some(input.unchecked_ref::<Element>());
+            if let (Ok(Some(start)), Ok(Some(end))) =
+                (input.selection_start(), input.selection_end())
+            {
+                out.selection = Some((start, end));
+            }
+        }
+        out.launcher_focused = active.is_some_and(|a| {
+            a.class_name()
+                .split_whitespace()
+                .any(|c| c == "tc-launcher")
+        });
+        out
+    }
+}
