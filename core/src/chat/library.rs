@@ -37,6 +37,8 @@ pub struct Library {
     pub(super) current: usize,
     /// Counter for conversation ids.
     pub(super) counter: u64,
+    /// Added to new ids so that two tabs never create the same one.
+    pub(super) salt: String,
 }
 
 impl Library {
@@ -46,6 +48,7 @@ impl Library {
             conversations: Vec::new(),
             current: 0,
             counter: 0,
+            salt: String::new(),
         };
         let id = lib.fresh_id(now_ms);
         lib.conversations.push(Conversation::new(id, now_ms));
@@ -57,11 +60,15 @@ impl Library {
     pub(super) fn fresh_id(&mut self, now_ms: f64) -> String {
         loop {
             self.counter += 1;
-            let id = format!(
+            let mut id = format!(
                 "c-{}-{}",
                 base36(clean_time(now_ms) as u64),
                 base36(self.counter)
             );
+            if !self.salt.is_empty() {
+                id.push('-');
+                id.push_str(&self.salt);
+            }
             if self.index_of(&id).is_none() {
                 return id;
             }

@@ -6,7 +6,8 @@
 //! * [`export`]: Markdown, plain text and versioned JSON that [`import_json`] ([`import`]) reads
 //!   back;
 //! * [`library`]: several conversations and the current one; [`storage`]: their persistence
-//!   with a schema version, a migration hook and salvage of damaged entries.
+//!   with a schema version, a migration hook and salvage of damaged entries; [`records`]: one
+//!   record per conversation, merged rather than overwritten when two tabs wrote it.
 //!
 //! The user's saved settings are [`crate::options::Settings`], next to the options they start
 //! from (re-exported here).
@@ -23,6 +24,7 @@ pub mod export;
 pub mod import;
 pub mod library;
 pub mod message;
+pub mod records;
 pub mod storage;
 mod time;
 

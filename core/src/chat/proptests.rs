@@ -103,7 +103,7 @@ proptest! {
 
     #[test]
     fn storage_round_trip(convs in proptest::collection::vec(arb_conversation(), 1..5), pick in any::<prop::sample::Index>()) {
-        let mut lib = Library { conversations: Vec::new(), current: 0, counter: 0 };
+        let mut lib = Library { conversations: Vec::new(), current: 0, counter: 0, salt: String::new() };
         for mut conv in convs {
             conv.id = lib.fresh_id(conv.created_ms);
             lib.conversations.push(conv);

@@ -64,6 +64,7 @@ impl Library {
             conversations: Vec::with_capacity(entries.len()),
             current: 0,
             counter: root.get("counter").and_then(Value::as_u64).unwrap_or(0),
+            salt: String::new(),
         };
         for (index, entry) in entries.into_iter().enumerate() {
             let Some(mut conv) = conversation_from_value(entry, index, &mut warnings) else {
@@ -178,7 +179,7 @@ pub(super) fn migrate(value: Value) -> Result<Value, LoadError> {
 
 /// Read one stored conversation, salvaging what can be read. `None` only if the entry is not
 /// an object.
-fn conversation_from_value(
+pub(super) fn conversation_from_value(
     value: Value,
     index: usize,
     warnings: &mut Vec<LoadWarning>,
