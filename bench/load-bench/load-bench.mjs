@@ -27,7 +27,9 @@
 // whose reply is `tok0 tok1 … tok19`; "first token" is the moment `tok0` is inserted in the DOM
 // (a MutationObserver installed before the page's scripts, also watching every shadow root),
 // read from the page's clock (performance.now(), 0 = navigation start). The whole reply must
-// then appear, or the run fails.
+// then appear, or the run fails. The table also gives when the chat request left (the page's
+// first window.fetch of /v1/chat/completions), on the same clock: what is left after it is the
+// request's round trip and the widget's rendering of the first chunk.
 // * inline (TinyChat, deep-chat): navigation → first token. The visitor fills the input as soon
 //   as Playwright sees it (TinyChat's comes from the loader, before the wasm) and presses Enter.
 // * launcher: the page loads and stays idle (BENCH_IDLE_MS after `load`, and no request in
@@ -128,6 +130,11 @@ function buildSite() {
   // deep-chat's adapter to Mistral's wire format (its documented interceptors).
   writeFileSync(join(site, 'deep-chat', 'setup.js'), readFileSync(join(HERE, 'deep-chat-setup.js')));
   for (const path of walk(site)) writeFileSync(`${path}.gz`, gzip(readFileSync(path)));
+  const wasm = join(ROOT, 'dist', 'tinychat_bg.wasm');
+  console.log(`bench/load: dist/ as of ${statSync(wasm).mtime.toISOString()}: tinychat_bg.wasm `
+    + `${statSync(join(site, 'tinychat_bg.wasm')).size} B, ${statSync(join(site, 'tinychat_bg.wasm.gz')).size} B gzip -9; `
+    + `deepChat.bundle.js ${statSync(join(site, 'deep-chat', 'deepChat.bundle.js')).size} B, `
+    + `${statSync(join(site, 'deep-chat', 'deepChat.bundle.js.gz')).size} B gzip -9`);
   return site;
 }
 
@@ -149,7 +156,14 @@ async function startServer(site) {
 // In the page, before its own scripts: the first-token watch and the click time.
 
 function watchInPage({ first }) {
-  const b = (window.__bench = { token: null, click: null });
+  const b = (window.__bench = { token: null, click: null, sent: null });
+  // When the chat request leaves (both widgets call window.fetch at the time they send).
+  const fetch_ = window.fetch;
+  window.fetch = function fetch(input, init) {
+    const url = typeof input === 'string' ? input : (input && input.url) || String(input);
+    if (b.sent == null && url.includes('/v1/chat/completions')) b.sent = performance.now();
+    return fetch_.apply(window, arguments);
+  };
   const opts = { subtree: true, childList: true, characterData: true };
   const mo = new MutationObserver((records) => {
     if (b.token != null) return;
@@ -254,7 +268,7 @@ async function inlineFirstToken(browser, url, selector) {
   try {
     await page.goto(url, { waitUntil: 'commit' });
     const b = await sendAndWait(page, selector);
-    return { ms: b.token };
+    return { ms: b.token, sent: b.sent };
   } finally { await context.close(); }
 }
 
@@ -272,7 +286,7 @@ async function launcher(browser, hover, variant) {
     await button.click();
     const b = await sendAndWait(page, INPUT.tinychat);
     checkEncodings(net, variant);
-    return { bytes, files, ms: b.token - b.click };
+    return { bytes, files, ms: b.token - b.click, sent: b.sent - b.click };
   } finally { await context.close(); }
 }
 
@@ -304,7 +318,7 @@ async function main() {
     return;
   }
   const browser = await chromium.launch({ ...config.use.launchOptions, headless: true });
-  const raw = Object.fromEntries(VARIANTS.map((v) => [v.key, { bytes: [], ms: [] }]));
+  const raw = Object.fromEntries(VARIANTS.map((v) => [v.key, { bytes: [], ms: [], sent: [] }]));
   const firstFiles = {};
   const t0 = Date.now();
   try {
@@ -314,14 +328,15 @@ async function main() {
       const order = VARIANTS.map((_, i) => VARIANTS[(i + run) % VARIANTS.length]);
       const line = [];
       for (const v of order) {
-        let bytes; let ms; let files;
-        if (v.both) ({ bytes, ms, files } = await v.both(browser));
+        let bytes; let ms; let files; let sent;
+        if (v.both) ({ bytes, ms, files, sent } = await v.both(browser));
         else {
           ({ bytes, files } = await v.bytes(browser));
-          ({ ms } = await v.time(browser));
+          ({ ms, sent } = await v.time(browser));
         }
         raw[v.key].bytes.push(bytes);
         raw[v.key].ms.push(ms);
+        raw[v.key].sent.push(sent);
         if (!firstFiles[v.key]) firstFiles[v.key] = files;
         line.push(`${v.key} ${(bytes / 1e3).toFixed(1)} kB ${Math.round(ms)} ms`);
       }
@@ -348,26 +363,28 @@ async function main() {
       kb: (median(raw[v.key].bytes) / 1e3).toFixed(1),
       what: v.what,
       ms: Math.round(ms),
+      sent: Math.round(median(raw[v.key].sent)),
       ratio: (ms / base).toFixed(2),
       runs: raw[v.key].ms.map((x) => Math.round(x)).join(', '),
+      runsSent: raw[v.key].sent.map((x) => Math.round(x)).join(', '),
       runsKb: raw[v.key].bytes.map((x) => (x / 1e3).toFixed(1)).join(', '),
     };
   });
   const w = (k, h) => Math.max(h.length, ...rows.map((r) => String(r[k]).length));
-  const cols = [['name', 'variant'], ['kb', 'bytes before interaction (kB)'], ['what', 'measured'], ['ms', 'median ms'], ['ratio', 'ratio to deep-chat nav → first token']];
+  const cols = [['name', 'variant'], ['kb', 'bytes before interaction (kB)'], ['what', 'measured'], ['sent', 'request sent (ms)'], ['ms', 'first token (ms)'], ['ratio', 'ratio to deep-chat nav → first token']];
   const widths = cols.map(([k, h]) => w(k, h));
   const fmt = (cells) => cells.map((c, i) => (i === 0 || i === 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   console.log(`\nMedians of ${RUNS} runs (${Math.round((Date.now() - t0) / 1000)} s):`);
   console.log(fmt(cols.map(([, h]) => h)));
   for (const r of rows) console.log(fmt(cols.map(([k]) => r[k])));
-  console.log('\nPer run (ms):');
-  for (const r of rows) console.log(`  ${r.name}: ${r.runs}   (kB: ${r.runsKb})`);
+  console.log('\nPer run: first token ms [request sent ms] (kB before interaction):');
+  for (const r of rows) console.log(`  ${r.name}: ${r.runs} [${r.runsSent}] (${r.runsKb})`);
 
   if (markdownArg) {
     const md = [
-      '| variant | bytes before interaction | first reply token (median) | ratio to deep-chat |',
-      '|---|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.name} | ${r.kb} kB | ${r.what}: ${(r.ms / 1000).toFixed(2)} s | ${r.ratio} |`),
+      `| variant | bytes before interaction | first reply token (median of ${RUNS}) | chat request sent at (median) | ratio to deep-chat |`,
+      '|---|---:|---:|---:|---:|',
+      ...rows.map((r) => `| ${r.name} | ${r.kb} kB | ${r.what}: ${(r.ms / 1000).toFixed(2)} s | ${(r.sent / 1000).toFixed(2)} s | ${r.ratio} |`),
     ].join('\n');
     if (markdownArg.startsWith('--markdown=')) {
       writeFileSync(markdownArg.slice('--markdown='.length), `${md}\n`);
