@@ -19,7 +19,10 @@
 //   TinyChat inline (data-load default = visible; the widget is in view), TinyChat launcher
 //   (data-load default = intent), deep-chat inline (its documented `connect` with `stream: true`;
 //   a requestInterceptor turns its `{messages:[{role,text}]}` into a Mistral request and a
-//   responseInterceptor turns each Mistral chunk into `{text}`).
+//   responseInterceptor turns each Mistral chunk into `{text}`). deep-chat adds a stylesheet
+//   for Inter from fonts.googleapis.com to the page unless its element's `font-family` is set;
+//   the page sets `system-ui` (as the host page's own font), so deep-chat loads nothing from
+//   another origin, like TinyChat, and the run needs no internet.
 //
 // Each measurement is a fresh browser context (cold cache, new connections) with, over CDP,
 // Network.emulateNetworkConditions (150 ms latency, 1.6 Mbit/s down, 750 kbit/s up) and
