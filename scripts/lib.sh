@@ -9,6 +9,8 @@ export PATH="$ROOT/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # Trunk must not phone home: tools come from PATH, crates from the local cache.
 export TRUNK_SKIP_VERSION_CHECK=true
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+# The browser test runner gives the whole suite 20 s by default; a cold 2-core CI machine needs more.
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
 
 step_start=0

@@ -3,7 +3,9 @@
 //! All logic that needs no browser lives in `tinychat-core`.
 
 pub mod browser;
+pub mod channel;
 pub mod chat;
+pub mod conversations;
 pub mod embed;
 pub mod handover;
 pub mod markdown_dom;

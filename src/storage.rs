@@ -36,6 +36,11 @@ impl Store {
         Self { namespace }
     }
 
+    /// The namespace, or `None` when this store keeps nothing.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
     /// Whether this store keeps anything.
     pub fn enabled(&self) -> bool {
         self.namespace.is_some()

@@ -149,6 +149,11 @@ async fn tick() {
     sleep(Duration::from_millis(5)).await;
 }
 
+/// Lets IndexedDB writes started by a widget land (they are async; a few ms in practice).
+async fn settle() {
+    sleep(Duration::from_millis(300)).await;
+}
+
 /// Waits (up to ~20 s; the timeout test needs ~8 s) until `cond` holds.
 async fn until(what: &str, mut cond: impl FnMut() -> bool) {
     for _ in 0..4000 {
@@ -628,8 +633,10 @@ async fn conversations_survive_a_remount() {
         let w = mount(&[("storage-key", &ns)]).await;
         w.send("remember me").await;
         w.until_state("done").await;
+        settle().await;
     }
     let w = mount(&[("storage-key", &ns)]).await;
+    until("the stored conversation", || !user_texts(&w).is_empty()).await;
     assert_eq!(user_texts(&w), vec!["remember me".to_string()]);
     assert!(w
         .last_assistant()
@@ -643,19 +650,16 @@ async fn conversations_survive_a_remount() {
 async fn a_reply_streaming_at_reload_comes_back_marked_interrupted() {
     plan(serde_json::json!([{ "chunks": [sse_chunk("half of it")], "hold": true }]));
     let ns = fresh_ns();
-    let key = format!("{ns}:conversations");
-    let snapshot = {
+    {
         let w = mount(&[("storage-key", &ns)]).await;
         w.send("go").await;
         w.until_text("half").await;
-        // What storage held while the reply streamed (as a reload would find it).
-        local_storage()
-            .get_item(&key)
-            .unwrap()
-            .expect("saved while streaming")
-    };
-    local_storage().set_item(&key, &snapshot).unwrap();
+        settle().await;
+        // The first widget keeps streaming; a second one on the same storage opens what a
+        // reload would find: the reply saved while streaming.
+    }
     let w = mount(&[("storage-key", &ns)]).await;
+    until("the stored conversation", || !user_texts(&w).is_empty()).await;
     assert_eq!(w.state(), "interrupted");
     assert_eq!(user_texts(&w), vec!["go".to_string()]);
 }
@@ -671,6 +675,10 @@ async fn corrupt_storage_is_reported_once_and_the_widget_still_works() {
         .set_item(&format!("{ns}:settings"), "[junk")
         .unwrap();
     let w = mount(&[("storage-key", &ns)]).await;
+    until("the notice", || {
+        shadow_text(&w).contains("could not be read")
+    })
+    .await;
     assert!(
         shadow_text(&w).contains("could not be read"),
         "{}",
@@ -994,6 +1002,7 @@ async fn a_library_saved_by_the_previous_version_loads_unchanged() {
         )
         .unwrap();
     let w = mount(&[("storage-key", &ns)]).await;
+    until("the migrated conversations", || !user_texts(&w).is_empty()).await;
     // The current conversation: greeting, Markdown reply with usage, stopped reply; the HTML
     // in the user's text is text.
     assert_eq!(
@@ -1029,8 +1038,128 @@ async fn a_library_saved_by_the_previous_version_loads_unchanged() {
         .dyn_into()
         .unwrap();
     assert_eq!(temperature.value(), "0.3");
-    // Nothing was rewritten yet except what loading changes (the interrupted reply).
-    let stored = local.get_item(&format!("{ns}:conversations")).unwrap();
-    assert_eq!(stored.as_deref(), Some(conversations));
+    // Settings and the key stay where they were; the conversations moved to IndexedDB, and the
+    // old key went only once they were read back there.
+    assert!(local.get_item(&format!("{ns}:settings")).unwrap().is_some());
+    assert!(local.get_item(&format!("{ns}:api-key")).unwrap().is_some());
+    until("the old key removed", || {
+        local
+            .get_item(&format!("{ns}:conversations"))
+            .unwrap()
+            .is_none()
+    })
+    .await;
+    w.host.remove();
+    // A later visit (a new widget on the same storage) finds all three conversations.
+    let again = mount(&[("storage-key", &ns)]).await;
+    until("reloaded from IndexedDB", || !user_texts(&again).is_empty()).await;
+    again.click("Conversations");
+    tick().await;
+    assert_eq!(again.all(".tc-convs__row").len(), 3);
+    again.host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_on_one_storage_never_lose_each_others_conversations() {
+    // Two widgets on one namespace stand for two tabs: each has its own library, its own
+    // IndexedDB connection and its own BroadcastChannel.
+    plan(serde_json::json!([
+        ok_stream(&["answer A"]),
+        ok_stream(&["answer B"])
+    ]));
+    let ns = fresh_ns();
+    let a = mount(&[("storage-key", &ns)]).await;
+    let b = mount(&[("storage-key", &ns)]).await;
+    a.send("question in tab A").await;
+    a.until_state("done").await;
+    b.click("New chat");
+    tick().await;
+    b.send("question in tab B").await;
+    b.until_state("done").await;
+    settle().await;
+    // Tab A learned about B's conversation without a reload.
+    a.click("Conversations");
+    tick().await;
+    until("A lists B's conversation", || {
+        a.q("nav")
+            .and_then(|n| n.text_content())
+            .is_some_and(|t| t.contains("question in tab B"))
+    })
+    .await;
+    a.host.remove();
+    b.host.remove();
+    // Whatever order they reload in, both conversations are there.
+    let c = mount(&[("storage-key", &ns)]).await;
+    until("loaded", || !user_texts(&c).is_empty()).await;
+    c.click("Conversations");
+    tick().await;
+    let list = c.q("nav").unwrap().text_content().unwrap();
+    assert!(list.contains("question in tab A"), "{list}");
+    assert!(list.contains("question in tab B"), "{list}");
+    c.host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_second_tab_cannot_send_into_a_conversation_streaming_in_the_first() {
+    plan(serde_json::json!([{ "chunks": [sse_chunk("streaming in A")], "hold": true }]));
+    let ns = fresh_ns();
+    let a = mount(&[("storage-key", &ns)]).await;
+    let b = mount(&[("storage-key", &ns)]).await;
+    a.send("long question").await;
+    a.until_text("streaming in A").await;
+    settle().await;
+    // B opens the same conversation and tries to send into it.
+    b.click("Conversations");
+    tick().await;
+    until("B lists it", || b.button("long question").is_some()).await;
+    b.click("long question");
+    tick().await;
+    until("B shows it", || !user_texts(&b).is_empty()).await;
+    b.send("from B").await;
+    until("B says why", || shadow_text(&b).contains("another tab")).await;
+    assert_eq!(user_texts(&b), vec!["long question".to_string()]);
+    assert_eq!(
+        b.textarea().value(),
+        "from B",
+        "the text stays in the composer"
+    );
+    a.click("Stop");
+    a.until_state("stopped").await;
+    a.host.remove();
+    b.host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_unreadable_record_is_set_aside_and_the_rest_loads() {
+    plan(serde_json::json!([ok_stream(&["kept"])]));
+    let ns = fresh_ns();
+    {
+        let w = mount(&[("storage-key", &ns)]).await;
+        w.send("a good one").await;
+        w.until_state("done").await;
+        settle().await;
+        w.host.remove();
+    }
+    // Damage: a record that is not JSON, written straight into the store.
+    let put = js_sys::Function::new_with_args(
+        "ns",
+        "return new Promise((ok, err) => { const r = indexedDB.open('tinychat:' + ns);
+           r.onerror = err; r.onsuccess = () => { const db = r.result;
+             const tx = db.transaction('conversations', 'readwrite');
+             tx.objectStore('conversations').put('{broken', 'c-broken');
+             tx.oncomplete = () => { db.close(); ok(); }; tx.onerror = err; }; });",
+    );
+    let promise: js_sys::Promise = put
+        .call1(&JsValue::NULL, &ns.clone().into())
+        .unwrap()
+        .into();
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    let w = mount(&[("storage-key", &ns)]).await;
+    until("loaded", || !user_texts(&w).is_empty()).await;
+    assert_eq!(user_texts(&w), vec!["a good one".to_string()]);
+    until("the notice", || {
+        shadow_text(&w).contains("could not be read")
+    })
+    .await;
     w.host.remove();
 }

@@ -158,6 +158,16 @@ strings! {
     reply_done: "Reply complete.", "Réponse terminée.";
     /// Storage unavailable or full.
     storage_unavailable: "Conversations cannot be saved on this device (storage is full or disabled). They will be lost on reload.", "Les discussions ne peuvent pas être enregistrées sur cet appareil (stockage plein ou désactivé).";
+    /// Storage quota exceeded.
+    storage_full: "Storage is full: new messages are not saved. Export your conversation to keep it.", "Le stockage est plein : les nouveaux messages ne sont pas enregistrés. Exportez votre discussion pour la garder.";
+    /// Export the conversation from a notice.
+    export_now: "Export JSON", "Exporter en JSON";
+    /// Sending refused: another tab streams into this conversation.
+    reply_elsewhere: "A reply is being written in this conversation in another tab. Wait for it to finish, or start a new chat.", "Une réponse est en cours d’écriture dans cette discussion dans un autre onglet. Attendez la fin, ou commencez une nouvelle discussion.";
+    /// Search field of the conversation list.
+    search_conversations: "Search conversations", "Rechercher dans les discussions";
+    /// No conversation matches the search.
+    no_matches: "No conversation matches.", "Aucune discussion ne correspond.";
     /// Storage held data that could not be read.
     storage_corrupt: "Some saved data could not be read and was skipped.", "Certaines données enregistrées étaient illisibles et ont été ignorées.";
     /// Import failed; followed by the reason.

@@ -57,9 +57,12 @@ test('two widgets on one page are independent, each with its own storage', async
   await sendIn(support, 'Only in support');
   await expect(support.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
   await expect(sales.locator('article')).toHaveCount(0);
-  const keys = await page.evaluate(() => Object.keys(localStorage));
-  expect(keys).toContain('tinychat-support:conversations');
-  expect(keys.some((k) => k.startsWith('tinychat-support:'))).toBe(true);
+  // Conversations live in one IndexedDB database per widget namespace.
+  await expect.poll(() => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)))
+    .toContain('tinychat:tinychat-support');
+  const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+  expect(names.some((n) => n.startsWith('tinychat:tinychat-support'))).toBe(true);
+  expect(names.filter((n) => n.startsWith('tinychat:')).length).toBe(2);
   await page.reload();
   await expect(support.locator('article[data-role="user"]')).toHaveText(/Only in support/);
   await expect(sales.locator('article')).toHaveCount(0);

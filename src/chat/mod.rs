@@ -16,6 +16,7 @@ mod persist;
 mod turn;
 mod views;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -25,6 +26,8 @@ use tinychat_core::options::{with_selected_first, WidgetOptions, DEFAULT_API_BAS
 use web_sys::AbortController;
 
 use crate::browser::now_ms;
+use crate::channel::Channel;
+use crate::conversations::ConversationStore;
 use crate::handover::Handover;
 use crate::storage::Store;
 pub use views::{ConversationRow, ExportFormat, MessageView};
@@ -49,6 +52,20 @@ pub struct Chat {
     options: StoredValue<Arc<WidgetOptions>>,
     library: StoredValue<Library>,
     store: StoredValue<Store>,
+    /// Where conversations are kept (IndexedDB or memory), once opened.
+    conv_store: StoredValue<Option<ConversationStore>, LocalStorage>,
+    /// The rev of each conversation's record as this tab last read or wrote it.
+    revs: StoredValue<HashMap<String, u64>>,
+    /// Conversations with a save running (true: run it again when it ends).
+    saving: StoredValue<HashMap<String, bool>>,
+    /// The store has answered (conversations loaded).
+    loaded: StoredValue<bool>,
+    /// Conversations another tab streams into, until when (ms).
+    remote_streaming: StoredValue<HashMap<String, f64>>,
+    /// The tabs' channel.
+    channel: StoredValue<Option<Channel>, LocalStorage>,
+    /// The notice offers an export (storage full).
+    offer_export: RwSignal<bool>,
     controller: StoredValue<Option<AbortController>, LocalStorage>,
     last_save: StoredValue<f64>,
     storage_warned: StoredValue<bool>,
@@ -66,7 +83,11 @@ pub struct Chat {
 /// Creates the chat state, loads what storage holds, provides it as context and returns it.
 pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat {
     let now = now_ms();
-    let loaded = persist::load(&options, &strings, &store, now);
+    let loaded = persist::load(&options, &store);
+    let mut library = Library::new(now);
+    if let Some(greeting) = options.greeting.as_deref() {
+        library.current_mut().set_greeting(greeting, now);
+    }
     let chat = Chat {
         messages: RwSignal::new(Vec::new()),
         busy: RwSignal::new(false),
@@ -77,28 +98,36 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         settings: RwSignal::new(loaded.settings),
         api_key: RwSignal::new(loaded.api_key),
         settings_open: RwSignal::new(false),
-        storage_warned: StoredValue::new(loaded.notice.is_some()),
-        notice: RwSignal::new(loaded.notice),
+        storage_warned: StoredValue::new(false),
+        notice: RwSignal::new(None),
         models: RwSignal::new(options.models.clone()),
         draft: RwSignal::new(String::new()),
         focus_composer: RwSignal::new(0),
         strings: StoredValue::new(Arc::new(strings)),
         options: StoredValue::new(Arc::new(options)),
-        library: StoredValue::new(loaded.library),
+        library: StoredValue::new(library),
         store: StoredValue::new(store),
+        conv_store: StoredValue::new_local(None),
+        revs: StoredValue::new(HashMap::new()),
+        saving: StoredValue::new(HashMap::new()),
+        loaded: StoredValue::new(false),
+        remote_streaming: StoredValue::new(HashMap::new()),
+        channel: StoredValue::new_local(None),
+        offer_export: RwSignal::new(false),
         controller: StoredValue::new_local(None),
         last_save: StoredValue::new(0.0),
-        read_only: StoredValue::new(loaded.read_only),
+        read_only: StoredValue::new(false),
         unloading: StoredValue::new(false),
         owner: StoredValue::new(Owner::current().unwrap_or_default().downgrade()),
     };
     chat.refresh_views();
+    chat.start_storage();
     provide_context(chat);
     // pagehide: save the partial reply as it stands; whatever the stream does next is the
     // browser tearing the page down. pageshow (back/forward cache) undoes it.
     let hide = window_event_listener_untyped("pagehide", move |_| {
         if chat.alive() {
-            chat.save();
+            chat.save_streaming();
             chat.unloading.set_value(true);
         }
     });
@@ -109,6 +138,7 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         hide.remove();
         show.remove();
         chat.abort();
+        chat.channel.try_update_value(|c| c.take());
     });
     chat.load_models();
     if let Some(handover) = use_context::<Handover>() {
@@ -257,6 +287,12 @@ impl Chat {
     /// Dismisses the notice.
     pub fn dismiss_notice(&self) {
         self.notice.set(None);
+        self.offer_export.set(false);
+    }
+
+    /// Whether the notice offers an export (storage is full).
+    pub fn notice_offers_export(&self) -> ReadSignal<bool> {
+        self.offer_export.read_only()
     }
 
     /// Records what the composer holds.
@@ -328,6 +364,22 @@ impl Chat {
         self.refresh_list();
     }
 
+    /// The conversations whose title or messages contain every word of `query`, newest first
+    /// (tracks the list, so it re-runs when conversations change).
+    pub fn search(&self, query: &str) -> Vec<ConversationRow> {
+        self.conversations.track();
+        self.library.with_value(|lib| {
+            lib.search(query)
+                .into_iter()
+                .map(|s| ConversationRow {
+                    id: s.id,
+                    title: s.title,
+                    message_count: s.message_count,
+                })
+                .collect()
+        })
+    }
+
     fn refresh_list(&self) {
         let rows = self.library.with_value(|lib| {
             lib.list()
@@ -354,7 +406,7 @@ impl Chat {
             }
         });
         self.refresh_views();
-        self.save();
+        self.remember_current();
     }
 
     /// Switches to conversation `id`.
@@ -366,7 +418,7 @@ impl Chat {
             .unwrap_or(false);
         if ok {
             self.refresh_views();
-            self.save();
+            self.remember_current();
         }
     }
 
@@ -376,7 +428,7 @@ impl Chat {
             lib.rename(id, title);
         });
         self.refresh_list();
-        self.save();
+        self.save_conversation(id);
     }
 
     /// Deletes conversation `id`.
@@ -388,8 +440,9 @@ impl Chat {
         self.library.update_value(|lib| {
             lib.delete(id, now);
         });
+        self.forget_conversation(id);
         self.refresh_views();
-        self.save();
+        self.remember_current();
     }
 
     /// Loads the model list from the API, keeping the built-in list when that fails.

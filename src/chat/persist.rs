@@ -1,58 +1,38 @@
-//! Loading and saving: conversations and settings in browser storage (the key apart, only where
-//! the user chose), export as a download, import from a file.
+//! Loading and saving. Conversations: one IndexedDB record each ([`ConversationStore`]), written
+//! per conversation, announced to other tabs ([`Channel`]), merged when two tabs wrote one;
+//! data of the previous version (`<ns>:conversations` in `localStorage`) is imported once.
+//! Settings and the key stay in `localStorage` / `sessionStorage` (the key only where the user
+//! chose). Export as a download, import from a file.
+
+use std::collections::HashMap;
 
 use leptos::prelude::*;
-use tinychat_core::chat::{import_json, Library, LoadError, Settings};
-use tinychat_core::i18n::Strings;
+use leptos::task::spawn_local;
+use tinychat_core::chat::{import_json, Library, Settings};
 use tinychat_core::options::WidgetOptions;
 
 use super::{Chat, ExportFormat};
 use crate::browser::{self, now_ms};
+use crate::channel::{Change, Channel};
+use crate::conversations::{ConversationStore, StoreError};
 use crate::storage::{Area, Store};
 
-const LIBRARY_KEY: &str = "conversations";
-const LIBRARY_BACKUP_KEY: &str = "conversations.unreadable";
+/// Schema-1 library: read once, imported into IndexedDB, then removed.
+const LEGACY_LIBRARY_KEY: &str = "conversations";
+/// Where an unreadable schema-1 library is set aside.
+const LEGACY_BACKUP_KEY: &str = "conversations.unreadable";
 const SETTINGS_KEY: &str = "settings";
 const API_KEY_KEY: &str = "api-key";
+/// A tab that announced a streaming reply is believed for this long without news.
+const REMOTE_STREAM_TTL_MS: f64 = 6000.0;
 
-/// What storage held when the widget started.
+/// What `localStorage` held when the widget started (conversations come later, async).
 pub(super) struct Loaded {
-    pub library: Library,
     pub settings: Settings,
     pub api_key: String,
-    /// The first notice to show (storage unavailable, or data that could not be read).
-    pub notice: Option<String>,
-    /// Data written by a newer TinyChat is left alone: nothing is saved over it this session.
-    pub read_only: bool,
 }
 
-pub(super) fn load(options: &WidgetOptions, strings: &Strings, store: &Store, now: f64) -> Loaded {
-    let mut notice = None;
-    let mut read_only = false;
-    let (mut library, corrupt) = match store.get(Area::Local, LIBRARY_KEY) {
-        Ok(Some(json)) => match Library::from_storage_json(&json, now) {
-            Ok((lib, warnings)) => (lib, !warnings.is_empty()),
-            Err(LoadError::UnsupportedSchema { .. }) => {
-                read_only = true;
-                (Library::new(now), true)
-            }
-            Err(_) => {
-                // Unreadable as a whole: keep a copy before anything is saved over it.
-                let _ = store.set(Area::Local, LIBRARY_BACKUP_KEY, &json);
-                (Library::new(now), true)
-            }
-        },
-        Ok(None) => (Library::new(now), false),
-        Err(_) => {
-            if store.enabled() {
-                notice = Some(strings.storage_unavailable.clone());
-            }
-            (Library::new(now), false)
-        }
-    };
-    if corrupt && notice.is_none() {
-        notice = Some(strings.storage_corrupt.clone());
-    }
+pub(super) fn load(options: &WidgetOptions, store: &Store) -> Loaded {
     let defaults = Settings::from_options(options);
     let settings = match store.get(Area::Local, SETTINGS_KEY) {
         Ok(Some(json)) => Settings::from_json(&json, &defaults),
@@ -64,37 +44,356 @@ pub(super) fn load(options: &WidgetOptions, strings: &Strings, store: &Store, no
         .flatten()
         .or_else(|| store.get(Area::Session, API_KEY_KEY).ok().flatten())
         .unwrap_or_default();
-    if let Some(greeting) = options.greeting.as_deref() {
-        library.current_mut().set_greeting(greeting, now);
-    }
-    Loaded {
-        library,
-        settings,
-        api_key,
-        notice,
-        read_only,
-    }
+    Loaded { settings, api_key }
+}
+
+/// A random tab id: conversation ids created here never equal another tab's.
+fn tab_salt() -> String {
+    let n = (js_sys::Math::random() * 2_176_782_336.0) as u64; // 36^6
+    let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    (0..6)
+        .map(|i| digits[((n / 36u64.pow(i)) % 36) as usize] as char)
+        .collect()
 }
 
 impl Chat {
-    fn warn_storage(&self) {
-        if !self.storage_warned.get_value() {
-            self.storage_warned.set_value(true);
-            self.show_notice(self.strings().storage_unavailable.clone());
+    /// Opens the conversation store (or memory), imports schema-1 data once, loads every
+    /// conversation and joins the tabs' channel. The widget works meanwhile; a message sent
+    /// before this finishes is kept and saved when it does.
+    pub(super) fn start_storage(&self) {
+        let chat = *self;
+        self.library
+            .update_value(|lib| lib.set_id_salt(&tab_salt()));
+        let store = self.store.get_value();
+        let Some(ns) = store.namespace().map(str::to_owned) else {
+            // data-storage-key="none": nothing is stored.
+            self.conv_store.set_value(Some(ConversationStore::memory()));
+            self.mark_loaded();
+            return;
+        };
+        spawn_local(async move {
+            let (conv_store, unavailable) = match ConversationStore::open(&ns).await {
+                Ok(s) => (s, false),
+                Err(_) => (ConversationStore::memory(), true),
+            };
+            if !chat.alive() {
+                return;
+            }
+            let strings = chat.strings();
+            if unavailable {
+                chat.warn_storage(&strings.storage_unavailable);
+            }
+            let now = now_ms();
+            // The previous version's library: imported once, removed once read back.
+            let legacy = store.get(Area::Local, LEGACY_LIBRARY_KEY).ok().flatten();
+            // Ids to find in the store before the old key may go (None: keep the old key).
+            let mut migrated_ids: Option<Vec<String>> = None;
+            if let (Some(json), true) = (&legacy, conv_store.persistent()) {
+                match Library::from_storage_json(json, now) {
+                    Ok((lib, _)) => {
+                        if conv_store.migrate(json, now).await.is_ok() {
+                            migrated_ids = Some(
+                                lib.iter()
+                                    .filter(|c| !c.is_empty() || c.title_is_custom())
+                                    .map(|c| c.id().to_string())
+                                    .collect(),
+                            );
+                        }
+                    }
+                    // Written by a newer TinyChat: left alone.
+                    Err(tinychat_core::chat::LoadError::UnsupportedSchema { .. }) => {}
+                    Err(_) => {
+                        // Unreadable as a whole: set aside under another key, then reported.
+                        let _ = store.set(Area::Local, LEGACY_BACKUP_KEY, json);
+                        store.remove(Area::Local, LEGACY_LIBRARY_KEY);
+                        chat.show_notice(strings.storage_corrupt.clone());
+                        chat.storage_warned.set_value(true);
+                    }
+                }
+            }
+            let loaded = conv_store.load_all().await;
+            if !chat.alive() {
+                return;
+            }
+            match loaded {
+                Ok(loaded) => {
+                    let have: Vec<&str> =
+                        loaded.conversations.iter().map(|(c, _)| c.id()).collect();
+                    if migrated_ids
+                        .is_some_and(|ids| ids.iter().all(|id| have.contains(&id.as_str())))
+                    {
+                        store.remove(Area::Local, LEGACY_LIBRARY_KEY);
+                    }
+                    if loaded.damaged > 0 {
+                        chat.show_notice(strings.storage_corrupt.clone());
+                    }
+                    chat.adopt(loaded.conversations, loaded.current.as_deref());
+                }
+                Err(_) => chat.warn_storage(&strings.storage_unavailable),
+            }
+            chat.conv_store.set_value(Some(conv_store));
+            chat.join_channel(&ns);
+            chat.mark_loaded();
+        });
+    }
+
+    /// Replaces the fresh library with what the store holds, keeping what was typed meanwhile.
+    fn adopt(
+        &self,
+        conversations: Vec<(tinychat_core::chat::Conversation, u64)>,
+        current: Option<&str>,
+    ) {
+        if conversations.is_empty() {
+            return;
+        }
+        let now = now_ms();
+        let greeting = self.options().greeting.clone();
+        let revs: HashMap<String, u64> = conversations
+            .iter()
+            .map(|(c, rev)| (c.id().to_string(), *rev))
+            .collect();
+        let fresh_is_empty = self.library.with_value(|lib| lib.current().is_empty());
+        if !fresh_is_empty {
+            // Something was sent before the store answered: keep that conversation too.
+            self.library.update_value(|lib| {
+                for (c, _) in conversations {
+                    lib.upsert(c);
+                }
+            });
+        } else {
+            let salt = tab_salt();
+            let mut lib = Library::from_conversations(
+                conversations.into_iter().map(|(c, _)| c).collect(),
+                current,
+                now,
+            );
+            lib.set_id_salt(&salt);
+            if let Some(g) = greeting.as_deref() {
+                if lib.current().is_empty() {
+                    lib.current_mut().set_greeting(g, now);
+                }
+            }
+            self.library.set_value(lib);
+        }
+        self.revs.set_value(revs);
+        self.refresh_views();
+    }
+
+    fn mark_loaded(&self) {
+        self.loaded.set_value(true);
+        // A message sent before the store answered is saved now.
+        if !self.library.with_value(|lib| lib.current().is_empty()) {
+            self.save();
         }
     }
 
-    /// Saves the conversations (the key never goes here).
-    pub fn save(&self) {
-        let store = self.store.get_value();
-        if !store.enabled() || self.read_only.get_value() {
+    fn join_channel(&self, ns: &str) {
+        let chat = *self;
+        let channel = Channel::join(ns, move |change| chat.on_remote_change(change));
+        self.channel.set_value(channel);
+    }
+
+    /// Another tab changed something.
+    fn on_remote_change(&self, change: Change) {
+        if !self.alive() {
             return;
         }
-        let json = self.library.with_value(|lib| lib.to_storage_json());
-        if store.set(Area::Local, LIBRARY_KEY, &json).is_err() {
-            self.warn_storage();
+        match change {
+            Change::Saved { id, rev } => {
+                if self.revs.with_value(|r| r.get(&id).copied().unwrap_or(0)) >= rev {
+                    return;
+                }
+                let chat = *self;
+                let Some(store) = self.conv_store.get_value() else {
+                    return;
+                };
+                spawn_local(async move {
+                    let Ok(Some((conv, rev))) = store.load(&id).await else {
+                        return;
+                    };
+                    if !chat.alive() || chat.is_streaming_into(&id) {
+                        // Our next save merges their version in.
+                        return;
+                    }
+                    chat.revs.update_value(|r| {
+                        r.insert(id.clone(), rev);
+                    });
+                    chat.library.update_value(|lib| lib.upsert(conv));
+                    if chat.current_id.get_untracked() == id {
+                        chat.refresh_views();
+                    } else {
+                        chat.refresh_list();
+                    }
+                });
+            }
+            Change::Deleted { id } => {
+                let now = now_ms();
+                let was_current = self.current_id.get_untracked() == id;
+                let removed = self
+                    .library
+                    .try_update_value(|lib| lib.get(&id).is_some() && lib.remove(&id, now))
+                    .unwrap_or(false);
+                if removed {
+                    if was_current {
+                        self.abort();
+                        self.refresh_views();
+                    } else {
+                        self.refresh_list();
+                    }
+                }
+            }
+            Change::Streaming { id, done } => self.remote_streaming.update_value(|m| {
+                if done {
+                    m.remove(&id);
+                } else {
+                    m.insert(id, now_ms() + REMOTE_STREAM_TTL_MS);
+                }
+            }),
         }
+    }
+
+    /// Whether another tab is streaming a reply into conversation `id` right now.
+    pub(super) fn streaming_elsewhere(&self, id: &str) -> bool {
+        self.remote_streaming
+            .with_value(|m| m.get(id).is_some_and(|until| *until > now_ms()))
+    }
+
+    pub(super) fn is_streaming_into(&self, id: &str) -> bool {
+        self.library
+            .with_value(|lib| lib.get(id).is_some_and(|c| c.streaming_id().is_some()))
+    }
+
+    pub(super) fn announce_change(&self, change: Change) {
+        self.channel.with_value(|c| {
+            if let Some(c) = c {
+                c.announce(&change);
+            }
+        });
+    }
+
+    fn warn_storage(&self, text: &str) {
+        if !self.storage_warned.get_value() {
+            self.storage_warned.set_value(true);
+            self.show_notice(text.to_owned());
+        }
+    }
+
+    fn storage_failed(&self, error: &StoreError) {
+        let strings = self.strings();
+        match error {
+            StoreError::Quota => {
+                self.offer_export.set(true);
+                self.warn_storage(&strings.storage_full);
+            }
+            _ => self.warn_storage(&strings.storage_unavailable),
+        }
+    }
+
+    /// Saves the current conversation.
+    pub fn save(&self) {
+        let id = self.current_id.get_untracked();
+        self.save_conversation(&id);
+    }
+
+    /// Saves conversation `id` (only it), merging if another tab wrote it meanwhile, and tells
+    /// the other tabs. Saves of one conversation never overlap: a save asked for while one runs
+    /// runs after it.
+    pub(super) fn save_conversation(&self, id: &str) {
         self.last_save.set_value(now_ms());
+        if self.read_only.get_value() || !self.loaded.get_value() {
+            return;
+        }
+        let busy = self
+            .saving
+            .try_update_value(|s| {
+                let busy = s.contains_key(id);
+                s.insert(id.to_string(), busy);
+                busy
+            })
+            .unwrap_or(true);
+        if busy {
+            return; // marked: the running save goes again when it ends
+        }
+        let chat = *self;
+        let id = id.to_string();
+        spawn_local(async move {
+            loop {
+                let Some(store) = chat.conv_store.try_get_value().flatten() else {
+                    return;
+                };
+                let Some(Some(conv)) = chat.library.try_with_value(|lib| lib.get(&id).cloned())
+                else {
+                    chat.saving.try_update_value(|s| s.remove(&id));
+                    return;
+                };
+                let base = chat.revs.with_value(|r| r.get(&id).copied().unwrap_or(0));
+                let result = store.save(&conv, base).await;
+                if !chat.alive() {
+                    return;
+                }
+                match result {
+                    Ok((rev, merged)) => {
+                        chat.revs.update_value(|r| {
+                            r.insert(id.clone(), rev);
+                        });
+                        if let Some(merged) = merged {
+                            if !chat.is_streaming_into(&id) {
+                                chat.library.update_value(|lib| lib.upsert(merged));
+                                if chat.current_id.get_untracked() == id {
+                                    chat.refresh_views();
+                                }
+                            }
+                        }
+                        chat.announce_change(Change::Saved {
+                            id: id.clone(),
+                            rev,
+                        });
+                    }
+                    Err(e) => chat.storage_failed(&e),
+                }
+                let again = chat
+                    .saving
+                    .try_update_value(|s| {
+                        if s.get(&id).copied().unwrap_or(false) {
+                            s.insert(id.clone(), false);
+                            true
+                        } else {
+                            s.remove(&id);
+                            false
+                        }
+                    })
+                    .unwrap_or(false);
+                if !again {
+                    return;
+                }
+            }
+        });
+    }
+
+    /// Deletes conversation `id` from the store and tells the other tabs.
+    pub(super) fn forget_conversation(&self, id: &str) {
+        let chat = *self;
+        let id = id.to_string();
+        let Some(store) = self.conv_store.get_value() else {
+            return;
+        };
+        spawn_local(async move {
+            if let Err(e) = store.delete(&id).await {
+                chat.storage_failed(&e);
+            } else {
+                chat.announce_change(Change::Deleted { id });
+            }
+        });
+    }
+
+    /// Remembers the shown conversation for the next page of the site.
+    pub(super) fn remember_current(&self) {
+        let id = self.current_id.get_untracked();
+        if let Some(store) = self.conv_store.get_value() {
+            spawn_local(async move {
+                let _ = store.set_current(&id).await;
+            });
+        }
     }
 
     /// Downloads the current conversation.
@@ -125,6 +424,7 @@ impl Chat {
                 });
                 self.refresh_views();
                 self.save();
+                self.remember_current();
                 self.dismiss_notice();
             }
             Err(err) => {
@@ -155,7 +455,7 @@ impl Chat {
             }
         }
         if failed && store.enabled() {
-            self.warn_storage();
+            self.warn_storage(&self.strings().storage_unavailable);
         }
         let base_changed = self
             .settings

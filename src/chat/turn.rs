@@ -11,12 +11,14 @@ use web_sys::AbortController;
 
 use super::{Chat, MessageView};
 use crate::browser::now_ms;
+use crate::channel::Change;
 use crate::transport::{self, Endpoint, StreamEvent, TransportError};
 
 /// Automatic retries of a retryable error before the first byte.
 const MAX_AUTO_RETRIES: u32 = 3;
-/// While streaming, the conversation is saved at most this often (a reload keeps the partial reply).
-const SAVE_EVERY_MS: f64 = 1000.0;
+/// While streaming, the conversation is saved at most this often (a reload or a crash keeps the
+/// partial reply, marked interrupted).
+const SAVE_EVERY_MS: f64 = 1500.0;
 
 impl Chat {
     /// Sends `text` as the next user message. Returns whether it was accepted (the composer
@@ -29,6 +31,9 @@ impl Chat {
         if self.key_missing() {
             self.show_notice(self.strings().key_needed.clone());
             self.open_settings();
+            return false;
+        }
+        if self.refused_elsewhere() {
             return false;
         }
         let now = now_ms();
@@ -47,9 +52,31 @@ impl Chat {
         true
     }
 
+    /// Another tab streams a reply into the current conversation: say so, change nothing.
+    fn refused_elsewhere(&self) -> bool {
+        let refused = self.streaming_elsewhere(&self.current_id.get_untracked());
+        if refused {
+            self.show_notice(self.strings().reply_elsewhere.clone());
+        }
+        refused
+    }
+
+    /// Saves the conversation a reply streams into (pagehide, periodic saves).
+    pub(super) fn save_streaming(&self) {
+        let streaming = self.library.with_value(|lib| {
+            lib.iter()
+                .find(|c| c.streaming_id().is_some())
+                .map(|c| c.id().to_string())
+        });
+        match streaming {
+            Some(id) => self.save_conversation(&id),
+            None => self.save(),
+        }
+    }
+
     /// Asks again for the last reply (after an error, a stop, or just to get another answer).
     pub fn retry(&self) {
-        if self.busy.get_untracked() {
+        if self.busy.get_untracked() || self.refused_elsewhere() {
             return;
         }
         let ok = self
@@ -66,7 +93,7 @@ impl Chat {
     /// Replaces user message `id` with `text`, drops every later turn, and resends.
     pub fn edit(&self, id: u64, text: &str) {
         let text = text.trim();
-        if text.is_empty() || self.busy.get_untracked() {
+        if text.is_empty() || self.busy.get_untracked() || self.refused_elsewhere() {
             return;
         }
         let now = now_ms();
@@ -130,7 +157,12 @@ impl Chat {
         };
         self.messages.update(|m| m.push(view));
         self.busy.set(true);
-        self.save();
+        let conv = view.conversation.get_value();
+        self.save_conversation(&conv);
+        self.announce_change(Change::Streaming {
+            id: conv,
+            done: false,
+        });
         spawn_local(async move {
             let result = chat.stream_with_retries(view, &request).await;
             if chat.alive() {
@@ -224,7 +256,13 @@ impl Chat {
             view.text_len.update(|n| *n += delta.len());
         }
         if now_ms() - self.last_save.get_value() > SAVE_EVERY_MS {
-            self.save();
+            // At most a couple of seconds are lost if the tab crashes; the other tabs learn
+            // that this conversation is busy.
+            self.save_conversation(&conv);
+            self.announce_change(Change::Streaming {
+                id: conv,
+                done: false,
+            });
         }
     }
 
@@ -267,6 +305,10 @@ impl Chat {
             self.announce.set(strings.reply_done.clone());
         }
         self.refresh_list();
-        self.save();
+        self.save_conversation(&conv_id);
+        self.announce_change(Change::Streaming {
+            id: conv_id,
+            done: true,
+        });
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use tinychat_core::i18n::Strings;
 use tinychat_core::options::WidgetOptions;
 
-use crate::chat::use_chat;
+use crate::chat::{use_chat, ExportFormat};
 use crate::storage::Store;
 use crate::ui::button::{Button, ButtonVariant};
 use crate::ui::composer::Composer;
@@ -50,6 +50,9 @@ pub fn ChatWidget(
             {move || notice.get().map(|text| view! {
                 <div class="tc-notice" role="status">
                     <span class="tc-notice__text">{text}</span>
+                    <Show when=move || chat.notice_offers_export().get()>
+                        <Button on:click=move |_| chat.export(ExportFormat::Json)>{chat.t(|s| &s.export_now)}</Button>
+                    </Show>
                     <Button variant=ButtonVariant::Ghost extra_class="tc-notice__close"
                         on:click=move |_| chat.dismiss_notice()>{dismiss.get_value()}</Button>
                 </div>

@@ -15,7 +15,8 @@ pub fn ConversationList(
 ) -> impl IntoView {
     let chat = expect_context::<Chat>();
     let heading = chat.strings().conversations.clone();
-    let rows = chat.conversations();
+    let query = RwSignal::new(String::new());
+    let rows = Memo::new(move |_| query.with(|q| chat.search(q)));
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.stop_propagation();
@@ -24,6 +25,12 @@ pub fn ConversationList(
     };
     view! {
         <nav class="tc-convs" aria-label=heading on:keydown=on_keydown>
+            <input class="tc-input tc-convs__search" type="search" aria-label=chat.t(|s| &s.search_conversations)
+                placeholder=chat.t(|s| &s.search_conversations)
+                prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
+            <Show when=move || rows.with(Vec::is_empty)>
+                <p class="tc-convs__empty" role="status">{chat.t(|s| &s.no_matches)}</p>
+            </Show>
             <ul class="tc-convs__list">
                 <For each=move || rows.get()
                     key=|row| (row.id.clone(), row.title.clone(), row.message_count) let:row>
