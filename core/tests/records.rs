@@ -104,6 +104,11 @@ fn libraries_of_two_tabs_never_create_the_same_id() {
     a.current_mut().push_user("x", 5.0);
     b.current_mut().push_user("y", 5.0);
     assert_ne!(a.new_conversation(9.0), b.new_conversation(9.0));
+    // The first conversation too.
+    assert_ne!(
+        Library::new_salted(5.0, "tab1").current_id(),
+        Library::new_salted(5.0, "tab2").current_id()
+    );
 }
 
 #[test]

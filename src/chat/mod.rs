@@ -84,7 +84,7 @@ pub struct Chat {
 pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat {
     let now = now_ms();
     let loaded = persist::load(&options, &store);
-    let mut library = Library::new(now);
+    let mut library = Library::new_salted(now, &persist::tab_salt());
     if let Some(greeting) = options.greeting.as_deref() {
         library.current_mut().set_greeting(greeting, now);
     }

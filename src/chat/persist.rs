@@ -48,7 +48,7 @@ pub(super) fn load(options: &WidgetOptions, store: &Store) -> Loaded {
 }
 
 /// A random tab id: conversation ids created here never equal another tab's.
-fn tab_salt() -> String {
+pub(super) fn tab_salt() -> String {
     let n = (js_sys::Math::random() * 2_176_782_336.0) as u64; // 36^6
     let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
     (0..6)
@@ -62,8 +62,6 @@ impl Chat {
     /// before this finishes is kept and saved when it does.
     pub(super) fn start_storage(&self) {
         let chat = *self;
-        self.library
-            .update_value(|lib| lib.set_id_salt(&tab_salt()));
         let store = self.store.get_value();
         let Some(ns) = store.namespace().map(str::to_owned) else {
             // data-storage-key="none": nothing is stored.

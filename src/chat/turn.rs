@@ -14,6 +14,8 @@ use crate::browser::now_ms;
 use crate::channel::Change;
 use crate::transport::{self, Endpoint, StreamEvent, TransportError};
 
+/// How often a tab streaming a reply tells the others (they believe it for 6 s).
+const HEARTBEAT: Duration = Duration::from_secs(2);
 /// Automatic retries of a retryable error before the first byte.
 const MAX_AUTO_RETRIES: u32 = 3;
 /// While streaming, the conversation is saved at most this often (a reload or a crash keeps the
@@ -159,10 +161,7 @@ impl Chat {
         self.busy.set(true);
         let conv = view.conversation.get_value();
         self.save_conversation(&conv);
-        self.announce_change(Change::Streaming {
-            id: conv,
-            done: false,
-        });
+        self.heartbeat(conv);
         spawn_local(async move {
             let result = chat.stream_with_retries(view, &request).await;
             if chat.alive() {
@@ -222,6 +221,21 @@ impl Chat {
         }
     }
 
+    /// Tells the other tabs, every 2 s while this reply runs (deltas or not), that it streams
+    /// into conversation `conv`, so they do not send into it.
+    fn heartbeat(&self, conv: String) {
+        let chat = *self;
+        spawn_local(async move {
+            while chat.alive() && chat.busy.get_untracked() {
+                chat.announce_change(Change::Streaming {
+                    id: conv.clone(),
+                    done: false,
+                });
+                gloo_timers::future::sleep(HEARTBEAT).await;
+            }
+        });
+    }
+
     /// Shows a countdown and waits; returns false if the user stopped meanwhile.
     async fn wait_before_retry(&self, wait: Duration, controller: &AbortController) -> bool {
         let template = self.strings().retrying_in.clone();
@@ -256,13 +270,8 @@ impl Chat {
             view.text_len.update(|n| *n += delta.len());
         }
         if now_ms() - self.last_save.get_value() > SAVE_EVERY_MS {
-            // At most a couple of seconds are lost if the tab crashes; the other tabs learn
-            // that this conversation is busy.
+            // At most a couple of seconds are lost if the tab crashes.
             self.save_conversation(&conv);
-            self.announce_change(Change::Streaming {
-                id: conv,
-                done: false,
-            });
         }
     }
 

@@ -153,6 +153,18 @@ impl Library {
         lib
     }
 
+    /// A library with one empty conversation whose id, like every later one, carries `salt`
+    /// (see [`Library::set_id_salt`]).
+    pub fn new_salted(now_ms: f64, salt: &str) -> Library {
+        let mut lib = Library::new(now_ms);
+        lib.conversations.clear();
+        lib.counter = 0;
+        lib.set_id_salt(salt);
+        let id = lib.fresh_id(now_ms);
+        lib.conversations.push(Conversation::new(id, now_ms));
+        lib
+    }
+
     /// Makes new conversation ids unique across tabs: `salt` (e.g. a random tab id, letters and
     /// digits) is added to every id this library creates.
     pub fn set_id_salt(&mut self, salt: &str) {
