@@ -1,6 +1,7 @@
 //! Pure-Rust heart of TinyChat: no browser code, tested natively.
 #![deny(missing_docs)]
 pub mod chat;
+pub mod decimal;
 pub mod error;
 pub mod i18n;
 pub mod markdown;

@@ -40,11 +40,8 @@ pub fn parse_api_base(value: &str) -> Option<String> {
 
 /// A sampling temperature: a number from 0 to [`MAX_TEMPERATURE`].
 pub fn parse_temperature(value: &str) -> Option<f32> {
-    value
-        .trim()
-        .parse::<f32>()
-        .ok()
-        .filter(|t| (0.0..=MAX_TEMPERATURE).contains(t))
+    // Not `str::parse::<f32>`: the same value without its 20 KB table (see `crate::decimal`).
+    crate::decimal::parse_f32_below_10(value.trim()).filter(|t| (0.0..=MAX_TEMPERATURE).contains(t))
 }
 
 /// A reply token limit: a whole number greater than 0.
