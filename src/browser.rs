@@ -8,6 +8,17 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// `x.to_string()` (Rust's `Display` of an f64) from JavaScript's own number formatting, which
+/// writes the same shortest round-trip digits: keeps `core::fmt`'s float formatter (Grisu with a
+/// Dragon fallback, about 14 KB of code) out of the wasm.
+pub fn number_to_string(x: f64) -> String {
+    let js: String = js_sys::Number::from(x)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default();
+    tinychat_core::decimal::f64_to_string_from_shortest(x, &js)
+}
+
 /// Copies `text` to the clipboard. Returns whether the browser accepted it.
 pub async fn copy_text(text: &str) -> bool {
     let Some(window) = web_sys::window() else {

@@ -127,7 +127,7 @@ fn js_options(opts: &JsValue) -> Vec<(String, String)> {
         let text = if let Some(s) = value.as_string() {
             s
         } else if let Some(n) = value.as_f64() {
-            n.to_string()
+            crate::browser::number_to_string(n)
         } else if let Some(b) = value.as_bool() {
             b.to_string()
         } else if js_sys::Array::is_array(&value) {

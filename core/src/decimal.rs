@@ -152,6 +152,131 @@ pub fn parse_duration(value: &str) -> Option<Duration> {
     }
 }
 
+/// `x.to_string()` (Rust's `Display`, shortest round-trip digits, never an exponent) without
+/// `core::fmt`'s float formatter (Grisu with a Dragon fallback, about 14 KB of wasm code): the
+/// digits come from ryu, which serde_json links anyway to write JSON.
+pub fn f32_to_string(x: f32) -> String {
+    if !x.is_finite() {
+        return non_finite(x.is_nan(), x < 0.0);
+    }
+    // Finite: serde_json writes it with ryu ("0.7", "1.0", "1e-7", "-0.0").
+    let bits = x.to_bits();
+    let (field, mantissa) = ((bits >> 23) & 0xff, u64::from(bits & 0x7f_ffff));
+    let (m, q) = match field {
+        0 => (mantissa, -149),
+        _ => (mantissa | 1 << 23, field as i32 - 150),
+    };
+    display_from_shortest(&serde_json::to_string(&x).unwrap_or_default(), m, q)
+}
+
+/// `x.to_string()` (Rust's `Display` of an f64) from `text`, the same value's shortest
+/// round-trip digits as JavaScript's `Number.prototype.toString` or ryu write them (`"1e-7"`,
+/// `"1.5e+21"`, `"734.25"`, `"-0"`).
+pub fn f64_to_string_from_shortest(x: f64, text: &str) -> String {
+    if !x.is_finite() {
+        return non_finite(x.is_nan(), x < 0.0);
+    }
+    let bits = x.to_bits();
+    let (field, mantissa) = ((bits >> 52) & 0x7ff, bits & ((1 << 52) - 1));
+    let (m, q) = match field {
+        0 => (mantissa, -1074),
+        _ => (mantissa | 1 << 52, field as i32 - 1075),
+    };
+    let text = if x == 0.0 && x.is_sign_negative() {
+        "-0"
+    } else {
+        text
+    }; // JS writes "0"
+    display_from_shortest(text, m, q)
+}
+
+fn non_finite(nan: bool, negative: bool) -> String {
+    match (nan, negative) {
+        (true, _) => "NaN",
+        (false, true) => "-inf",
+        (false, false) => "inf",
+    }
+    .to_owned()
+}
+
+/// Writes shortest digits (`"1.0"`, `"1e-7"`, `"1.5e+21"`, `"-0.0"`, `"123.25"`) as Rust's
+/// `Display` does: no exponent, no trailing `.0`. When two shortest candidates are equally
+/// close to the exact value m·2^q, ryu and JavaScript take the even one and Rust the upper
+/// one: such a tie is detected exactly and moved up.
+fn display_from_shortest(text: &str, m: u64, q: i32) -> String {
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exp) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], text[at + 1..].parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // value = 0.DIGITS × 10^point
+    let all: String = int.chars().chain(frac.chars()).collect();
+    let lead = all.len() - all.trim_start_matches('0').len();
+    let mut digits: Vec<u8> = all[lead..].trim_end_matches('0').bytes().collect();
+    let point = int.len() as i32 - lead as i32 + exp;
+    if !digits.is_empty() && is_tie_above(&digits, point - digits.len() as i32, m, q) {
+        // The last digit is even (ties to even) and below 9: no carry.
+        *digits.last_mut().unwrap_or(&mut b'0') += 1;
+    }
+    let digits = String::from_utf8(digits).unwrap_or_default();
+    let mut out = String::with_capacity(digits.len() + 8);
+    if negative {
+        out.push('-');
+    }
+    if digits.is_empty() {
+        out.push('0');
+    } else if point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-point) as usize));
+        out.push_str(&digits);
+    } else if point as usize >= digits.len() {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', point as usize - digits.len()));
+    } else {
+        out.push_str(&digits[..point as usize]);
+        out.push('.');
+        out.push_str(&digits[point as usize..]);
+    }
+    out
+}
+
+/// Whether m·2^q equals DIGITS·10^e + 5·10^(e-1) exactly (the midpoint above the digits).
+fn is_tie_above(digits: &[u8], e: i32, m: u64, q: i32) -> bool {
+    let mut left = Big(vec![m as u32, (m >> 32) as u32]);
+    left.trim();
+    let mut right = Big::from_digits(&digits.iter().map(|d| d - b'0').collect::<Vec<_>>());
+    right.mul_small(10);
+    right.add_small(5);
+    if q >= 0 {
+        left.shl(q as u32);
+    } else {
+        right.shl((-q) as u32);
+    }
+    if e >= 1 {
+        right.mul_pow10((e - 1) as u32);
+    } else {
+        left.mul_pow10((1 - e) as u32);
+    }
+    left.cmp(&right) == Ordering::Equal
+}
+
+/// `format!("{:.1}", bytes as f64 / 1048576.0)`, the size in MiB with one decimal, without
+/// `core::fmt`'s float formatter: the quotient is exact in f64 (a division by 2²⁰), and
+/// `{:.1}` rounds its exact value half to even, as this does in integers.
+pub fn mib_one_decimal(bytes: usize) -> String {
+    let scaled = bytes as u128 * 10;
+    let (mut tenths, rest) = (scaled >> 20, scaled & ((1 << 20) - 1));
+    let half = 1 << 19;
+    if rest > half || (rest == half && tenths % 2 == 1) {
+        tenths += 1;
+    }
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
 /// 2^q as an f32, for -149 ≤ q ≤ 127.
 fn pow2(q: i64) -> f32 {
     if q >= -126 {
@@ -354,6 +479,75 @@ mod tests {
         #[test]
         fn any_text_matches_std(s in "\\PC{0,12}") {
             same(&s);
+        }
+    }
+
+    #[test]
+    fn f32_text_is_display() {
+        for x in [
+            0.0f32, -0.0, 0.7, 1.0, 1.5, 0.1, 1e-7, 1.5e-8, 1e-45, 3.4e38, 1e20, 123.25, -2.5,
+        ] {
+            assert_eq!(f32_to_string(x), x.to_string(), "{x:e}");
+        }
+        for x in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            assert_eq!(f32_to_string(x), x.to_string());
+        }
+        // Every temperature a user can have, and beyond, in ~0.1% steps of the bit pattern.
+        let mut bits: u32 = 1;
+        while bits < f32::INFINITY.to_bits() {
+            let x = f32::from_bits(bits);
+            assert_eq!(f32_to_string(x), x.to_string(), "{x:e}");
+            bits += 1 + bits / 1009;
+        }
+        for bits in (0x3f00_0000..0x3f00_4000).chain(0x3f80_0000..0x3f80_4000) {
+            let x = f32::from_bits(bits); // a dense run around 0.5
+            assert_eq!(f32_to_string(x), x.to_string(), "{x:e}");
+        }
+    }
+
+    #[test]
+    fn javascript_number_text_is_display() {
+        // What Number.prototype.toString writes, and Rust's Display of the same f64.
+        for (js, x) in [
+            ("832638315485405.2", 832_638_315_485_405.0_f64 + 0.25),
+            ("734.0000610351562", 734.0 + 1.0 / 16384.0),
+            ("0", 0.0f64),
+            ("1", 1.0),
+            ("734.4000244140625", 734.4000244140625),
+            ("1e+21", 1e21),
+            ("1.5e+21", 1.5e21),
+            ("123456789012345680000", 123456789012345680000.0),
+            ("1e-7", 1e-7),
+            ("1.25e-7", 1.25e-7),
+            ("0.000001", 0.000001),
+            ("-3.5", -3.5),
+            ("5e-324", 5e-324),
+            ("1.7976931348623157e+308", f64::MAX),
+        ] {
+            assert_eq!(f64_to_string_from_shortest(x, js), x.to_string(), "{js}");
+        }
+        // ryu's f64 text (serde_json) covers the digit strings; JS differs only in where it puts
+        // the exponent, which display_from_shortest reads either way.
+        let mut bits: u64 = 1;
+        while bits < f64::INFINITY.to_bits() {
+            let x = f64::from_bits(bits);
+            let ryu = serde_json::to_string(&x).unwrap();
+            assert_eq!(f64_to_string_from_shortest(x, &ryu), x.to_string(), "{ryu}");
+            bits += 1 + bits / 997;
+        }
+    }
+
+    #[test]
+    fn mib_like_format() {
+        let mut samples: Vec<usize> = (0..5000).map(|k| k * 52_429).collect();
+        samples.extend((0..64).flat_map(|k| {
+            let tie = (2 * k + 1) << 19; // bytes × 10 = odd × 2¹⁹: a tie to round to even
+            [tie / 10, tie / 10 + 1, tie / 10 - 1]
+        }));
+        samples.extend([0, 1, 10 << 20, (10 << 20) + 1, usize::MAX >> 12]);
+        for bytes in samples {
+            let want = format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
+            assert_eq!(mib_one_decimal(bytes), want, "{bytes}");
         }
     }
 

@@ -71,9 +71,10 @@ pub fn Launcher(
         let el: web_sys::HtmlElement = el.into();
         let vv2 = vv.clone();
         let update = Closure::<dyn Fn()>::new(move || {
-            let _ = el
-                .style()
-                .set_property("--tc-vvh", &format!("{}px", vv2.height()));
+            let _ = el.style().set_property(
+                "--tc-vvh",
+                &format!("{}px", crate::browser::number_to_string(vv2.height())),
+            );
         });
         let _ = vv.add_event_listener_with_callback("resize", update.as_ref().unchecked_ref());
         let f = update.as_ref().unchecked_ref::<js_sys::Function>().clone();

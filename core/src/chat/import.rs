@@ -53,7 +53,7 @@ impl ImportError {
     pub fn message_in(&self, s: &Strings) -> String {
         match self {
             ImportError::TooLarge { bytes } => {
-                let mb = format!("{:.1}", *bytes as f64 / (1024.0 * 1024.0));
+                let mb = crate::decimal::mib_one_decimal(*bytes);
                 Strings::fill(&s.import_too_large, mb)
             }
             ImportError::NotJson { detail } => {

@@ -155,7 +155,7 @@ impl SettingsForm {
             model: settings.model.clone(),
             temperature: settings
                 .temperature
-                .map(|t| t.to_string())
+                .map(crate::decimal::f32_to_string)
                 .unwrap_or_default(),
             max_tokens: settings
                 .max_tokens
