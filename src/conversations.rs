@@ -188,7 +188,7 @@ impl ConversationStore {
             .transaction(&[CONVERSATIONS, CORRUPT], TransactionMode::ReadWrite)
             .map_err(failed)?;
         let corrupt = tx.object_store(CORRUPT).map_err(failed)?;
-        let stamp = format!("{key}@{}", js_sys::Date::now());
+        let stamp = format!("{key}@{}", js_sys::Date::now() as u64);
         corrupt
             .put(&JsValue::from_str(json), Some(&JsValue::from_str(&stamp)))
             .map_err(failed)?;
@@ -338,7 +338,8 @@ impl ConversationStore {
                 }
             }
             this.put_meta("current", library.current_id()).await?;
-            this.put_meta("migrated", &format!("{now_ms}")).await?;
+            this.put_meta("migrated", &(now_ms as u64).to_string())
+                .await?;
             Ok(count)
         })
         .await
