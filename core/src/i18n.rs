@@ -1,14 +1,17 @@
-//! Every string the widget shows, in one place: English and French, chosen by locale, each
-//! overridable by the embedding page (`data-strings='{"send":"Go"}'` or `strings: {...}` in
-//! `TinyChat.mount`).
+//! Every string the widget shows, in one place: English, French, German, Spanish, Italian and
+//! Arabic, chosen by locale, each overridable by the embedding page
+//! (`data-strings='{"send":"Go"}'` or `strings: {...}` in `TinyChat.mount`).
 //!
-//! Templates use `{n}` for a number (see [`Strings::fill`]).
+//! Templates use `{n}` for a number (see [`Strings::fill`]) and named placeholders such as
+//! `{detail}`, `{max}`, `{supported}` (see [`Strings::fill_named`]); every language keeps them.
 
 use crate::error::ErrorKind;
 use crate::options::SettingsError;
 
+/// Each entry: doc comment, then `key: english, french, german, spanish, italian, arabic;`.
 macro_rules! strings {
-    ($( $(#[$doc:meta])* $field:ident : $en:expr, $fr:expr; )*) => {
+    ($( $(#[$doc:meta])* $field:ident :
+        $en:expr, $fr:expr, $de:expr, $es:expr, $it:expr, $ar:expr; )*) => {
         /// The widget's user-facing strings for one language.
         ///
         /// No serde derive: the page's overrides are applied key by key ([`Strings::get_mut`]),
@@ -23,14 +26,40 @@ macro_rules! strings {
         }
 
         impl Strings {
+            /// The strings of column `lang` of the table (0 English … 5 Arabic): one
+            /// constructor for every language keeps the wasm small.
+            fn column(lang: usize) -> Self {
+                Self { $( $field: [$en, $fr, $de, $es, $it, $ar][lang].to_string(), )* }
+            }
+
             /// English, the default.
             pub fn english() -> Self {
-                Self { $( $field: $en.to_string(), )* }
+                Self::column(0)
             }
 
             /// French.
             pub fn french() -> Self {
-                Self { $( $field: $fr.to_string(), )* }
+                Self::column(1)
+            }
+
+            /// German (formal "Sie").
+            pub fn german() -> Self {
+                Self::column(2)
+            }
+
+            /// Spanish (neutral, "tú" in sentences, infinitives on buttons).
+            pub fn spanish() -> Self {
+                Self::column(3)
+            }
+
+            /// Italian.
+            pub fn italian() -> Self {
+                Self::column(4)
+            }
+
+            /// Arabic (Modern Standard Arabic; the widget is laid out right to left).
+            pub fn arabic() -> Self {
+                Self::column(5)
             }
 
             /// Names of every string key, for documentation and validation of overrides.
@@ -57,211 +86,409 @@ macro_rules! strings {
 
 strings! {
     /// Default widget title (the root `section`'s accessible name).
-    title: "TinyChat", "TinyChat";
+    title: "TinyChat", "TinyChat",
+        "TinyChat", "TinyChat", "TinyChat",
+        "TinyChat";
     /// Accessible name of the message list.
-    conversation: "Conversation", "Conversation";
+    conversation: "Conversation", "Conversation",
+        "Unterhaltung", "Conversación", "Conversazione",
+        "المحادثة";
     /// Accessible name of the composer textarea.
-    message: "Message", "Message";
+    message: "Message", "Message",
+        "Nachricht", "Mensaje", "Messaggio",
+        "الرسالة";
     /// Placeholder of the composer.
-    placeholder: "Ask anything…", "Posez votre question…";
+    placeholder: "Ask anything…", "Posez votre question…",
+        "Stellen Sie Ihre Frage…", "Pregunta lo que quieras…", "Chiedi qualsiasi cosa…",
+        "اسأل عن أي شيء…";
     /// Send button.
-    send: "Send", "Envoyer";
+    send: "Send", "Envoyer",
+        "Senden", "Enviar", "Invia",
+        "إرسال";
     /// Stop button.
-    stop: "Stop", "Arrêter";
+    stop: "Stop", "Arrêter",
+        "Stoppen", "Detener", "Interrompi",
+        "إيقاف";
     /// New chat button.
-    new_chat: "New chat", "Nouvelle discussion";
+    new_chat: "New chat", "Nouvelle discussion",
+        "Neuer Chat", "Nuevo chat", "Nuova chat",
+        "محادثة جديدة";
     /// Export button (menu).
-    export: "Export", "Exporter";
+    export: "Export", "Exporter",
+        "Exportieren", "Exportar", "Esporta",
+        "تصدير";
     /// Export as Markdown.
-    export_markdown: "Markdown (.md)", "Markdown (.md)";
+    export_markdown: "Markdown (.md)", "Markdown (.md)",
+        "Markdown (.md)", "Markdown (.md)", "Markdown (.md)",
+        "Markdown (.md)";
     /// Export as plain text.
-    export_text: "Plain text (.txt)", "Texte brut (.txt)";
+    export_text: "Plain text (.txt)", "Texte brut (.txt)",
+        "Reiner Text (.txt)", "Texto sin formato (.txt)", "Testo semplice (.txt)",
+        "نص عادي (.txt)";
     /// Export as JSON.
-    export_json: "JSON (.json)", "JSON (.json)";
+    export_json: "JSON (.json)", "JSON (.json)",
+        "JSON (.json)", "JSON (.json)", "JSON (.json)",
+        "JSON (.json)";
     /// Import a JSON export.
-    import: "Import JSON…", "Importer un JSON…";
+    import: "Import JSON…", "Importer un JSON…",
+        "JSON importieren…", "Importar JSON…", "Importa JSON…",
+        "استيراد JSON…";
     /// Settings button and dialog name.
-    settings: "Settings", "Réglages";
+    settings: "Settings", "Réglages",
+        "Einstellungen", "Ajustes", "Impostazioni",
+        "الإعدادات";
     /// Copy a message.
-    copy: "Copy", "Copier";
+    copy: "Copy", "Copier",
+        "Kopieren", "Copiar", "Copia",
+        "نسخ";
     /// Copy a code block.
-    copy_code: "Copy code", "Copier le code";
+    copy_code: "Copy code", "Copier le code",
+        "Code kopieren", "Copiar código", "Copia codice",
+        "نسخ الشيفرة";
     /// Shown briefly after copying.
-    copied: "Copied", "Copié";
+    copied: "Copied", "Copié",
+        "Kopiert", "Copiado", "Copiato",
+        "تم النسخ";
     /// Retry the last reply.
-    retry: "Retry", "Réessayer";
+    retry: "Retry", "Réessayer",
+        "Erneut versuchen", "Reintentar", "Riprova",
+        "إعادة المحاولة";
     /// Edit a user message.
-    edit: "Edit", "Modifier";
+    edit: "Edit", "Modifier",
+        "Bearbeiten", "Editar", "Modifica",
+        "تعديل";
     /// Save and resend an edited message.
-    save_and_send: "Save and send", "Enregistrer et envoyer";
+    save_and_send: "Save and send", "Enregistrer et envoyer",
+        "Speichern und senden", "Guardar y enviar", "Salva e invia",
+        "حفظ وإرسال";
     /// Cancel an edit or a confirmation.
-    cancel: "Cancel", "Annuler";
+    cancel: "Cancel", "Annuler",
+        "Abbrechen", "Cancelar", "Annulla",
+        "إلغاء";
     /// Save settings.
-    save: "Save", "Enregistrer";
+    save: "Save", "Enregistrer",
+        "Speichern", "Guardar", "Salva",
+        "حفظ";
     /// Close a dialog or the launcher panel.
-    close: "Close", "Fermer";
+    close: "Close", "Fermer",
+        "Schließen", "Cerrar", "Chiudi",
+        "إغلاق";
     /// API key field.
-    api_key: "API key", "Clé d’API";
+    api_key: "API key", "Clé d’API",
+        "API-Schlüssel", "Clave de API", "Chiave API",
+        "مفتاح API";
     /// Show the key.
-    show_key: "Show key", "Afficher la clé";
+    show_key: "Show key", "Afficher la clé",
+        "Schlüssel anzeigen", "Mostrar clave", "Mostra chiave",
+        "إظهار المفتاح";
     /// Hide the key.
-    hide_key: "Hide key", "Masquer la clé";
+    hide_key: "Hide key", "Masquer la clé",
+        "Schlüssel ausblenden", "Ocultar clave", "Nascondi chiave",
+        "إخفاء المفتاح";
     /// Remember the key checkbox.
-    remember: "Remember on this device", "Mémoriser sur cet appareil";
+    remember: "Remember on this device", "Mémoriser sur cet appareil",
+        "Auf diesem Gerät merken", "Recordar en este dispositivo", "Ricorda su questo dispositivo",
+        "تذكُّر المفتاح على هذا الجهاز";
     /// Explains where the key is kept.
-    key_help: "Without “Remember”, the key is kept for this browser session only. It is sent only to the API base URL.", "Sans « Mémoriser », la clé n’est gardée que pour cette session. Elle n’est envoyée qu’à l’URL de base de l’API.";
+    key_help: "Without “Remember”, the key is kept for this browser session only. It is sent only to the API base URL.", "Sans « Mémoriser », la clé n’est gardée que pour cette session. Elle n’est envoyée qu’à l’URL de base de l’API.",
+        "Ohne „Merken“ wird der Schlüssel nur für diese Browsersitzung aufbewahrt. Er wird ausschließlich an die API-Basis-URL gesendet.", "Sin «Recordar», la clave solo se conserva durante esta sesión del navegador. Solo se envía a la URL base de la API.", "Senza «Ricorda», la chiave viene conservata solo per questa sessione del browser. Viene inviata solo all’URL di base dell’API.",
+        "بدون «تذكُّر المفتاح»، يُحتفَظ بالمفتاح لجلسة المتصفح هذه فقط، ولا يُرسَل إلا إلى عنوان URL الأساسي لواجهة API.";
     /// API base URL field.
-    api_base: "API base URL", "URL de base de l’API";
+    api_base: "API base URL", "URL de base de l’API",
+        "API-Basis-URL", "URL base de la API", "URL di base dell’API",
+        "عنوان URL الأساسي لواجهة API";
     /// Model picker.
-    model: "Model", "Modèle";
+    model: "Model", "Modèle",
+        "Modell", "Modelo", "Modello",
+        "النموذج";
     /// Temperature field.
-    temperature: "Temperature", "Température";
+    temperature: "Temperature", "Température",
+        "Temperatur", "Temperatura", "Temperatura",
+        "درجة الحرارة";
     /// Max tokens field.
-    max_tokens: "Max tokens", "Jetons max.";
+    max_tokens: "Max tokens", "Jetons max.",
+        "Max. Tokens", "Tokens máx.", "Token massimi",
+        "الحد الأقصى للرموز";
     /// System prompt field.
-    system_prompt: "System prompt", "Prompt système";
+    system_prompt: "System prompt", "Prompt système",
+        "Systemprompt", "Prompt del sistema", "Prompt di sistema",
+        "موجِّه النظام";
     /// Author label of the user's messages.
-    you: "You", "Vous";
+    you: "You", "Vous",
+        "Sie", "Tú", "Tu",
+        "أنت";
     /// Author label of the assistant's messages.
-    assistant: "Assistant", "Assistant";
+    assistant: "Assistant", "Assistant",
+        "Assistent", "Asistente", "Assistente",
+        "المساعد";
     /// Shown by the loader while the widget starts, when a message was sent before it ran.
-    starting: "Starting…", "Démarrage…";
+    starting: "Starting…", "Démarrage…",
+        "Wird gestartet…", "Iniciando…", "Avvio in corso…",
+        "جارٍ البدء…";
     /// Shown while waiting for the first token.
-    thinking: "Thinking…", "Réflexion…";
+    thinking: "Thinking…", "Réflexion…",
+        "Denkt nach…", "Pensando…", "Sto pensando…",
+        "جارٍ التفكير…";
     /// State note of a stopped reply.
-    stopped: "Stopped", "Arrêté";
+    stopped: "Stopped", "Arrêté",
+        "Gestoppt", "Detenido", "Interrotto",
+        "تم الإيقاف";
     /// State note of a reply cut by a reload.
-    interrupted: "Interrupted (the page was reloaded)", "Interrompu (la page a été rechargée)";
+    interrupted: "Interrupted (the page was reloaded)", "Interrompu (la page a été rechargée)",
+        "Unterbrochen (die Seite wurde neu geladen)", "Interrumpido (se recargó la página)", "Interrotto (la pagina è stata ricaricata)",
+        "انقطع الرد (أُعيد تحميل الصفحة)";
     /// Jump to the newest message.
-    jump_to_latest: "Jump to latest", "Aller au plus récent";
+    jump_to_latest: "Jump to latest", "Aller au plus récent",
+        "Zur neuesten Nachricht", "Ir al último mensaje", "Vai all’ultimo messaggio",
+        "الانتقال إلى آخر رسالة";
     /// Conversations list toggle and heading.
-    conversations: "Conversations", "Discussions";
+    conversations: "Conversations", "Discussions",
+        "Unterhaltungen", "Conversaciones", "Conversazioni",
+        "المحادثات";
     /// Rename a conversation.
-    rename: "Rename", "Renommer";
+    rename: "Rename", "Renommer",
+        "Umbenennen", "Cambiar nombre", "Rinomina",
+        "إعادة التسمية";
     /// Delete a conversation.
-    delete: "Delete", "Supprimer";
+    delete: "Delete", "Supprimer",
+        "Löschen", "Eliminar", "Elimina",
+        "حذف";
     /// Size of a conversation in the list, exactly one message.
-    message_count_one: "1 message", "1 message";
+    message_count_one: "1 message", "1 message",
+        "1 Nachricht", "1 mensaje", "1 messaggio",
+        "رسالة واحدة";
     /// Size of a conversation in the list; `{n}` = messages (2 or more, or 0).
-    message_count: "{n} messages", "{n} messages";
+    message_count: "{n} messages", "{n} messages",
+        "{n} Nachrichten", "{n} mensajes", "{n} messaggi",
+        "عدد الرسائل: {n}";
     /// Delete confirmation question.
-    confirm_delete: "Delete this conversation? This cannot be undone.", "Supprimer cette discussion ? C’est définitif.";
+    confirm_delete: "Delete this conversation? This cannot be undone.", "Supprimer cette discussion ? C’est définitif.",
+        "Diese Unterhaltung löschen? Dies kann nicht rückgängig gemacht werden.", "¿Eliminar esta conversación? No se puede deshacer.", "Eliminare questa conversazione? L’operazione non può essere annullata.",
+        "هل تريد حذف هذه المحادثة؟ لا يمكن التراجع عن ذلك.";
     /// Token usage of a reply; `{n}` = total tokens.
-    tokens: "{n} tokens", "{n} jetons";
+    tokens: "{n} tokens", "{n} jetons",
+        "{n} Tokens", "{n} tokens", "{n} token",
+        "عدد الرموز: {n}";
     /// Auto-retry note; `{n}` = seconds.
-    retrying_in: "The server is busy. Retrying in {n} s…", "Le serveur est occupé. Nouvel essai dans {n} s…";
+    retrying_in: "The server is busy. Retrying in {n} s…", "Le serveur est occupé. Nouvel essai dans {n} s…",
+        "Der Server ist ausgelastet. Neuer Versuch in {n} s…", "El servidor está ocupado. Reintentando en {n} s…", "Il server è occupato. Nuovo tentativo tra {n} s…",
+        "الخادم مشغول. إعادة المحاولة بعد {n} ث…";
     /// Shown instead of sending when no key is set for Mistral's API.
-    key_needed: "An API key is needed to talk to api.mistral.ai. Add yours in Settings (or use a proxy API base URL).", "Une clé d’API est nécessaire pour api.mistral.ai. Ajoutez la vôtre dans les réglages (ou utilisez un proxy).";
+    key_needed: "An API key is needed to talk to api.mistral.ai. Add yours in Settings (or use a proxy API base URL).", "Une clé d’API est nécessaire pour api.mistral.ai. Ajoutez la vôtre dans les réglages (ou utilisez un proxy).",
+        "Für api.mistral.ai wird ein API-Schlüssel benötigt. Fügen Sie Ihren Schlüssel in den Einstellungen hinzu (oder verwenden Sie einen Proxy als API-Basis-URL).", "Se necesita una clave de API para usar api.mistral.ai. Añade la tuya en Ajustes (o usa un proxy como URL base de la API).", "Serve una chiave API per usare api.mistral.ai. Aggiungi la tua nelle Impostazioni (o usa un proxy come URL di base dell’API).",
+        "يلزم مفتاح API للتواصل مع api.mistral.ai. أضف مفتاحك في الإعدادات (أو استخدم خادمًا وكيلًا كعنوان أساسي لواجهة API).";
     /// Action on a bad-key error.
-    open_settings: "Open Settings", "Ouvrir les réglages";
+    open_settings: "Open Settings", "Ouvrir les réglages",
+        "Einstellungen öffnen", "Abrir Ajustes", "Apri Impostazioni",
+        "فتح الإعدادات";
     /// Live-region announcement of a finished reply.
-    reply_done: "Reply complete.", "Réponse terminée.";
+    reply_done: "Reply complete.", "Réponse terminée.",
+        "Antwort vollständig.", "Respuesta completada.", "Risposta completata.",
+        "اكتمل الرد.";
     /// Storage unavailable or full.
-    storage_unavailable: "Conversations cannot be saved on this device (storage is full or disabled). They will be lost on reload.", "Les discussions ne peuvent pas être enregistrées sur cet appareil (stockage plein ou désactivé).";
+    storage_unavailable: "Conversations cannot be saved on this device (storage is full or disabled). They will be lost on reload.", "Les discussions ne peuvent pas être enregistrées sur cet appareil (stockage plein ou désactivé).",
+        "Unterhaltungen können auf diesem Gerät nicht gespeichert werden (Speicher voll oder deaktiviert). Beim Neuladen gehen sie verloren.", "No se pueden guardar las conversaciones en este dispositivo (el almacenamiento está lleno o desactivado). Se perderán al recargar la página.", "Impossibile salvare le conversazioni su questo dispositivo (memoria piena o disattivata). Andranno perse ricaricando la pagina.",
+        "لا يمكن حفظ المحادثات على هذا الجهاز (التخزين ممتلئ أو معطَّل). ستُفقد عند إعادة تحميل الصفحة.";
     /// Storage quota exceeded.
-    storage_full: "Storage is full: new messages are not saved. Export your conversation to keep it.", "Le stockage est plein : les nouveaux messages ne sont pas enregistrés. Exportez votre discussion pour la garder.";
+    storage_full: "Storage is full: new messages are not saved. Export your conversation to keep it.", "Le stockage est plein : les nouveaux messages ne sont pas enregistrés. Exportez votre discussion pour la garder.",
+        "Der Speicher ist voll: Neue Nachrichten werden nicht gespeichert. Exportieren Sie Ihre Unterhaltung, um sie zu behalten.", "El almacenamiento está lleno: los mensajes nuevos no se guardan. Exporta la conversación para conservarla.", "La memoria è piena: i nuovi messaggi non vengono salvati. Esporta la conversazione per conservarla.",
+        "التخزين ممتلئ: لن تُحفظ الرسائل الجديدة. صدِّر محادثتك للاحتفاظ بها.";
     /// Export the conversation from a notice.
-    export_now: "Export JSON", "Exporter en JSON";
+    export_now: "Export JSON", "Exporter en JSON",
+        "Als JSON exportieren", "Exportar JSON", "Esporta JSON",
+        "تصدير JSON";
     /// Sending refused: another tab streams into this conversation.
-    reply_elsewhere: "A reply is being written in this conversation in another tab. Wait for it to finish, or start a new chat.", "Une réponse est en cours d’écriture dans cette discussion dans un autre onglet. Attendez la fin, ou commencez une nouvelle discussion.";
+    reply_elsewhere: "A reply is being written in this conversation in another tab. Wait for it to finish, or start a new chat.", "Une réponse est en cours d’écriture dans cette discussion dans un autre onglet. Attendez la fin, ou commencez une nouvelle discussion.",
+        "In einem anderen Tab wird gerade eine Antwort in dieser Unterhaltung geschrieben. Warten Sie, bis sie fertig ist, oder beginnen Sie einen neuen Chat.", "Se está escribiendo una respuesta en esta conversación en otra pestaña. Espera a que termine o inicia un nuevo chat.", "In un’altra scheda è in corso una risposta in questa conversazione. Attendi che finisca o avvia una nuova chat.",
+        "تجري كتابة رد في هذه المحادثة في علامة تبويب أخرى. انتظر حتى ينتهي، أو ابدأ محادثة جديدة.";
     /// Search field of the conversation list.
-    search_conversations: "Search conversations", "Rechercher dans les discussions";
+    search_conversations: "Search conversations", "Rechercher dans les discussions",
+        "Unterhaltungen durchsuchen", "Buscar conversaciones", "Cerca nelle conversazioni",
+        "البحث في المحادثات";
     /// No conversation matches the search.
-    no_matches: "No conversation matches.", "Aucune discussion ne correspond.";
+    no_matches: "No conversation matches.", "Aucune discussion ne correspond.",
+        "Keine Unterhaltung gefunden.", "Ninguna conversación coincide.", "Nessuna conversazione corrispondente.",
+        "لا توجد محادثة مطابقة.";
     /// Storage held data that could not be read.
-    storage_corrupt: "Some saved data could not be read and was skipped.", "Certaines données enregistrées étaient illisibles et ont été ignorées.";
+    storage_corrupt: "Some saved data could not be read and was skipped.", "Certaines données enregistrées étaient illisibles et ont été ignorées.",
+        "Einige gespeicherte Daten konnten nicht gelesen werden und wurden übersprungen.", "Algunos datos guardados no se pudieron leer y se omitieron.", "Alcuni dati salvati non erano leggibili e sono stati ignorati.",
+        "تعذَّرت قراءة بعض البيانات المحفوظة فتم تجاوزها.";
     /// Import failed; followed by the reason.
-    import_failed: "Import failed:", "Échec de l’import :";
+    import_failed: "Import failed:", "Échec de l’import :",
+        "Import fehlgeschlagen:", "Error al importar:", "Importazione non riuscita:",
+        "فشل الاستيراد:";
     /// Launcher button (closed).
-    open_chat: "Open chat", "Ouvrir la discussion";
+    open_chat: "Open chat", "Ouvrir la discussion",
+        "Chat öffnen", "Abrir chat", "Apri chat",
+        "فتح المحادثة";
     /// Launcher close button.
-    close_chat: "Close chat", "Fermer la discussion";
+    close_chat: "Close chat", "Fermer la discussion",
+        "Chat schließen", "Cerrar chat", "Chiudi chat",
+        "إغلاق المحادثة";
+    /// The header's menu of secondary actions on narrow widgets (its button's name).
+    more: "More", "Plus",
+        "Mehr", "Más", "Altro",
+        "المزيد";
     /// Dismiss a notice.
-    dismiss: "Dismiss", "Fermer";
+    dismiss: "Dismiss", "Fermer",
+        "Ausblenden", "Descartar", "Chiudi",
+        "تجاهل";
     /// Settings field error: API base URL.
-    invalid_api_base: "Enter an http(s) URL or a path starting with “/”.", "Saisissez une URL http(s) ou un chemin commençant par « / ».";
+    invalid_api_base: "Enter an http(s) URL or a path starting with “/”.", "Saisissez une URL http(s) ou un chemin commençant par « / ».",
+        "Geben Sie eine http(s)-URL oder einen Pfad ein, der mit „/“ beginnt.", "Escribe una URL http(s) o una ruta que empiece por «/».", "Inserisci un URL http(s) o un percorso che inizi con «/».",
+        "أدخل عنوان URL بصيغة http(s) أو مسارًا يبدأ بـ «/».";
     /// Settings field error: model.
-    invalid_model: "Choose a model.", "Choisissez un modèle.";
+    invalid_model: "Choose a model.", "Choisissez un modèle.",
+        "Wählen Sie ein Modell.", "Elige un modelo.", "Scegli un modello.",
+        "اختر نموذجًا.";
     /// Settings field error: temperature.
-    invalid_temperature: "Enter a number from 0 to 1.5, or leave it empty.", "Saisissez un nombre entre 0 et 1,5, ou laissez vide.";
+    invalid_temperature: "Enter a number from 0 to 1.5, or leave it empty.", "Saisissez un nombre entre 0 et 1,5, ou laissez vide.",
+        "Geben Sie eine Zahl von 0 bis 1,5 ein oder lassen Sie das Feld leer.", "Escribe un número entre 0 y 1,5, o deja el campo vacío.", "Inserisci un numero da 0 a 1,5 o lascia vuoto il campo.",
+        "أدخل رقمًا من 0 إلى 1.5، أو اترك الحقل فارغًا.";
     /// Settings field error: max tokens.
-    invalid_max_tokens: "Enter a whole number greater than 0, or leave it empty.", "Saisissez un nombre entier supérieur à 0, ou laissez vide.";
+    invalid_max_tokens: "Enter a whole number greater than 0, or leave it empty.", "Saisissez un nombre entier supérieur à 0, ou laissez vide.",
+        "Geben Sie eine ganze Zahl größer als 0 ein oder lassen Sie das Feld leer.", "Escribe un número entero mayor que 0, o deja el campo vacío.", "Inserisci un numero intero maggiore di 0 o lascia vuoto il campo.",
+        "أدخل عددًا صحيحًا أكبر من 0، أو اترك الحقل فارغًا.";
     /// Error: network failure.
-    error_network: "Could not reach the server. Check your connection and the API base URL in Settings.", "Impossible de joindre le serveur. Vérifiez votre connexion et l’URL de base de l’API dans les réglages.";
+    error_network: "Could not reach the server. Check your connection and the API base URL in Settings.", "Impossible de joindre le serveur. Vérifiez votre connexion et l’URL de base de l’API dans les réglages.",
+        "Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und die API-Basis-URL in den Einstellungen.", "No se pudo conectar con el servidor. Comprueba tu conexión y la URL base de la API en Ajustes.", "Impossibile raggiungere il server. Controlla la connessione e l’URL di base dell’API nelle Impostazioni.",
+        "تعذَّر الوصول إلى الخادم. تحقَّق من اتصالك ومن عنوان URL الأساسي لواجهة API في الإعدادات.";
     /// Error: no bytes for too long; `{n}` = seconds.
-    error_timeout: "The server did not answer for {n} seconds.", "Le serveur n’a pas répondu pendant {n} secondes.";
+    error_timeout: "The server did not answer for {n} seconds.", "Le serveur n’a pas répondu pendant {n} secondes.",
+        "Der Server hat {n} Sekunden lang nicht geantwortet.", "El servidor no respondió durante {n} segundos.", "Il server non ha risposto per {n} secondi.",
+        "لم يستجب الخادم خلال المهلة ({n} ث).";
     /// Error: stopped by the user.
-    error_aborted: "Stopped.", "Arrêté.";
+    error_aborted: "Stopped.", "Arrêté.",
+        "Gestoppt.", "Detenido.", "Interrotto.",
+        "تم الإيقاف.";
     /// Error: the answer could not be read (no body, unexpected shape).
-    error_bad_response: "The server’s answer could not be read.", "La réponse du serveur est illisible.";
+    error_bad_response: "The server’s answer could not be read.", "La réponse du serveur est illisible.",
+        "Die Antwort des Servers konnte nicht gelesen werden.", "No se pudo leer la respuesta del servidor.", "Impossibile leggere la risposta del server.",
+        "تعذَّرت قراءة رد الخادم.";
     /// Error: the request could not be prepared or sent by the browser.
-    error_internal: "The browser could not send the request.", "Le navigateur n’a pas pu envoyer la requête.";
+    error_internal: "The browser could not send the request.", "Le navigateur n’a pas pu envoyer la requête.",
+        "Der Browser konnte die Anfrage nicht senden.", "El navegador no pudo enviar la solicitud.", "Il browser non è riuscito a inviare la richiesta.",
+        "تعذَّر على المتصفح إرسال الطلب.";
     /// Error of an unknown kind, stored by a newer version.
-    error_unknown: "Something went wrong.", "Une erreur s’est produite.";
+    error_unknown: "Something went wrong.", "Une erreur s’est produite.",
+        "Ein Fehler ist aufgetreten.", "Se produjo un error.", "Si è verificato un errore.",
+        "حدث خطأ ما.";
     /// HTTP 401.
-    error_unauthorized: "The API key was rejected. Check it in Settings.", "La clé d’API a été refusée. Vérifiez-la dans les réglages.";
+    error_unauthorized: "The API key was rejected. Check it in Settings.", "La clé d’API a été refusée. Vérifiez-la dans les réglages.",
+        "Der API-Schlüssel wurde abgelehnt. Prüfen Sie ihn in den Einstellungen.", "Se rechazó la clave de API. Revísala en Ajustes.", "La chiave API è stata rifiutata. Controllala nelle Impostazioni.",
+        "رُفض مفتاح API. تحقَّق منه في الإعدادات.";
     /// HTTP 403.
-    error_forbidden: "This API key has no access to this model or resource. Check the model and your plan.", "Cette clé d’API n’a pas accès à ce modèle ou à cette ressource. Vérifiez le modèle et votre offre.";
+    error_forbidden: "This API key has no access to this model or resource. Check the model and your plan.", "Cette clé d’API n’a pas accès à ce modèle ou à cette ressource. Vérifiez le modèle et votre offre.",
+        "Dieser API-Schlüssel hat keinen Zugriff auf dieses Modell oder diese Ressource. Prüfen Sie das Modell und Ihren Tarif.", "Esta clave de API no tiene acceso a este modelo o recurso. Revisa el modelo y tu plan.", "Questa chiave API non ha accesso a questo modello o risorsa. Controlla il modello e il tuo piano.",
+        "لا يملك مفتاح API هذا صلاحية الوصول إلى هذا النموذج أو المورد. تحقَّق من النموذج ومن خطتك.";
     /// HTTP 404.
-    error_not_found: "Unknown model or wrong API address (HTTP 404). Check the model and the API base URL in Settings.", "Modèle inconnu ou mauvaise adresse d’API (HTTP 404). Vérifiez le modèle et l’URL de base de l’API dans les réglages.";
+    error_not_found: "Unknown model or wrong API address (HTTP 404). Check the model and the API base URL in Settings.", "Modèle inconnu ou mauvaise adresse d’API (HTTP 404). Vérifiez le modèle et l’URL de base de l’API dans les réglages.",
+        "Unbekanntes Modell oder falsche API-Adresse (HTTP 404). Prüfen Sie das Modell und die API-Basis-URL in den Einstellungen.", "Modelo desconocido o dirección de API incorrecta (HTTP 404). Revisa el modelo y la URL base de la API en Ajustes.", "Modello sconosciuto o indirizzo API errato (HTTP 404). Controlla il modello e l’URL di base dell’API nelle Impostazioni.",
+        "نموذج غير معروف أو عنوان API خاطئ (HTTP 404). تحقَّق من النموذج ومن عنوان URL الأساسي لواجهة API في الإعدادات.";
     /// An HTML page instead of an API answer; `{n}` = HTTP status.
-    error_html_page: "The server answered with an HTML page (HTTP {n}).", "Le serveur a répondu par une page HTML (HTTP {n}).";
+    error_html_page: "The server answered with an HTML page (HTTP {n}).", "Le serveur a répondu par une page HTML (HTTP {n}).",
+        "Der Server hat mit einer HTML-Seite geantwortet (HTTP {n}).", "El servidor respondió con una página HTML (HTTP {n}).", "Il server ha risposto con una pagina HTML (HTTP {n}).",
+        "ردَّ الخادم بصفحة HTML (HTTP {n}).";
     /// HTTP 400 or 422 without details; `{n}` = HTTP status.
-    error_rejected: "The request was rejected (HTTP {n}).", "La requête a été refusée (HTTP {n}).";
+    error_rejected: "The request was rejected (HTTP {n}).", "La requête a été refusée (HTTP {n}).",
+        "Die Anfrage wurde abgelehnt (HTTP {n}).", "Se rechazó la solicitud (HTTP {n}).", "La richiesta è stata rifiutata (HTTP {n}).",
+        "رُفض الطلب (HTTP {n}).";
     /// HTTP 422 with details; `{detail}` = the server's explanation.
-    error_rejected_detail: "The request was rejected: {detail}", "La requête a été refusée : {detail}";
+    error_rejected_detail: "The request was rejected: {detail}", "La requête a été refusée : {detail}",
+        "Die Anfrage wurde abgelehnt: {detail}", "Se rechazó la solicitud: {detail}", "La richiesta è stata rifiutata: {detail}",
+        "رُفض الطلب: {detail}";
     /// HTTP 429 with a wait; `{n}` = seconds.
-    error_rate_limited_wait: "Rate limit reached. Try again in {n} s.", "Limite de débit atteinte. Réessayez dans {n} s.";
+    error_rate_limited_wait: "Rate limit reached. Try again in {n} s.", "Limite de débit atteinte. Réessayez dans {n} s.",
+        "Anfragelimit erreicht. Versuchen Sie es in {n} s erneut.", "Se alcanzó el límite de solicitudes. Vuelve a intentarlo en {n} s.", "Limite di richieste raggiunto. Riprova tra {n} s.",
+        "تم بلوغ حد معدل الطلبات. أعد المحاولة بعد {n} ث.";
     /// HTTP 429 without a wait.
-    error_rate_limited: "Rate limit reached. Try again in a few seconds.", "Limite de débit atteinte. Réessayez dans quelques secondes.";
+    error_rate_limited: "Rate limit reached. Try again in a few seconds.", "Limite de débit atteinte. Réessayez dans quelques secondes.",
+        "Anfragelimit erreicht. Versuchen Sie es in einigen Sekunden erneut.", "Se alcanzó el límite de solicitudes. Vuelve a intentarlo en unos segundos.", "Limite di richieste raggiunto. Riprova tra qualche secondo.",
+        "تم بلوغ حد معدل الطلبات. أعد المحاولة بعد بضع ثوانٍ.";
     /// Added to a 429 when no limit header says a limit is used up.
-    error_spending_limit: "If this keeps happening, your workspace may have reached its spending or usage limit, which Mistral also reports as HTTP 429.", "Si cela se répète, votre espace de travail a peut-être atteint sa limite de dépenses ou d’usage, que Mistral signale aussi par HTTP 429.";
+    error_spending_limit: "If this keeps happening, your workspace may have reached its spending or usage limit, which Mistral also reports as HTTP 429.", "Si cela se répète, votre espace de travail a peut-être atteint sa limite de dépenses ou d’usage, que Mistral signale aussi par HTTP 429.",
+        "Wenn das wiederholt auftritt, hat Ihr Workspace möglicherweise sein Ausgaben- oder Nutzungslimit erreicht, das Mistral ebenfalls als HTTP 429 meldet.", "Si esto se repite, puede que tu espacio de trabajo haya alcanzado su límite de gasto o de uso, que Mistral también indica como HTTP 429.", "Se il problema si ripete, il tuo spazio di lavoro potrebbe aver raggiunto il limite di spesa o di utilizzo, che Mistral segnala anch’esso come HTTP 429.",
+        "إذا تكرر ذلك، فربما بلغت مساحة العمل لديك حد الإنفاق أو الاستخدام، وهو ما تُبلغ عنه Mistral أيضًا بالرمز HTTP 429.";
     /// The server's own words, added to an error; `{detail}` = its message.
-    error_server_note: "(Mistral: {detail})", "(Mistral : {detail})";
+    error_server_note: "(Mistral: {detail})", "(Mistral : {detail})",
+        "(Mistral: {detail})", "(Mistral: {detail})", "(Mistral: {detail})",
+        "(رسالة Mistral: {detail})";
     /// HTTP 5xx; `{n}` = HTTP status.
-    error_server: "Mistral's servers are having trouble (HTTP {n}). Retrying usually helps.", "Les serveurs de Mistral rencontrent des difficultés (HTTP {n}). Réessayer suffit en général.";
+    error_server: "Mistral's servers are having trouble (HTTP {n}). Retrying usually helps.", "Les serveurs de Mistral rencontrent des difficultés (HTTP {n}). Réessayer suffit en général.",
+        "Die Server von Mistral haben Probleme (HTTP {n}). Ein erneuter Versuch hilft meist.", "Los servidores de Mistral tienen problemas (HTTP {n}). Reintentar suele funcionar.", "I server di Mistral hanno problemi (HTTP {n}). Di solito basta riprovare.",
+        "تواجه خوادم Mistral مشكلات (HTTP {n}). وعادةً ما تفيد إعادة المحاولة.";
     /// Added to an HTML page answering with 5xx.
-    error_server_retry: "Mistral's servers may be having trouble; retrying usually helps.", "Les serveurs de Mistral rencontrent peut-être des difficultés ; réessayer suffit en général.";
+    error_server_retry: "Mistral's servers may be having trouble; retrying usually helps.", "Les serveurs de Mistral rencontrent peut-être des difficultés ; réessayer suffit en général.",
+        "Die Server von Mistral haben möglicherweise Probleme; ein erneuter Versuch hilft meist.", "Puede que los servidores de Mistral tengan problemas; reintentar suele funcionar.", "I server di Mistral potrebbero avere problemi; di solito basta riprovare.",
+        "ربما تواجه خوادم Mistral مشكلات؛ وعادةً ما تفيد إعادة المحاولة.";
     /// Another HTTP status; `{n}` = status, `{detail}` = the server's message or the status name.
-    error_http: "HTTP {n}: {detail}", "HTTP {n} : {detail}";
+    error_http: "HTTP {n}: {detail}", "HTTP {n} : {detail}",
+        "HTTP-Fehler {n}: {detail}", "Error HTTP {n}: {detail}", "Errore HTTP {n}: {detail}",
+        "خطأ HTTP {n}: {detail}";
     /// Another HTTP status without a known name.
-    error_http_unexpected: "unexpected response from the server", "réponse inattendue du serveur";
+    error_http_unexpected: "unexpected response from the server", "réponse inattendue du serveur",
+        "unerwartete Antwort des Servers", "respuesta inesperada del servidor", "risposta inattesa dal server",
+        "استجابة غير متوقعة من الخادم";
     /// The stream carried an error; `{detail}` = Mistral's message.
-    error_stream_api_detail: "Mistral reported an error while answering: {detail}", "Mistral a signalé une erreur pendant la réponse : {detail}";
+    error_stream_api_detail: "Mistral reported an error while answering: {detail}", "Mistral a signalé une erreur pendant la réponse : {detail}",
+        "Mistral hat beim Antworten einen Fehler gemeldet: {detail}", "Mistral informó de un error al responder: {detail}", "Mistral ha segnalato un errore durante la risposta: {detail}",
+        "أبلغت Mistral عن خطأ أثناء الرد: {detail}";
     /// The stream carried an error without a message.
-    error_stream_api: "Mistral reported an error while answering.", "Mistral a signalé une erreur pendant la réponse.";
+    error_stream_api: "Mistral reported an error while answering.", "Mistral a signalé une erreur pendant la réponse.",
+        "Mistral hat beim Antworten einen Fehler gemeldet.", "Mistral informó de un error al responder.", "Mistral ha segnalato un errore durante la risposta.",
+        "أبلغت Mistral عن خطأ أثناء الرد.";
     /// A stream chunk could not be read.
-    error_stream_malformed: "The answer could not be read: the server sent data in an unexpected format.", "La réponse est illisible : le serveur a envoyé des données dans un format inattendu.";
+    error_stream_malformed: "The answer could not be read: the server sent data in an unexpected format.", "La réponse est illisible : le serveur a envoyé des données dans un format inattendu.",
+        "Die Antwort konnte nicht gelesen werden: Der Server hat Daten in einem unerwarteten Format gesendet.", "No se pudo leer la respuesta: el servidor envió datos en un formato inesperado.", "Impossibile leggere la risposta: il server ha inviato dati in un formato inatteso.",
+        "تعذَّرت قراءة الرد: أرسل الخادم بيانات بتنسيق غير متوقع.";
     /// The stream ended without `[DONE]`.
-    error_stream_incomplete: "The answer ended before it was complete. The connection may have been interrupted.", "La réponse s’est arrêtée avant la fin. La connexion a peut-être été interrompue.";
+    error_stream_incomplete: "The answer ended before it was complete. The connection may have been interrupted.", "La réponse s’est arrêtée avant la fin. La connexion a peut-être été interrompue.",
+        "Die Antwort endete, bevor sie vollständig war. Möglicherweise wurde die Verbindung unterbrochen.", "La respuesta terminó antes de completarse. Puede que se haya interrumpido la conexión.", "La risposta è terminata prima di essere completa. La connessione potrebbe essersi interrotta.",
+        "انتهى الرد قبل أن يكتمل. ربما انقطع الاتصال.";
     /// The stream was cut in the middle of an event.
-    error_stream_truncated: "The connection was interrupted in the middle of the answer.", "La connexion a été interrompue au milieu de la réponse.";
+    error_stream_truncated: "The connection was interrupted in the middle of the answer.", "La connexion a été interrompue au milieu de la réponse.",
+        "Die Verbindung wurde mitten in der Antwort unterbrochen.", "La conexión se interrumpió en mitad de la respuesta.", "La connessione si è interrotta a metà della risposta.",
+        "انقطع الاتصال في منتصف الرد.";
     /// A stream event over the size limit; `{n}` = bytes.
-    error_stream_too_large: "The server sent a message larger than the widget accepts ({n} bytes).", "Le serveur a envoyé un message plus grand que ce que le widget accepte ({n} octets).";
+    error_stream_too_large: "The server sent a message larger than the widget accepts ({n} bytes).", "Le serveur a envoyé un message plus grand que ce que le widget accepte ({n} octets).",
+        "Der Server hat eine Nachricht gesendet, die größer ist, als das Widget zulässt ({n} Byte).", "El servidor envió un mensaje más grande de lo que admite el widget ({n} bytes).", "Il server ha inviato un messaggio più grande di quanto il widget accetti ({n} byte).",
+        "أرسل الخادم رسالة أكبر مما تقبله الأداة ({n} بايت).";
     /// Import: file too large; `{n}` = size in MB.
-    import_too_large: "This file is too large to import ({n} MB); conversation files are limited to 10 MB.", "Ce fichier est trop volumineux pour être importé ({n} Mo) ; les fichiers de discussion sont limités à 10 Mo.";
+    import_too_large: "This file is too large to import ({n} MB); conversation files are limited to 10 MB.", "Ce fichier est trop volumineux pour être importé ({n} Mo) ; les fichiers de discussion sont limités à 10 Mo.",
+        "Diese Datei ist zu groß für den Import ({n} MB); Unterhaltungsdateien sind auf 10 MB begrenzt.", "Este archivo es demasiado grande para importarlo ({n} MB); los archivos de conversación están limitados a 10 MB.", "Questo file è troppo grande per essere importato ({n} MB); i file di conversazione sono limitati a 10 MB.",
+        "هذا الملف أكبر من أن يُستورد ({n} ميغابايت)؛ الحد الأقصى لملفات المحادثات 10 ميغابايت.";
     /// Import: not JSON; `{detail}` = the parser's message.
-    import_not_json: "This file is not a TinyChat conversation: it is not valid JSON ({detail}).", "Ce fichier n’est pas une discussion TinyChat : ce n’est pas du JSON valide ({detail}).";
+    import_not_json: "This file is not a TinyChat conversation: it is not valid JSON ({detail}).", "Ce fichier n’est pas une discussion TinyChat : ce n’est pas du JSON valide ({detail}).",
+        "Diese Datei ist keine TinyChat-Unterhaltung: sie enthält kein gültiges JSON ({detail}).", "Este archivo no es una conversación de TinyChat: no es un JSON válido ({detail}).", "Questo file non è una conversazione di TinyChat: non è un JSON valido ({detail}).",
+        "هذا الملف ليس محادثة TinyChat: فهو ليس JSON صالحًا ({detail}).";
     /// Import: JSON but not an export.
-    import_not_conversation: "This file is not a TinyChat conversation export.", "Ce fichier n’est pas un export de discussion TinyChat.";
+    import_not_conversation: "This file is not a TinyChat conversation export.", "Ce fichier n’est pas un export de discussion TinyChat.",
+        "Diese Datei ist kein Export einer TinyChat-Unterhaltung.", "Este archivo no es una exportación de conversación de TinyChat.", "Questo file non è un’esportazione di una conversazione di TinyChat.",
+        "هذا الملف ليس تصديرًا لمحادثة TinyChat.";
     /// Import: newer format; `{n}` = the file's version, `{supported}` = this build's.
-    import_newer_version: "This conversation was exported by a newer version of TinyChat (format version {n}); this version can read version {supported}.", "Cette discussion a été exportée par une version plus récente de TinyChat (format {n}) ; cette version lit le format {supported}.";
+    import_newer_version: "This conversation was exported by a newer version of TinyChat (format version {n}); this version can read version {supported}.", "Cette discussion a été exportée par une version plus récente de TinyChat (format {n}) ; cette version lit le format {supported}.",
+        "Diese Unterhaltung wurde von einer neueren TinyChat-Version exportiert (Formatversion {n}); diese Version kann Version {supported} lesen.", "Esta conversación se exportó con una versión más reciente de TinyChat (versión de formato {n}); esta versión puede leer la versión {supported}.", "Questa conversazione è stata esportata da una versione più recente di TinyChat (versione del formato {n}); questa versione legge la versione {supported}.",
+        "صُدِّرت هذه المحادثة بإصدار أحدث من TinyChat (إصدار التنسيق {n})؛ ويستطيع هذا الإصدار قراءة الإصدار {supported}.";
     /// Import: too many messages; `{n}` = messages in the file, `{max}` = the limit.
-    import_too_many: "This conversation has {n} messages; at most {max} can be imported.", "Cette discussion compte {n} messages ; {max} au plus peuvent être importés.";
+    import_too_many: "This conversation has {n} messages; at most {max} can be imported.", "Cette discussion compte {n} messages ; {max} au plus peuvent être importés.",
+        "Diese Unterhaltung enthält {n} Nachrichten; höchstens {max} können importiert werden.", "Esta conversación tiene {n} mensajes; se pueden importar {max} como máximo.", "Questa conversazione contiene {n} messaggi; se ne possono importare al massimo {max}.",
+        "عدد رسائل هذه المحادثة {n}، والحد الأقصى لما يمكن استيراده {max}.";
     /// Import: damaged; `{detail}` = what is wrong.
-    import_damaged: "This conversation file is damaged: {detail}.", "Ce fichier de discussion est endommagé : {detail}.";
+    import_damaged: "This conversation file is damaged: {detail}.", "Ce fichier de discussion est endommagé : {detail}.",
+        "Diese Unterhaltungsdatei ist beschädigt: {detail}.", "Este archivo de conversación está dañado: {detail}.", "Questo file di conversazione è danneggiato: {detail}.",
+        "ملف المحادثة هذا تالف: {detail}.";
 }
 
 impl Strings {
-    /// Strings for a BCP 47 locale tag: `fr`, `fr-CA`, … give French; anything else English.
+    /// Strings for a BCP 47 locale tag by its language: `fr`, `fr-CA`, … give French; `de`,
+    /// `es`, `it`, `ar` (any region) German, Spanish, Italian, Arabic; anything else English.
     pub fn for_locale(locale: &str) -> Self {
-        let lang = locale
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        match lang.as_str() {
+        match language(locale).as_str() {
             "fr" => Self::french(),
+            "de" => Self::german(),
+            "es" => Self::spanish(),
+            "it" => Self::italian(),
+            "ar" => Self::arabic(),
             _ => Self::english(),
         }
     }
@@ -350,4 +577,20 @@ impl Strings {
         out.push_str(rest);
         out
     }
+}
+
+/// The language subtag of a BCP 47 locale tag, lowercased: `pt-BR` → `pt`, `FR_fr` → `fr`.
+pub fn language(locale: &str) -> String {
+    locale
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether a locale's language is written right to left (Arabic, Hebrew, Persian, Urdu), so
+/// the widget lays itself out with `dir="rtl"`.
+pub fn is_rtl_locale(locale: &str) -> bool {
+    matches!(language(locale).as_str(), "ar" | "he" | "iw" | "fa" | "ur")
 }

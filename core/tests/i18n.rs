@@ -1,6 +1,6 @@
 //! Strings: locales, overrides, and completeness of every language (errors included).
 
-use tinychat_core::i18n::Strings;
+use tinychat_core::i18n::{is_rtl_locale, Strings};
 
 #[test]
 fn french_locale_variants_choose_french() {
@@ -10,17 +10,34 @@ fn french_locale_variants_choose_french() {
 }
 
 #[test]
+fn each_shipped_language_is_chosen_by_its_locale_tags() {
+    for (tag, send) in [
+        ("de", "Senden"),
+        ("de-AT", "Senden"),
+        ("es", "Enviar"),
+        ("es-419", "Enviar"),
+        ("it-IT", "Invia"),
+        ("ar", "إرسال"),
+        ("ar_EG", "إرسال"),
+        ("AR", "إرسال"),
+    ] {
+        assert_eq!(Strings::for_locale(tag).send, send, "{tag}");
+    }
+}
+
+#[test]
 fn unknown_or_empty_locale_falls_back_to_english() {
-    assert_eq!(Strings::for_locale("de").send, "Send");
+    assert_eq!(Strings::for_locale("pt-BR").send, "Send");
     assert_eq!(Strings::for_locale("").send, "Send");
 }
 
 #[test]
-fn every_french_string_differs_from_a_missing_one() {
-    let fr = Strings::french();
-    for key in Strings::KEYS {
-        let v = fr.get(key).unwrap();
-        assert!(!v.is_empty(), "{key} is empty in French");
+fn right_to_left_locales_are_recognized_by_their_language() {
+    for tag in ["ar", "ar-EG", "he", "he-IL", "fa", "ur-PK", "FA_ir"] {
+        assert!(is_rtl_locale(tag), "{tag}");
+    }
+    for tag in ["en", "fr", "de", "", "arn", "hr", "ru"] {
+        assert!(!is_rtl_locale(tag), "{tag}");
     }
 }
 
@@ -50,17 +67,62 @@ use tinychat_core::error::ErrorKind;
 use tinychat_core::mistral::{ApiError, StreamError};
 use tinychat_core::options::SettingsError;
 
-/// Keys whose French text is rightly the same as the English one (names, formats, words that
-/// are spelled alike).
-const SAME_IN_FRENCH: &[&str] = &[
-    "title",
-    "conversation",
-    "message",
-    "assistant",
-    "export_markdown",
-    "export_json",
-    "message_count_one",
-    "message_count",
+/// A language's name, its strings, and the keys rightly the same as in English.
+type Language = (&'static str, fn() -> Strings, &'static [&'static str]);
+
+/// Every language that ships besides English: its name, its strings, and the keys whose text is
+/// rightly the same as the English one (names, file formats, words spelled alike).
+const LANGUAGES: &[Language] = &[
+    (
+        "French",
+        Strings::french,
+        &[
+            "title",
+            "conversation",
+            "message",
+            "assistant",
+            "export_markdown",
+            "export_json",
+            "message_count_one",
+            "message_count",
+        ],
+    ),
+    (
+        "German",
+        Strings::german,
+        &[
+            "title",
+            "export_markdown",
+            "export_json",
+            "error_server_note",
+        ],
+    ),
+    (
+        "Spanish",
+        Strings::spanish,
+        &[
+            "title",
+            "export_markdown",
+            "export_json",
+            "tokens",
+            "error_server_note",
+        ],
+    ),
+    (
+        "Italian",
+        Strings::italian,
+        &[
+            "title",
+            "export_markdown",
+            "export_json",
+            "error_server_note",
+        ],
+    ),
+    (
+        "Arabic",
+        Strings::arabic,
+        &["title", "export_markdown", "export_json"],
+    ),
 ];
 
 /// Every sentence the widget can show for a failure of `kind`, in `s`'s language: the HTTP and
@@ -129,35 +191,130 @@ fn sentences(kind: ErrorKind, s: &Strings) -> Vec<String> {
 }
 
 #[test]
-fn every_string_is_translated_into_french() {
-    let (en, fr) = (Strings::english(), Strings::french());
-    for key in Strings::KEYS {
-        let (e, f) = (en.get(key).unwrap(), fr.get(key).unwrap());
-        assert!(!f.trim().is_empty(), "{key} is empty in French");
-        if !SAME_IN_FRENCH.contains(key) {
-            assert_ne!(e, f, "{key} is still English in French");
+fn every_string_is_translated_into_every_language() {
+    let en = Strings::english();
+    for &(name, strings, same) in LANGUAGES {
+        let s = strings();
+        for key in Strings::KEYS {
+            let (e, t) = (en.get(key).unwrap(), s.get(key).unwrap());
+            assert!(!t.trim().is_empty(), "{key} is empty in {name}");
+            if same.contains(key) {
+                assert_eq!(e, t, "{name}.{key} is translated: take it off the list");
+            } else {
+                assert_ne!(e, t, "{key} is still English in {name}");
+            }
+        }
+        for key in same.iter() {
+            assert!(Strings::KEYS.contains(key), "{name}: {key} is not a key");
+        }
+    }
+}
+
+/// The placeholders of a template, in order of first appearance: `{n}`, `{detail}`, …
+fn placeholders(template: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        if !found.contains(&&after[..close]) {
+            found.push(&after[..close]);
+        }
+        rest = &after[close + 1..];
+    }
+    found.sort_unstable();
+    found
+}
+
+#[test]
+fn every_language_keeps_each_placeholder_exactly() {
+    let en = Strings::english();
+    for &(name, strings, _) in LANGUAGES {
+        let s = strings();
+        for key in Strings::KEYS {
+            let (e, t) = (en.get(key).unwrap(), s.get(key).unwrap());
+            assert_eq!(placeholders(e), placeholders(t), "{name}.{key}: {t}");
+            assert_eq!(
+                e.matches('{').count(),
+                t.matches('{').count(),
+                "{name}.{key}: {t}"
+            );
         }
     }
 }
 
 #[test]
-fn every_error_kind_has_french_words() {
-    let (en, fr) = (Strings::english(), Strings::french());
-    for &kind in ErrorKind::ALL {
-        let (english, french) = (sentences(kind, &en), sentences(kind, &fr));
-        assert_eq!(english.len(), french.len());
-        for (e, f) in english.iter().zip(&french) {
-            assert!(!f.trim().is_empty(), "{kind:?}: empty sentence");
-            assert_ne!(e, f, "{kind:?}: the French widget shows English: {f}");
-            // No English sentence of the table may appear inside a French one.
-            for key in Strings::KEYS.iter().filter(|k| k.starts_with("error_")) {
-                let english_text = en.get(key).unwrap();
-                let fixed = english_text.split('{').next().unwrap_or("");
-                if fixed.len() > 12 {
-                    assert!(
-                        !f.contains(fixed),
-                        "{kind:?}: French sentence {f:?} contains English {fixed:?}"
-                    );
+fn each_language_follows_its_typography() {
+    let all = |s: &Strings| -> Vec<(String, String)> {
+        Strings::KEYS
+            .iter()
+            .map(|k| (k.to_string(), s.get(k).unwrap().to_string()))
+            .collect()
+    };
+    for &(name, strings, _) in LANGUAGES {
+        for (key, text) in all(&strings()) {
+            // Typographic quotes and apostrophes, never straight ones.
+            assert!(
+                !text.contains('"'),
+                "{name}.{key}: straight quote in {text}"
+            );
+            assert!(
+                !text.contains('\''),
+                "{name}.{key}: straight apostrophe in {text}"
+            );
+        }
+    }
+    for (key, text) in all(&Strings::german()) {
+        // German quotes open low („) and close high (“).
+        assert_eq!(
+            text.matches('„').count(),
+            text.matches('“').count(),
+            "de.{key}"
+        );
+        assert!(
+            !text.contains('«') && !text.contains('”'),
+            "de.{key}: {text}"
+        );
+    }
+    for (key, text) in all(&Strings::spanish()) {
+        assert_eq!(
+            text.matches('¿').count(),
+            text.matches('?').count(),
+            "es.{key}"
+        );
+    }
+    for (key, text) in all(&Strings::arabic()) {
+        // Arabic comma, semicolon and question mark.
+        for latin in [',', ';', '?'] {
+            assert!(!text.contains(latin), "ar.{key}: {latin:?} in {text}");
+        }
+    }
+    assert!(Strings::arabic().confirm_delete.contains('؟'));
+    assert!(Strings::spanish().confirm_delete.starts_with('¿'));
+}
+
+#[test]
+fn every_error_kind_has_words_in_every_language() {
+    let en = Strings::english();
+    for &(name, strings, _) in LANGUAGES {
+        let s = strings();
+        for &kind in ErrorKind::ALL {
+            let (english, translated) = (sentences(kind, &en), sentences(kind, &s));
+            assert_eq!(english.len(), translated.len());
+            for (e, t) in english.iter().zip(&translated) {
+                assert!(!t.trim().is_empty(), "{name} {kind:?}: empty sentence");
+                assert_ne!(e, t, "{kind:?}: the {name} widget shows English: {t}");
+                assert!(!t.contains('{'), "{name} {kind:?}: unfilled template: {t}");
+                // No English sentence of the table may appear inside a translated one.
+                for key in Strings::KEYS.iter().filter(|k| k.starts_with("error_")) {
+                    let english_text = en.get(key).unwrap();
+                    let fixed = english_text.split('{').next().unwrap_or("");
+                    if fixed.len() > 12 {
+                        assert!(
+                            !t.contains(fixed),
+                            "{name} {kind:?}: sentence {t:?} contains English {fixed:?}"
+                        );
+                    }
                 }
             }
         }
@@ -166,7 +323,7 @@ fn every_error_kind_has_french_words() {
 
 #[test]
 fn import_errors_and_settings_errors_are_translated() {
-    let (en, fr) = (Strings::english(), Strings::french());
+    let en = Strings::english();
     let imports = [
         ImportError::TooLarge { bytes: 11 << 20 },
         ImportError::NotJson { detail: "x".into() },
@@ -179,17 +336,25 @@ fn import_errors_and_settings_errors_are_translated() {
         ImportError::Invalid { detail: "x".into() },
     ];
     for e in &imports {
-        assert_ne!(e.message_in(&en), e.message_in(&fr), "{e:?}");
         assert_eq!(e.to_string(), e.message_in(&en));
-        assert!(!e.message_in(&fr).contains('{'), "unfilled template: {e:?}");
     }
-    for e in [
-        SettingsError::ApiBase,
-        SettingsError::Model,
-        SettingsError::Temperature,
-        SettingsError::MaxTokens,
-    ] {
-        assert_ne!(en.settings_error(e), fr.settings_error(e));
+    for &(name, strings, _) in LANGUAGES {
+        let s = strings();
+        for e in &imports {
+            assert_ne!(e.message_in(&en), e.message_in(&s), "{name}: {e:?}");
+            assert!(
+                !e.message_in(&s).contains('{'),
+                "{name}: unfilled template: {e:?}"
+            );
+        }
+        for e in [
+            SettingsError::ApiBase,
+            SettingsError::Model,
+            SettingsError::Temperature,
+            SettingsError::MaxTokens,
+        ] {
+            assert_ne!(en.settings_error(e), s.settings_error(e), "{name}: {e:?}");
+        }
     }
 }
 

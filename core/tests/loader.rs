@@ -21,7 +21,18 @@ fn loader_strings() -> serde_json::Value {
 fn the_loader_strings_equal_the_strings_table() {
     let table = loader_strings();
     let languages = table.as_object().unwrap();
-    assert!(languages.contains_key("en") && languages.contains_key("fr"));
+    for lang in ["en", "fr", "de", "es", "it", "ar"] {
+        assert!(
+            languages.contains_key(lang),
+            "the loader has no {lang} strings"
+        );
+        let keys = table[lang].as_object().unwrap();
+        assert_eq!(
+            keys.len(),
+            table["en"].as_object().unwrap().len(),
+            "{lang} lacks some of the loader's keys"
+        );
+    }
     for (lang, strings) in languages {
         let expected = Strings::for_locale(lang);
         for (key, value) in strings.as_object().unwrap() {
