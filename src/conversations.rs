@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
-use tinychat_core::chat::records::{from_record, merge, to_record};
+use tinychat_core::chat::records::{merge, read_record, to_record};
 use tinychat_core::chat::{Conversation, Library, LoadError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -153,12 +153,12 @@ impl ConversationStore {
         let mut conversations = Vec::with_capacity(pairs.len());
         let mut damaged = Vec::new();
         for (key, json) in pairs {
-            match from_record(&json) {
-                Ok((conv, rev, warnings)) => {
-                    if !warnings.is_empty() {
+            match read_record(&json) {
+                Ok(read) => {
+                    if !read.warnings.is_empty() {
                         damaged.push((key.clone(), json.clone(), false));
                     }
-                    conversations.push((conv, rev));
+                    conversations.push((read.conversation, read.rev));
                 }
                 // Written by a newer TinyChat: left where it is, untouched.
                 Err(LoadError::UnsupportedSchema { .. }) => {}
@@ -202,6 +202,14 @@ impl ConversationStore {
 
     /// Reads one conversation.
     pub async fn load(&self, id: &str) -> Result<Option<(Conversation, u64)>, StoreError> {
+        Ok(self.load_read(id).await?.map(|r| (r.conversation, r.rev)))
+    }
+
+    /// Reads one conversation, telling whether it was written while a reply streamed.
+    pub async fn load_read(
+        &self,
+        id: &str,
+    ) -> Result<Option<tinychat_core::chat::records::RecordRead>, StoreError> {
         let json = match self {
             ConversationStore::Memory(map) => map.borrow().get(id).map(|(v, _)| v.clone()),
             ConversationStore::Idb { db, .. } => {
@@ -217,9 +225,7 @@ impl ConversationStore {
                     .and_then(|v| v.as_string())
             }
         };
-        Ok(json
-            .and_then(|j| from_record(&j).ok())
-            .map(|(c, rev, _)| (c, rev)))
+        Ok(json.and_then(|j| read_record(&j).ok()))
     }
 
     /// Writes `conversation`, which this tab last read at `base_rev`. If the stored record

@@ -1,7 +1,7 @@
 //! One record per conversation: format, salvage, merging two tabs' versions, search, ids.
 
 use proptest::prelude::*;
-use tinychat_core::chat::records::{from_record, merge, to_record};
+use tinychat_core::chat::records::{from_record, merge, read_record, to_record};
 use tinychat_core::chat::{Conversation, Library, LoadError, MessageState};
 
 fn chat(id: &str, turns: &[(&str, &str)], t: f64) -> Conversation {
@@ -21,8 +21,18 @@ fn a_record_round_trips_with_its_rev() {
     let c = chat("c1", &[("Hello", "Hi!")], 1_000.0);
     let json = to_record(&c, 7);
     let (back, rev, warnings) = from_record(&json).unwrap();
-    assert_eq!((back, rev), (c, 7));
+    assert_eq!((back, rev), (c.clone(), 7));
     assert!(warnings.is_empty());
+    assert!(!read_record(&json).unwrap().was_streaming);
+    let mut streaming = c;
+    streaming.push_user("more", 2_000.0);
+    streaming.start_assistant("m", 2_001.0);
+    let read = read_record(&to_record(&streaming, 8)).unwrap();
+    assert!(read.was_streaming);
+    assert_eq!(
+        read.conversation.messages().last().unwrap().state,
+        MessageState::Interrupted
+    );
 }
 
 #[test]

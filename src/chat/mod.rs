@@ -60,6 +60,8 @@ pub struct Chat {
     saving: StoredValue<HashMap<String, bool>>,
     /// The store has answered (conversations loaded).
     loaded: StoredValue<bool>,
+    /// A message was sent before it answered.
+    sent_before_load: StoredValue<bool>,
     /// Conversations another tab streams into, until when (ms).
     remote_streaming: StoredValue<HashMap<String, f64>>,
     /// The tabs' channel.
@@ -111,6 +113,7 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         revs: StoredValue::new(HashMap::new()),
         saving: StoredValue::new(HashMap::new()),
         loaded: StoredValue::new(false),
+        sent_before_load: StoredValue::new(false),
         remote_streaming: StoredValue::new(HashMap::new()),
         channel: StoredValue::new_local(None),
         offer_export: RwSignal::new(false),

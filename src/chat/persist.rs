@@ -125,6 +125,8 @@ impl Chat {
                     if loaded.damaged > 0 {
                         chat.show_notice(strings.storage_corrupt.clone());
                     }
+                    // Records written mid-stream are not taken as busy here: after a reload the
+                    // writer may be this very tab, gone. A live writer's heartbeat (2 s) says so.
                     chat.adopt(loaded.conversations, loaded.current.as_deref());
                 }
                 Err(_) => chat.warn_storage(&strings.storage_unavailable),
@@ -179,8 +181,9 @@ impl Chat {
 
     fn mark_loaded(&self) {
         self.loaded.set_value(true);
-        // A message sent before the store answered is saved now.
-        if !self.library.with_value(|lib| lib.current().is_empty()) {
+        // A message sent before the store answered is saved now (only then: a page load does
+        // not rewrite a stored conversation).
+        if self.sent_before_load.get_value() {
             self.save();
         }
     }
@@ -206,9 +209,13 @@ impl Chat {
                     return;
                 };
                 spawn_local(async move {
-                    let Ok(Some((conv, rev))) = store.load(&id).await else {
+                    let Ok(Some(read)) = store.load_read(&id).await else {
                         return;
                     };
+                    let (conv, rev) = (read.conversation, read.rev);
+                    if read.was_streaming && !chat.is_streaming_into(&id) {
+                        chat.note_remote_streaming(id.clone());
+                    }
                     if !chat.alive() || chat.is_streaming_into(&id) {
                         // Our next save merges their version in.
                         return;
@@ -240,14 +247,23 @@ impl Chat {
                     }
                 }
             }
-            Change::Streaming { id, done } => self.remote_streaming.update_value(|m| {
+            Change::Streaming { id, done } => {
                 if done {
-                    m.remove(&id);
+                    self.remote_streaming.update_value(|m| {
+                        m.remove(&id);
+                    });
                 } else {
-                    m.insert(id, now_ms() + REMOTE_STREAM_TTL_MS);
+                    self.note_remote_streaming(id);
                 }
-            }),
+            }
         }
+    }
+
+    /// Another tab streams into conversation `id` (believed for a few seconds without news).
+    fn note_remote_streaming(&self, id: String) {
+        self.remote_streaming.update_value(|m| {
+            m.insert(id, now_ms() + REMOTE_STREAM_TTL_MS);
+        });
     }
 
     /// Whether another tab is streaming a reply into conversation `id` right now.

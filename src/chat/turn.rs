@@ -50,6 +50,9 @@ impl Chat {
         }
         self.refresh_list();
         self.dismiss_notice();
+        if !self.loaded.get_value() {
+            self.sent_before_load.set_value(true);
+        }
         self.run_turn();
         true
     }

@@ -2,6 +2,7 @@
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
 use crate::chat::Chat;
@@ -9,6 +10,21 @@ use crate::ui::button::{Button, ButtonVariant};
 
 /// Tallest the textarea grows before it scrolls (px).
 const MAX_HEIGHT_PX: i32 = 200;
+
+/// `CSS.supports(property, value)`; false where it cannot be asked.
+fn css_supports(property: &str, value: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let supports = js_sys::Reflect::get(&window, &"CSS".into())
+        .and_then(|css| {
+            let f = js_sys::Reflect::get(&css, &"supports".into())?;
+            let f: js_sys::Function = f.dyn_into()?;
+            f.call2(&css, &property.into(), &value.into())
+        })
+        .ok();
+    supports.and_then(|v| v.as_bool()).unwrap_or(false)
+}
 
 /// Multi-line input: Enter sends, Shift+Enter is a newline, Enter while an IME composes does
 /// nothing; whitespace-only input is not sent; sending is disabled while a reply streams.
@@ -24,7 +40,13 @@ pub fn Composer() -> impl IntoView {
     let input = NodeRef::<Textarea>::new();
     let (busy, draft) = (chat.busy(), chat.draft());
 
+    // Where CSS sizes the textarea to its content (`field-sizing: content`), nothing to do: no
+    // forced layout per keystroke, which in a long conversation costs the whole log's layout.
+    let css_sizes_it = css_supports("field-sizing", "content");
     let grow = move || {
+        if css_sizes_it {
+            return;
+        }
         if let Some(el) = input.get_untracked() {
             // CSSOM writes are allowed under a CSP without 'unsafe-inline' (attributes are not).
             let style = web_sys::HtmlElement::style(&el);

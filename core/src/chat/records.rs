@@ -39,9 +39,27 @@ pub fn to_record(conversation: &Conversation, rev: u64) -> String {
     .unwrap_or_default()
 }
 
+/// A record as read by [`read_record`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordRead {
+    /// The conversation (a reply that was streaming comes back interrupted).
+    pub conversation: Conversation,
+    /// The record's rev.
+    pub rev: u64,
+    /// What was salvaged.
+    pub warnings: Vec<LoadWarning>,
+    /// A reply was streaming when the record was written: the tab writing it may still be.
+    pub was_streaming: bool,
+}
+
 /// Reads a record: the conversation (salvaged field by field if damaged, with warnings), and its
 /// `rev`. A record of a newer schema is [`LoadError::UnsupportedSchema`]: leave it alone.
 pub fn from_record(json: &str) -> Result<(Conversation, u64, Vec<LoadWarning>), LoadError> {
+    read_record(json).map(|r| (r.conversation, r.rev, r.warnings))
+}
+
+/// [`from_record`], also telling whether a reply was streaming when the record was written.
+pub fn read_record(json: &str) -> Result<RecordRead, LoadError> {
     let value: Value = serde_json::from_str(json).map_err(|e| LoadError::NotJson {
         detail: e.to_string(),
     })?;
@@ -60,13 +78,25 @@ pub fn from_record(json: &str) -> Result<(Conversation, u64, Vec<LoadWarning>), 
     }
     let rev = root.get("rev").and_then(Value::as_u64).unwrap_or(0);
     let entry = root.remove("conversation").ok_or(LoadError::NotLibrary)?;
+    let was_streaming = entry
+        .get("messages")
+        .and_then(Value::as_array)
+        .is_some_and(|m| {
+            m.iter()
+                .any(|m| m.get("state").and_then(Value::as_str) == Some("streaming"))
+        });
     let mut warnings = Vec::new();
     let conversation =
         conversation_from_value(entry, 0, &mut warnings).ok_or(LoadError::NotLibrary)?;
     if conversation.id.is_empty() {
         return Err(LoadError::NotLibrary);
     }
-    Ok((conversation, rev, warnings))
+    Ok(RecordRead {
+        conversation,
+        rev,
+        warnings,
+        was_streaming,
+    })
 }
 
 /// Two versions of one conversation, written by two tabs, merged so that no message of either
@@ -206,9 +236,15 @@ impl Library {
                         .any(|m| m.text.to_lowercase().contains(w.as_str()))
             })
         };
+        let found: HashSet<&str> = self
+            .conversations
+            .iter()
+            .filter(|c| matches(c))
+            .map(|c| c.id.as_str())
+            .collect();
         self.list()
             .into_iter()
-            .filter(|s| self.get(&s.id).is_some_and(matches))
+            .filter(|s| found.contains(s.id.as_str()))
             .collect()
     }
 }
