@@ -146,7 +146,9 @@ function skeleton(el) {
   const state = (el.tinychatHandover = { queued: null, open: false });
   const root = el.attachShadow({ mode: 'open' });
   const theme = ['light', 'dark'].includes((opt(el, 'theme') || '').toLowerCase()) ? opt(el, 'theme').toLowerCase() : 'auto';
-  const host = h('div', { class: 'tc-host', lang, 'data-theme': theme, 'data-mode': launcher ? 'launcher' : 'inline', 'data-skeleton': true },
+  // Right to left, as the widget will be: an RTL language, or a right-to-left page.
+  const rtl = /^(ar|he|iw|fa|ur)$/i.test(lang.split(/[-_]/)[0]) || getComputedStyle(el).direction === 'rtl';
+  const host = h('div', { class: 'tc-host', lang, dir: rtl ? 'rtl' : null, 'data-theme': theme, 'data-mode': launcher ? 'launcher' : 'inline', 'data-skeleton': true },
     launcher ? launcherSkeleton(el, s, state) : inlineSkeleton(el, s, state));
   root.append(h('link', { rel: 'stylesheet', href: new URL('tinychat.css', base).href }), host);
   const when = (opt(el, 'load') || (launcher ? 'intent' : 'visible')).toLowerCase();

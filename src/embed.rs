@@ -285,6 +285,13 @@ pub fn mount(
         strings.title = options.title.clone();
     }
     host.set_attribute("lang", &locale)?;
+    // Right to left for an RTL language, or inside a right-to-left page (the CSS keys on `dir`).
+    let page_rtl = web_sys::window()
+        .and_then(|w| w.get_computed_style(el).ok().flatten())
+        .is_some_and(|style| style.get_property_value("direction").as_deref() == Ok("rtl"));
+    if tinychat_core::i18n::is_rtl_locale(&locale) || page_rtl {
+        host.set_attribute("dir", "rtl")?;
+    }
     host.set_attribute("data-theme", options.theme.as_str())?;
     host.set_attribute("data-mode", options.mode.as_str())?;
     let store = match &options.storage_key {

@@ -1,11 +1,15 @@
 //! `Header`: title and the conversation-level actions (conversations, New chat, Export, Settings).
+//! On narrow widgets the stylesheet shows the [`MoreMenu`] instead of those buttons, so the
+//! header stays one row: title, More, and Close chat in launcher mode.
 
+use leptos::html::Input;
 use leptos::prelude::*;
 
 use crate::chat::Chat;
 use crate::ui::button::{Button, ButtonVariant};
 use crate::ui::conversation_list::ConversationList;
-use crate::ui::export_menu::ExportMenu;
+use crate::ui::export_menu::{ExportMenu, ImportInput};
+use crate::ui::more_menu::MoreMenu;
 
 /// The top bar.
 #[component]
@@ -24,6 +28,7 @@ pub fn Header(
     );
     let close_chat = s.close_chat.clone();
     let list_open = RwSignal::new(false);
+    let import_input = NodeRef::<Input>::new();
 
     view! {
         <header class="tc-header">
@@ -33,20 +38,27 @@ pub fn Header(
                 {conversations}
             </Button>
             <h2 class="tc-header__title">{title}</h2>
+            <MoreMenu list_open=list_open input=import_input />
             <div class="tc-header__actions">
                 <Button variant=ButtonVariant::Ghost on:click=move |_| {
                     chat.new_chat();
                     list_open.set(false);
                 }>{new_chat}</Button>
-                <ExportMenu />
+                <ExportMenu input=import_input />
                 <Button variant=ButtonVariant::Ghost extra_class="tc-header__settings"
                     attr:aria-haspopup="dialog"
                     on:click=move |_| chat.open_settings()>{settings}</Button>
                 {on_close.map(|close| view! {
                     <Button variant=ButtonVariant::Ghost extra_class="tc-header__close"
-                        on:click=move |_| close.run(())>{close_chat}</Button>
+                        on:click=move |_| close.run(())>
+                        // Narrow widgets show the icon; the label stays the accessible name.
+                        <svg class="tc-icon tc-header__close-icon" viewBox="0 0 24 24" aria-hidden="true"
+                            focusable="false"><path d="M6 6l12 12M18 6 6 18" /></svg>
+                        <span class="tc-header__close-label">{close_chat}</span>
+                    </Button>
                 })}
             </div>
+            <ImportInput input=import_input />
             <Show when=move || list_open.get()>
                 <ConversationList on_close=Callback::new(move |()| list_open.set(false)) />
             </Show>

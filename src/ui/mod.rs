@@ -10,9 +10,11 @@ pub mod focus_trap;
 pub mod header;
 pub mod launcher;
 pub mod markdown_view;
+pub mod menu_button;
 pub mod message_item;
 pub mod message_list;
 pub mod message_parts;
+pub mod more_menu;
 pub mod settings_dialog;
 pub mod settings_fields;
 

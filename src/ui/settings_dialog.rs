@@ -28,20 +28,22 @@ pub fn SettingsDialog() -> impl IntoView {
     let errors = RwSignal::new(Vec::<SettingsError>::new());
     let dialog = NodeRef::<Div>::new();
 
+    // The first element matching `selector` that is shown (not `display: none`).
     let focus_in_widget = move |selector: &str| {
         // try_: also called from a frame callback, after the dialog may have closed.
-        let target = dialog.try_get_untracked().flatten().and_then(|d| {
-            d.closest(".tc-chat")
-                .ok()
-                .flatten()?
-                .query_selector(selector)
-                .ok()
-                .flatten()
-        });
-        target.and_then(|t| t.dyn_into::<HtmlElement>().ok())
+        let list = dialog
+            .try_get_untracked()
+            .flatten()
+            .and_then(|d| d.closest(".tc-chat").ok().flatten())
+            .and_then(|chat| chat.query_selector_all(selector).ok())?;
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
+            .find(|el| el.offset_width() > 0)
     };
+    // Settings opens from its header button, or from the More menu on narrow widgets.
+    const OPENER: &str = ".tc-header__settings, .tc-header__more > button";
     let close = move || {
-        let button = focus_in_widget(".tc-header__settings");
+        let button = focus_in_widget(OPENER);
         chat.close_settings();
         if let Some(b) = button {
             let _ = b.focus();
@@ -49,7 +51,7 @@ pub fn SettingsDialog() -> impl IntoView {
     };
     let save = move || match form.get_untracked().validate() {
         Ok(settings) => {
-            let button = focus_in_widget(".tc-header__settings");
+            let button = focus_in_widget(OPENER);
             chat.save_settings(settings, api_key.get_untracked());
             if let Some(b) = button {
                 let _ = b.focus();
