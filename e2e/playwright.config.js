@@ -2,8 +2,8 @@
 // against tinychat-server started here. scripts/test builds both before running this.
 import { defineConfig } from '@playwright/test';
 
-export const API_PORT = 8790;
-export const STATIC_PORT = 8791;
+export const API_PORT = Number(process.env.E2E_API_PORT || 8790);
+export const STATIC_PORT = Number(process.env.E2E_STATIC_PORT || 8791);
 
 export default defineConfig({
   testDir: './tests',

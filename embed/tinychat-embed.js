@@ -50,7 +50,7 @@ api.mount = (el, options) => { load(); return running.then(() => api.mount(el, o
 
 /** `data-foo-bar` → value, trimmed; `undefined` when absent. */
 const opt = (el, name) => {
-  const v = el.getAttribute(`data-${name}`);
+  const v = el.getAttribute(el.localName === 'tiny-chat' ? name : `data-${name}`);
   return v == null ? undefined : v.trim();
 };
 
@@ -139,12 +139,13 @@ function inlineSkeleton(el, s, state) {
 
 /** Draws the skeleton of `el` in its shadow root and arranges for the wasm to load. */
 function skeleton(el) {
-  if (el.shadowRoot || el.hasAttribute('data-tinychat-mounted')) return;
+  if (el.hasAttribute('data-tinychat-mounted') || el.tinychatHandover) return;
   const launcher = (opt(el, 'mode') || '').toLowerCase() === 'launcher';
   const { s, lang } = stringsFor(el);
   // What the widget takes over when it mounts (read by src/handover.rs).
   const state = (el.tinychatHandover = { queued: null, open: false });
-  const root = el.attachShadow({ mode: 'open' });
+  const root = el.shadowRoot || el.attachShadow({ mode: 'open' });
+  root.replaceChildren();
   const theme = ['light', 'dark'].includes((opt(el, 'theme') || '').toLowerCase()) ? opt(el, 'theme').toLowerCase() : 'auto';
   // Right to left, as the widget will be: an RTL language, or a right-to-left page.
   const rtl = /^(ar|he|iw|fa|ur)$/i.test(lang.split(/[-_]/)[0]) || getComputedStyle(el).direction === 'rtl';
@@ -169,4 +170,57 @@ function afterLoad(f) {
   else window.addEventListener('load', f, { once: true });
 }
 
+// The page's handle on a widget: `TinyChat.open(el)` … call the element's own methods, which the
+// widget installs when it mounts (see src/controls.rs and tinychat.d.ts).
+for (const name of ['open', 'close', 'toggle', 'send', 'newChat', 'setOptions', 'getConversation', 'clear', 'destroy']) {
+  api[name] = (el, ...args) => (typeof el?.[name] === 'function' ? el[name](...args) : undefined);
+}
+
+const SELECTOR = '[data-tinychat], tiny-chat';
+const isMount = (node) => node instanceof Element && node.matches(SELECTOR);
+
+/** A widget element entered the page: draw it, and mount it if the wasm already runs. */
+function connect(el) {
+  skeleton(el);
+  if (loading) running.then(() => { if (el.isConnected) api.mount(el); });
+}
+
+/** A widget element left the page: unmount it, freeing everything it held. */
+function disconnect(el) {
+  if (typeof api.unmount === 'function' && el.hasAttribute('data-tinychat-mounted')) api.unmount(el);
+  delete el.tinychatHandover;
+  el.shadowRoot?.replaceChildren();
+}
+
+// `<tiny-chat api-base="/llm" mode="launcher">`: every option as an attribute (without `data-`),
+// mounted when connected, cleaned up when disconnected (a router removing it), attribute changes
+// applied live (the conversation is kept).
+const OPTIONS = ['api-base', 'model', 'models', 'title', 'placeholder', 'greeting', 'starter-prompts',
+  'system-prompt', 'temperature', 'max-tokens', 'mode', 'position', 'theme', 'locale', 'storage-key',
+  'timeout-ms', 'load', 'strings'];
+if (!customElements.get('tiny-chat')) {
+  customElements.define('tiny-chat', class extends HTMLElement {
+    static get observedAttributes() { return OPTIONS; }
+    connectedCallback() { connect(this); }
+    disconnectedCallback() { disconnect(this); }
+    attributeChangedCallback(name, before, after) {
+      if (before === after || !this.hasAttribute('data-tinychat-mounted') || typeof this.setOptions !== 'function') return;
+      this.setOptions({ [name]: after ?? '' });
+    }
+  });
+}
+
 document.querySelectorAll('[data-tinychat]').forEach(skeleton);
+// `[data-tinychat]` elements added or removed later (single-page apps) are handled too.
+new MutationObserver((records) => {
+  for (const r of records) {
+    for (const n of r.addedNodes) {
+      if (!(n instanceof Element)) continue;
+      for (const el of [n, ...n.querySelectorAll(SELECTOR)]) if (isMount(el) && el.localName !== 'tiny-chat') connect(el);
+    }
+    for (const n of r.removedNodes) {
+      if (!(n instanceof Element)) continue;
+      for (const el of [n, ...n.querySelectorAll(SELECTOR)]) if (isMount(el) && el.localName !== 'tiny-chat' && !el.isConnected) disconnect(el);
+    }
+  }
+}).observe(document.documentElement, { childList: true, subtree: true });

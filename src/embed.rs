@@ -20,11 +20,15 @@ use crate::ui::{ChatWidget, Launcher};
 
 /// Attribute marking a mount element.
 pub const MOUNT_ATTR: &str = "data-tinychat";
+/// The custom element's name (defined by the loader): its attributes are the options.
+pub const CUSTOM_ELEMENT: &str = "tiny-chat";
 const MOUNTED_ATTR: &str = "data-tinychat-mounted";
 const STYLESHEET: &str = "tinychat.css";
 
 /// A mounted widget; dropping it unmounts.
 pub struct MountHandle {
+    // The methods go first (dropped before the view they call into).
+    _controls: crate::controls::Controls,
     _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
 }
 
@@ -61,7 +65,12 @@ fn expose_js_api() {
                 );
                 return false;
             };
-            let pairs = js_options(&opts);
+            // Without options, the element's own attributes (as for `[data-tinychat]`).
+            let pairs = if opts.is_object() {
+                js_options(&opts)
+            } else {
+                data_attribute_options(&el)
+            };
             mount_with(&el, pairs)
         });
     let _ = js_sys::Reflect::set(&api, &"mount".into(), mount_fn.as_ref());
@@ -80,7 +89,7 @@ pub fn mount_all() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let Ok(list) = document.query_selector_all(&format!("[{MOUNT_ATTR}]")) else {
+    let Ok(list) = document.query_selector_all(&format!("[{MOUNT_ATTR}], {CUSTOM_ELEMENT}")) else {
         return;
     };
     for i in 0..list.length() {
@@ -91,15 +100,27 @@ pub fn mount_all() {
 }
 
 /// Options from the element's `data-*` attributes (names without the `data-` prefix).
-fn data_attribute_options(el: &Element) -> Vec<(String, String)> {
+/// On a `<tiny-chat>` element every attribute but the HTML globals is an option, without `data-`.
+pub fn data_attribute_options(el: &Element) -> Vec<(String, String)> {
+    const GLOBAL: &[&str] = &[
+        "id", "class", "style", "hidden", "slot", "tabindex", "role", "dir", "lang", "part", "is",
+    ];
+    let element_form = el.local_name() == CUSTOM_ELEMENT;
     let names = el.get_attribute_names();
     let mut pairs = Vec::new();
     for i in 0..names.length() {
         let Some(name) = names.get(i).as_string() else {
             continue;
         };
-        let Some(key) = name.strip_prefix("data-") else {
-            continue;
+        let key = match name.strip_prefix("data-") {
+            Some(key) => key,
+            None if element_form
+                && !GLOBAL.contains(&name.as_str())
+                && !name.starts_with("aria-") =>
+            {
+                name.as_str()
+            }
+            None => continue,
         };
         if key == "tinychat" || key == "tinychat-mounted" {
             continue;
@@ -113,7 +134,7 @@ fn data_attribute_options(el: &Element) -> Vec<(String, String)> {
 
 /// Options from a JS object: strings as they are, numbers/booleans stringified, arrays joined
 /// (`models` with commas, `starterPrompts` with pipes), `strings` as JSON.
-fn js_options(opts: &JsValue) -> Vec<(String, String)> {
+pub(crate) fn js_options(opts: &JsValue) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
     let Some(obj) = opts.dyn_ref::<js_sys::Object>() else {
         return pairs;
@@ -193,6 +214,7 @@ pub fn mount_with(el: &Element, pairs: Vec<(String, String)>) -> bool {
         Ok(handle) => {
             let _ = el.set_attribute(MOUNTED_ATTR, "");
             MOUNTED.with(|m| m.borrow_mut().push((el.clone(), handle)));
+            crate::events::dispatch(el, "ready", crate::events::Detail::new(), false);
             true
         }
         Err(e) => {
@@ -298,8 +320,15 @@ pub fn mount(
         StorageKey::None => Store::new(None),
         StorageKey::Namespace(ns) => Store::new(Some(ns.clone())),
     };
+    let slots = crate::controls::Slots::default();
+    let controls = crate::controls::install(el, slots.clone(), pairs.to_vec());
+    let host_element = el.clone();
     let handle = mount_to(host, move || {
         provide_context(handover);
+        provide_context(slots);
+        provide_context(crate::controls::HostElement(StoredValue::new_local(
+            host_element,
+        )));
         match options.mode {
             Mode::Inline => {
                 view! { <ChatWidget options=options strings=strings store=store /> }.into_any()
@@ -309,5 +338,8 @@ pub fn mount(
             }
         }
     });
-    Ok(MountHandle { _handle: handle })
+    Ok(MountHandle {
+        _controls: controls,
+        _handle: handle,
+    })
 }

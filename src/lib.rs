@@ -5,8 +5,10 @@
 pub mod browser;
 pub mod channel;
 pub mod chat;
+pub mod controls;
 pub mod conversations;
 pub mod embed;
+pub mod events;
 pub mod handover;
 pub mod markdown_dom;
 pub mod storage;

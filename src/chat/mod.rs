@@ -27,7 +27,9 @@ use web_sys::AbortController;
 
 use crate::browser::now_ms;
 use crate::channel::Channel;
+use crate::controls::{HostElement, Slots};
 use crate::conversations::ConversationStore;
+use crate::events::{dispatch, Detail};
 use crate::handover::Handover;
 use crate::storage::Store;
 pub use views::{ConversationRow, ExportFormat, MessageView};
@@ -68,6 +70,8 @@ pub struct Chat {
     channel: StoredValue<Option<Channel>, LocalStorage>,
     /// The notice offers an export (storage full).
     offer_export: RwSignal<bool>,
+    /// The page's element hosting the widget: events are dispatched on it.
+    host: StoredValue<Option<web_sys::Element>, LocalStorage>,
     controller: StoredValue<Option<AbortController>, LocalStorage>,
     last_save: StoredValue<f64>,
     storage_warned: StoredValue<bool>,
@@ -117,6 +121,9 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         remote_streaming: StoredValue::new(HashMap::new()),
         channel: StoredValue::new_local(None),
         offer_export: RwSignal::new(false),
+        host: StoredValue::new_local(
+            use_context::<HostElement>().and_then(|h| h.0.try_get_value()),
+        ),
         controller: StoredValue::new_local(None),
         last_save: StoredValue::new(0.0),
         read_only: StoredValue::new(false),
@@ -126,6 +133,11 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
     chat.refresh_views();
     chat.start_storage();
     provide_context(chat);
+    if let Some(slots) = use_context::<Slots>() {
+        if let Ok(mut slot) = slots.chat.lock() {
+            *slot = Some(chat);
+        }
+    }
     // pagehide: save the partial reply as it stands; whatever the stream does next is the
     // browser tearing the page down. pageshow (back/forward cache) undoes it.
     let hide = window_event_listener_untyped("pagehide", move |_| {
@@ -332,6 +344,29 @@ impl Chat {
 
     fn request_focus(&self) {
         self.focus_composer.update(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Dispatches `tinychat:<name>` on the host element; false if a listener canceled it.
+    pub(super) fn emit(&self, name: &str, detail: Detail, cancelable: bool) -> bool {
+        self.host
+            .try_with_value(|h| h.as_ref().map(|h| dispatch(h, name, detail, cancelable)))
+            .flatten()
+            .unwrap_or(true)
+    }
+
+    /// The current conversation as its versioned JSON export (`getConversation()`).
+    pub fn conversation_json(&self) -> String {
+        self.library.with_value(|lib| lib.current().to_json())
+    }
+
+    /// Deletes the current conversation and shows an empty one (`clear()`).
+    pub fn clear_current(&self) {
+        let old = self.current_id.get_untracked();
+        let empty = self.library.with_value(|lib| lib.current().is_empty());
+        self.new_chat();
+        if !empty {
+            self.delete(&old);
+        }
     }
 
     fn show_notice(&self, text: String) {

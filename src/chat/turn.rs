@@ -12,7 +12,9 @@ use web_sys::AbortController;
 use super::{Chat, MessageView};
 use crate::browser::now_ms;
 use crate::channel::Change;
+use crate::events::Detail;
 use crate::transport::{self, Endpoint, StreamEvent, TransportError};
+use wasm_bindgen::JsValue;
 
 /// How often a tab streaming a reply tells the others (they believe it for 6 s).
 const HEARTBEAT: Duration = Duration::from_secs(2);
@@ -36,6 +38,18 @@ impl Chat {
             return false;
         }
         if self.refused_elsewhere() {
+            return false;
+        }
+        // The page may say no (cancelable `tinychat:send`): the text stays in the composer.
+        let (conv_id, message_id) = self.library.with_value(|lib| {
+            let c = lib.current();
+            (c.id().to_string(), c.next_message_id())
+        });
+        let detail = Detail::new()
+            .set("conversationId", conv_id)
+            .set("messageId", message_id as f64)
+            .set("text", text);
+        if !self.emit("send", detail, true) {
             return false;
         }
         let now = now_ms();
@@ -239,6 +253,43 @@ impl Chat {
         });
     }
 
+    /// `tinychat:reply` for a reply that ended, and `tinychat:error` when it failed.
+    fn emit_reply(&self, conv_id: &str, id: u64, result: &Result<(), TransportError>) {
+        let message = self
+            .library
+            .with_value(|lib| lib.get(conv_id).and_then(|c| c.message(id)).cloned());
+        let Some(m) = message else { return };
+        let usage = m.usage.map_or(JsValue::NULL, |u| {
+            Detail::new()
+                .set("prompt_tokens", u.prompt_tokens)
+                .set("completion_tokens", u.completion_tokens)
+                .set("total_tokens", u.total_tokens)
+                .into_value()
+        });
+        let detail = Detail::new()
+            .set("conversationId", conv_id)
+            .set("messageId", id as f64)
+            .set("text", m.text.as_str())
+            .set(
+                "model",
+                m.model.as_deref().map_or(JsValue::NULL, JsValue::from),
+            )
+            .set("usage", usage)
+            .set("state", m.state.as_str());
+        self.emit("reply", detail, false);
+        if let (Err(err), Some(info)) = (result, m.error.as_ref()) {
+            let status = match err {
+                TransportError::Http(e) => JsValue::from(e.status),
+                _ => JsValue::NULL,
+            };
+            let detail = Detail::new()
+                .set("kind", info.kind.as_str())
+                .set("message", info.message.as_str())
+                .set("status", status);
+            self.emit("error", detail, false);
+        }
+    }
+
     /// Shows a countdown and waits; returns false if the user stopped meanwhile.
     async fn wait_before_retry(&self, wait: Duration, controller: &AbortController) -> bool {
         let template = self.strings().retrying_in.clone();
@@ -313,6 +364,7 @@ impl Chat {
             view.state.set(state);
         }
         self.busy.set(false);
+        self.emit_reply(&conv_id, view.id, &result);
         if result.is_ok() {
             self.announce.set(strings.reply_done.clone());
         }

@@ -35,8 +35,20 @@ pub fn Launcher(
     let (open_label, close_label) = (strings.open_chat.clone(), strings.close_chat.clone());
     let store_for_effect = store.clone();
 
+    if let Some(slots) = use_context::<crate::controls::Slots>() {
+        if let Ok(mut slot) = slots.open.lock() {
+            *slot = Some(open);
+        }
+    }
+    let host = use_context::<crate::controls::HostElement>();
     Effect::new(move |prev: Option<bool>| {
         let is_open = open.get();
+        if let (Some(was), Some(host)) = (prev, host.and_then(|h| h.0.try_get_value())) {
+            if was != is_open {
+                let name = if is_open { "open" } else { "close" };
+                crate::events::dispatch(&host, name, crate::events::Detail::new(), false);
+            }
+        }
         let _ = store_for_effect.set(Area::Local, OPEN_KEY, if is_open { "1" } else { "0" });
         if prev.is_some() && is_open {
             // Move focus into the panel: the message box.

@@ -122,6 +122,11 @@ impl Conversation {
         self.messages.iter().all(|m| m.local_only)
     }
 
+    /// The id the next message will get.
+    pub fn next_message_id(&self) -> u64 {
+        self.next_id.max(1)
+    }
+
     /// The id of the reply currently streaming, if any.
     pub fn streaming_id(&self) -> Option<u64> {
         self.messages

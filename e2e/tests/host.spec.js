@@ -1,0 +1,153 @@
+// The host page in control (issue 12): the <tiny-chat> element in a single-page app, live
+// attribute changes, events with their detail, the cancelable send, the JavaScript API.
+import { test, expect } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { API_PORT, STATIC_PORT } from '../playwright.config.js';
+import { watchErrors } from './helpers.js';
+
+const STATIC = `http://127.0.0.1:${STATIC_PORT}`;
+const API = `http://127.0.0.1:${API_PORT}`;
+const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'e2e-pages');
+
+async function open(page, name, body) {
+  fs.mkdirSync(PAGES, { recursive: true });
+  fs.writeFileSync(path.join(PAGES, `${name}.html`), `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Host</title><link rel="icon" href="data:,"></head><body>${body}
+<script type="module" src="../tinychat-embed.js"></script></body></html>`);
+  await page.goto(`${STATIC}/e2e-pages/${name}.html`);
+}
+
+/** Collects every tinychat:* event seen on document, with its detail. */
+async function recordEvents(page) {
+  await page.evaluate(() => {
+    window.seen = [];
+    for (const t of ['ready', 'open', 'close', 'send', 'reply', 'error']) {
+      document.addEventListener(`tinychat:${t}`, (e) => window.seen.push({ type: e.type, detail: e.detail, target: e.target.localName ?? e.target.tagName }));
+    }
+  });
+}
+
+test('<tiny-chat>: mounts from attributes, events carry their detail, send is cancelable', async ({ page }) => {
+  const errors = watchErrors(page);
+  await open(page, 'host-element', `<div id="app" style="height:480px"></div>`);
+  await recordEvents(page);
+  await page.evaluate((api) => {
+    const el = document.createElement('tiny-chat');
+    el.setAttribute('api-base', api);
+    el.setAttribute('title', 'Shop help');
+    el.setAttribute('load', 'eager');
+    el.style.height = '460px';
+    el.style.display = 'block';
+    document.getElementById('app').append(el);
+  }, API);
+  const widget = page.getByRole('region', { name: 'Shop help' });
+  await expect(widget).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.seen.map((e) => e.type))).toContain('tinychat:ready');
+  // Cancel the first send: the text stays in the composer, nothing is sent.
+  await page.evaluate(() => document.querySelector('tiny-chat').addEventListener('tinychat:send', (e) => {
+    if (e.detail.text.includes('secret')) e.preventDefault();
+  }));
+  const box = widget.getByRole('textbox', { name: 'Message' });
+  await box.fill('my secret');
+  await box.press('Enter');
+  await expect(box).toHaveValue('my secret');
+  await expect(widget.locator('article[data-role="user"]')).toHaveCount(0);
+  await box.fill('Hello shop');
+  await box.press('Enter');
+  await expect(widget.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
+  const events = await page.evaluate(() => window.seen);
+  const send = events.filter((e) => e.type === 'tinychat:send').pop();
+  expect(send.target).toBe('tiny-chat');
+  expect(send.detail).toMatchObject({ text: 'Hello shop' });
+  expect(typeof send.detail.conversationId).toBe('string');
+  expect(typeof send.detail.messageId).toBe('number');
+  const reply = events.find((e) => e.type === 'tinychat:reply');
+  expect(reply.detail).toMatchObject({ conversationId: send.detail.conversationId, state: 'done', model: 'mistral-small-latest' });
+  expect(reply.detail.text).toContain('You said: "Hello shop"');
+  expect(reply.detail.usage.total_tokens).toBeGreaterThan(0);
+  expect(reply.detail.messageId).toBeGreaterThan(send.detail.messageId);
+  expect(errors).toEqual([]);
+});
+
+test('<tiny-chat>: attribute changes apply live and keep the conversation', async ({ page }) => {
+  await open(page, 'host-attrs', `<tiny-chat api-base="${API}" title="Before" load="eager" style="display:block;height:460px"></tiny-chat>`);
+  const before = page.getByRole('region', { name: 'Before' });
+  await expect(before).toBeVisible();
+  const box = before.getByRole('textbox', { name: 'Message' });
+  await box.fill('Keep me');
+  await box.press('Enter');
+  await expect(before.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
+  await page.evaluate(() => {
+    const el = document.querySelector('tiny-chat');
+    el.setAttribute('title', 'After');
+    el.setAttribute('locale', 'fr');
+    el.setAttribute('theme', 'dark');
+  });
+  const after = page.getByRole('region', { name: 'After' });
+  await expect(after).toBeVisible();
+  await expect(after.getByRole('button', { name: 'Envoyer' })).toBeVisible();
+  await expect(after.locator('article[data-role="user"]')).toHaveText(/Keep me/);
+});
+
+test('an SPA route change inserts and removes the element; it mounts and cleans up each time', async ({ page }) => {
+  const errors = watchErrors(page);
+  await open(page, 'host-spa', `<main id="route"></main>`);
+  for (let i = 0; i < 5; i++) {
+    await page.evaluate((api) => {
+      const el = document.createElement('tiny-chat');
+      el.setAttribute('api-base', api);
+      el.setAttribute('load', 'eager');
+      el.setAttribute('storage-key', 'spa');
+      el.style.display = 'block';
+      el.style.height = '400px';
+      document.getElementById('route').replaceChildren(el);
+    }, API);
+    await expect(page.getByRole('region', { name: 'TinyChat' })).toBeVisible();
+    await expect.poll(() => page.evaluate(() => document.querySelector('tiny-chat').hasAttribute('data-tinychat-mounted'))).toBe(true);
+    const removed = await page.evaluate(() => {
+      const el = document.querySelector('tiny-chat');
+      el.remove();
+      return { mounted: el.hasAttribute('data-tinychat-mounted'), methods: typeof el.send };
+    });
+    expect(removed).toEqual({ mounted: false, methods: 'undefined' });
+  }
+  // [data-tinychat] added later is mounted too, without TinyChat.mount.
+  await page.evaluate((api) => {
+    const el = document.createElement('div');
+    el.setAttribute('data-tinychat', '');
+    el.setAttribute('data-api-base', api);
+    el.setAttribute('data-title', 'Later');
+    el.style.height = '400px';
+    document.body.append(el);
+  }, API);
+  await expect(page.getByRole('region', { name: 'Later' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('the JavaScript API: open, close, toggle, send, newChat, getConversation, clear, destroy', async ({ page }) => {
+  await open(page, 'host-api', `<div id="w" data-tinychat data-api-base="${API}" data-mode="launcher" data-load="eager"></div>`);
+  await recordEvents(page);
+  await expect.poll(() => page.evaluate(() => typeof document.getElementById('w').open)).toBe('function');
+  await page.evaluate(() => window.TinyChat.open(document.getElementById('w')));
+  const widget = page.getByRole('region', { name: 'TinyChat' });
+  await expect(widget).toBeVisible();
+  expect(await page.evaluate(() => document.getElementById('w').send('From the page'))).toBe(true);
+  await expect(widget.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
+  const exported = await page.evaluate(() => window.TinyChat.getConversation(document.getElementById('w')));
+  expect(exported.format).toBe('tinychat.conversation');
+  expect(exported.conversation.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+  await page.evaluate(() => document.getElementById('w').close());
+  await expect(widget).toBeHidden();
+  await page.evaluate(() => document.getElementById('w').toggle());
+  await expect(widget).toBeVisible();
+  const types = await page.evaluate(() => window.seen.map((e) => e.type));
+  expect(types).toEqual(expect.arrayContaining(['tinychat:open', 'tinychat:close']));
+  await page.evaluate(() => document.getElementById('w').clear());
+  await expect(widget.locator('article')).toHaveCount(0);
+  await page.evaluate(() => document.getElementById('w').newChat());
+  await page.evaluate(() => window.TinyChat.destroy(document.getElementById('w')));
+  await expect(widget).toHaveCount(0);
+  expect(await page.evaluate(() => document.getElementById('w').hasAttribute('data-tinychat-mounted'))).toBe(false);
+});

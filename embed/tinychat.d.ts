@@ -1,0 +1,127 @@
+// Type declarations for TinyChat's page-facing API: the `<tiny-chat>` element, `window.TinyChat`
+// and the events a widget dispatches on its host element (they bubble and cross shadow roots).
+// Ships in dist/ beside tinychat-embed.js.
+
+/** Every option of a widget; attribute names are the kebab-case of these (`api-base`). */
+export interface TinyChatOptions {
+  apiBase?: string;
+  model?: string;
+  models?: string[] | string;
+  title?: string;
+  placeholder?: string;
+  greeting?: string;
+  starterPrompts?: string[] | string;
+  systemPrompt?: string;
+  temperature?: number | string;
+  maxTokens?: number | string;
+  mode?: 'inline' | 'launcher';
+  position?: 'bottom-right' | 'bottom-left';
+  theme?: 'light' | 'dark' | 'auto';
+  locale?: string;
+  storageKey?: string;
+  timeoutMs?: number | string;
+  load?: 'intent' | 'visible' | 'idle' | 'eager';
+  strings?: Record<string, string> | string;
+}
+
+/** Token usage of a reply. */
+export interface TinyChatUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/** The versioned JSON export of a conversation (`getConversation()`). */
+export interface TinyChatConversationExport {
+  format: 'tinychat.conversation';
+  version: number;
+  conversation: {
+    id: string;
+    title: string;
+    messages: Array<{
+      id: number;
+      role: 'user' | 'assistant';
+      text: string;
+      state: 'streaming' | 'done' | 'stopped' | 'interrupted' | 'error';
+      model?: string;
+      usage?: TinyChatUsage;
+      created_ms: number;
+      finished_ms?: number;
+      error?: { kind: string; message: string; retryable: boolean };
+      local_only?: boolean;
+    }>;
+    [key: string]: unknown;
+  };
+}
+
+export interface TinyChatEventMap {
+  'tinychat:ready': CustomEvent<{}>;
+  'tinychat:open': CustomEvent<{}>;
+  'tinychat:close': CustomEvent<{}>;
+  /** Cancelable: `preventDefault()` stops the send and keeps the text in the composer. */
+  'tinychat:send': CustomEvent<{ conversationId: string; messageId: number; text: string }>;
+  'tinychat:reply': CustomEvent<{
+    conversationId: string;
+    messageId: number;
+    text: string;
+    model: string | null;
+    usage: TinyChatUsage | null;
+    state: 'done' | 'stopped' | 'error';
+  }>;
+  'tinychat:error': CustomEvent<{ kind: string; message: string; status: number | null }>;
+}
+
+/** The methods every widget host (a `<tiny-chat>` or a `[data-tinychat]` element) has once mounted. */
+export interface TinyChatControls {
+  open(): void;
+  close(): void;
+  toggle(): void;
+  /** Sends `text` as the visitor would; false if refused (empty, busy, or canceled). */
+  send(text: string): boolean;
+  newChat(): void;
+  /** Applies options live; the conversation is kept. */
+  setOptions(partial: TinyChatOptions): void;
+  getConversation(): TinyChatConversationExport;
+  /** Deletes the current conversation and starts an empty one. */
+  clear(): void;
+  /** Unmounts the widget and frees everything it held. */
+  destroy(): void;
+}
+
+export interface TinyChatElement extends HTMLElement, TinyChatControls {
+  addEventListener<K extends keyof TinyChatEventMap>(
+    type: K, listener: (this: TinyChatElement, ev: TinyChatEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions): void;
+}
+
+export interface TinyChatApi {
+  /** Where the bundle is served from. */
+  assetBase: string;
+  /** Starts fetching the wasm; resolves when it runs. */
+  load(): Promise<TinyChatApi>;
+  /** Resolves once the wasm runs (awaiting it starts loading). */
+  ready: PromiseLike<TinyChatApi>;
+  mount(element: Element, options?: TinyChatOptions): boolean | Promise<boolean>;
+  unmount(element: Element): boolean;
+  open(element: Element): void;
+  close(element: Element): void;
+  toggle(element: Element): void;
+  send(element: Element, text: string): boolean;
+  newChat(element: Element): void;
+  setOptions(element: Element, partial: TinyChatOptions): void;
+  getConversation(element: Element): TinyChatConversationExport | null;
+  clear(element: Element): void;
+  destroy(element: Element): void;
+}
+
+declare global {
+  interface Window {
+    TinyChat: TinyChatApi;
+  }
+  interface HTMLElementTagNameMap {
+    'tiny-chat': TinyChatElement;
+  }
+  interface HTMLElementEventMap extends TinyChatEventMap {}
+}
