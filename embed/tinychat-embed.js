@@ -38,7 +38,12 @@ function load() {
   if (!loading) {
     loading = import(new URL('tinychat.js', base).href)
       .then((glue) => glue.default({ module_or_path: new URL('tinychat_bg.wasm', base) }))
-      .then(() => { resolveReady(api); return api; });
+      .then((wasm) => {
+        // Diagnostics (bench/elements): the wasm's linear memory in bytes.
+        api.wasmMemoryBytes = () => wasm.memory.buffer.byteLength;
+        resolveReady(api);
+        return api;
+      });
     loading.catch((e) => console.error('TinyChat: could not load the widget', e));
   }
   return loading;
