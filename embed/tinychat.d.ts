@@ -97,6 +97,8 @@ export interface TinyChatElement extends HTMLElement, TinyChatControls {
 }
 
 export interface TinyChatApi {
+  /** Diagnostics: the wasm's linear memory in bytes, once it runs. */
+  wasmMemoryBytes?: () => number;
   /** Where the bundle is served from. */
   assetBase: string;
   /** Starts fetching the wasm; resolves when it runs. */
