@@ -28,22 +28,31 @@ pub fn SettingsDialog() -> impl IntoView {
     let errors = RwSignal::new(Vec::<SettingsError>::new());
     let dialog = NodeRef::<Div>::new();
 
-    // The first element matching `selector` that is shown (not `display: none`).
     let focus_in_widget = move |selector: &str| {
         // try_: also called from a frame callback, after the dialog may have closed.
-        let list = dialog
-            .try_get_untracked()
-            .flatten()
-            .and_then(|d| d.closest(".tc-chat").ok().flatten())
-            .and_then(|chat| chat.query_selector_all(selector).ok())?;
-        (0..list.length())
-            .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
-            .find(|el| el.offset_width() > 0)
+        let target = dialog.try_get_untracked().flatten().and_then(|d| {
+            d.closest(".tc-chat")
+                .ok()
+                .flatten()?
+                .query_selector(selector)
+                .ok()
+                .flatten()
+        });
+        target.and_then(|t| t.dyn_into::<HtmlElement>().ok())
     };
-    // Settings opens from its header button, or from the More menu on narrow widgets.
-    const OPENER: &str = ".tc-header__settings, .tc-header__more > button";
+    // Where focus returns: the Settings button, or on narrow widgets (where the stylesheet hides
+    // it) the More menu's button that opened the dialog.
+    let opener = move || {
+        let shown = |el: &HtmlElement| el.offset_width() > 0;
+        let settings = focus_in_widget(".tc-header__settings");
+        settings
+            .clone()
+            .filter(shown)
+            .or_else(|| focus_in_widget(".tc-header__more > button").filter(shown))
+            .or(settings)
+    };
     let close = move || {
-        let button = focus_in_widget(OPENER);
+        let button = opener();
         chat.close_settings();
         if let Some(b) = button {
             let _ = b.focus();
@@ -51,7 +60,7 @@ pub fn SettingsDialog() -> impl IntoView {
     };
     let save = move || match form.get_untracked().validate() {
         Ok(settings) => {
-            let button = focus_in_widget(OPENER);
+            let button = opener();
             chat.save_settings(settings, api_key.get_untracked());
             if let Some(b) = button {
                 let _ = b.focus();
