@@ -467,7 +467,7 @@ strings! {
         "هذا الملف ليس تصديرًا لمحادثة TinyChat.";
     /// Import: newer format; `{n}` = the file's version, `{supported}` = this build's.
     import_newer_version: "This conversation was exported by a newer version of TinyChat (format version {n}); this version can read version {supported}.", "Cette discussion a été exportée par une version plus récente de TinyChat (format {n}) ; cette version lit le format {supported}.",
-        "Diese Unterhaltung wurde von einer neueren TinyChat-Version exportiert (Formatversion {n}); diese Version kann Version {supported} lesen.", "Esta conversación se exportó con una versión más reciente de TinyChat (versión de formato {n}); esta versión puede leer la versión {supported}.", "Questa conversazione è stata esportata da una versione più recente di TinyChat (versione del formato {n}); questa versione legge la versione {supported}.",
+        "Diese Unterhaltung wurde von einer neueren TinyChat-Version exportiert (Formatversion {n}); diese Version kann Version {supported} lesen.", "Esta conversación se exportó con una versión más reciente de TinyChat (versión de formato {n}); esta versión puede leer la versión {supported}.", "Questa conversazione è stata esportata da una versione più recente di TinyChat (versione del formato {n}); questa versione può leggere la versione {supported}.",
         "صُدِّرت هذه المحادثة بإصدار أحدث من TinyChat (إصدار التنسيق {n})؛ ويستطيع هذا الإصدار قراءة الإصدار {supported}.";
     /// Import: too many messages; `{n}` = messages in the file, `{max}` = the limit.
     import_too_many: "This conversation has {n} messages; at most {max} can be imported.", "Cette discussion compte {n} messages ; {max} au plus peuvent être importés.",
