@@ -50,6 +50,16 @@ fn failed(e: impl std::fmt::Debug) -> StoreError {
     }
 }
 
+/// Waits for a read-write transaction to commit. An abort is a failure too: for a simple put it
+/// is in practice the quota (Chromium aborts the transaction with `QuotaExceededError` at commit,
+/// firing `abort` and no `error`).
+async fn commit(tx: idb::Transaction) -> Result<(), StoreError> {
+    match tx.await.map_err(failed)? {
+        idb::TransactionResult::Committed => Ok(()),
+        idb::TransactionResult::Aborted => Err(StoreError::Quota),
+    }
+}
+
 /// What a store held when the widget started.
 pub struct Loaded {
     /// Every readable conversation, with the `rev` of its record.
@@ -196,7 +206,7 @@ impl ConversationStore {
             let store = tx.object_store(CONVERSATIONS).map_err(failed)?;
             store.delete(JsValue::from_str(key)).map_err(failed)?;
         }
-        tx.await.map_err(failed)?;
+        commit(tx).await?;
         Ok(())
     }
 
@@ -274,7 +284,7 @@ impl ConversationStore {
                 store
                     .put(&JsValue::from_str(json), Some(&JsValue::from_str(id)))
                     .map_err(failed)?;
-                tx.await.map_err(failed)?;
+                commit(tx).await?;
                 Ok(())
             }
         }
@@ -293,7 +303,7 @@ impl ConversationStore {
                     .map_err(failed)?;
                 let store = tx.object_store(CONVERSATIONS).map_err(failed)?;
                 store.delete(JsValue::from_str(id)).map_err(failed)?;
-                tx.await.map_err(failed)?;
+                commit(tx).await?;
                 Ok(())
             }
         }
@@ -315,7 +325,7 @@ impl ConversationStore {
         store
             .put(&JsValue::from_str(value), Some(&JsValue::from_str(key)))
             .map_err(failed)?;
-        tx.await.map_err(failed)?;
+        commit(tx).await?;
         Ok(())
     }
 
