@@ -251,6 +251,27 @@ pub fn unmount(el: &Element) -> bool {
     removed
 }
 
+/// Puts focus where it was in the skeleton (the composer, with its caret, or the launcher).
+fn restore_focus(shadow: &web_sys::ShadowRoot, handover: &Handover) {
+    let target = if handover.composer_focused {
+        shadow.query_selector("textarea").ok().flatten()
+    } else if handover.launcher_focused && !handover.open {
+        shadow.query_selector(".tc-launcher").ok().flatten()
+    } else {
+        None
+    };
+    let Some(el) = target.and_then(|t| t.dyn_into::<HtmlElement>().ok()) else {
+        return;
+    };
+    let _ = el.focus();
+    if let (Some((start, end)), Some(area)) = (
+        handover.selection,
+        el.dyn_ref::<web_sys::HtmlTextAreaElement>(),
+    ) {
+        let _ = area.set_selection_range(start, end);
+    }
+}
+
 /// Builds the shadow root, its stylesheet and the Leptos app.
 pub fn mount(
     el: &Element,
@@ -323,6 +344,7 @@ pub fn mount(
     let slots = crate::controls::Slots::default();
     let controls = crate::controls::install(el, slots.clone(), pairs.to_vec());
     let host_element = el.clone();
+    let focus = handover.clone();
     let handle = mount_to(host, move || {
         provide_context(handover);
         provide_context(slots);
@@ -338,6 +360,9 @@ pub fn mount(
             }
         }
     });
+    // Focus moves to the real control in the same task as the skeleton went away: a key pressed
+    // right after (Enter on the launcher) must not land on the page's body.
+    restore_focus(&shadow, &focus);
     Ok(MountHandle {
         _controls: controls,
         _handle: handle,

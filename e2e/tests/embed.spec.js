@@ -263,6 +263,8 @@ test('themes: dark and light palettes, and host custom properties theme the widg
     head: '<style>#themed { --tc-accent: rgb(124, 58, 237); }</style>',
     body: `<div style="height:360px">${inline('data-theme="dark" data-title="Dark"')}</div>
       <div style="height:360px">${inline('data-theme="light" data-title="Light" id="themed"')}</div>` }));
+  // Measured on the running widgets (the loader's frame is replaced when the wasm takes over).
+  await expect(page.locator('[data-tinychat-mounted]')).toHaveCount(2);
   const bg = (name) => page.getByRole('region', { name }).evaluate((el) => getComputedStyle(el).backgroundColor);
   expect(await bg('Dark')).toBe('rgb(23, 23, 28)');
   expect(await bg('Light')).toBe('rgb(255, 255, 255)');
