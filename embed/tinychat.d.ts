@@ -21,6 +21,8 @@ export interface TinyChatOptions {
   storageKey?: string;
   timeoutMs?: number | string;
   load?: 'intent' | 'visible' | 'idle' | 'eager';
+  /** Where thumbs up/down are POSTed as JSON: `{conversation_id, message_id, value, model}`. */
+  feedbackUrl?: string;
   strings?: Record<string, string> | string;
 }
 
@@ -49,6 +51,7 @@ export interface TinyChatConversationExport {
       finished_ms?: number;
       error?: { kind: string; message: string; retryable: boolean };
       local_only?: boolean;
+      feedback?: 'up' | 'down';
     }>;
     [key: string]: unknown;
   };
@@ -69,6 +72,8 @@ export interface TinyChatEventMap {
     state: 'done' | 'stopped' | 'error';
   }>;
   'tinychat:error': CustomEvent<{ kind: string; message: string; status: number | null }>;
+  /** Thumbs up / down on a finished reply (`null`: taken back). */
+  'tinychat:feedback': CustomEvent<{ conversationId: string; messageId: number; value: 'up' | 'down' | null }>;
 }
 
 /** The methods every widget host (a `<tiny-chat>` or a `[data-tinychat]` element) has once mounted. */

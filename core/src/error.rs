@@ -38,6 +38,9 @@ pub enum ErrorKind {
     BadResponse,
     /// The browser could not prepare or send the request (encoding, a missing browser API).
     Internal,
+    /// The page's feedback endpoint (`data-feedback-url`) refused or could not be reached
+    /// (reported to the page only, never shown to the visitor).
+    Feedback,
     /// A tag written by a newer TinyChat; shown with its stored sentence.
     #[serde(other)]
     Unknown,
@@ -60,6 +63,7 @@ impl ErrorKind {
         ErrorKind::Stream,
         ErrorKind::BadResponse,
         ErrorKind::Internal,
+        ErrorKind::Feedback,
         ErrorKind::Unknown,
     ];
 
@@ -94,6 +98,7 @@ impl ErrorKind {
             ErrorKind::Stream => "stream",
             ErrorKind::BadResponse => "bad_response",
             ErrorKind::Internal => "internal",
+            ErrorKind::Feedback => "feedback",
             ErrorKind::Unknown => "unknown",
         }
     }

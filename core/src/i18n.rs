@@ -281,6 +281,18 @@ strings! {
     open_settings: "Open Settings", "Ouvrir les réglages",
         "Einstellungen öffnen", "Abrir Ajustes", "Apri Impostazioni",
         "فتح الإعدادات";
+    /// Thumbs up on a finished reply.
+    good_reply: "Good reply", "Bonne réponse",
+        "Gute Antwort", "Buena respuesta", "Risposta utile",
+        "رد جيد";
+    /// Thumbs down on a finished reply.
+    bad_reply: "Bad reply", "Mauvaise réponse",
+        "Schlechte Antwort", "Mala respuesta", "Risposta non utile",
+        "رد سيئ";
+    /// Feedback could not be sent to the page's endpoint (for the page's `tinychat:error`).
+    error_feedback: "The feedback could not be sent.", "L’avis n’a pas pu être envoyé.",
+        "Die Rückmeldung konnte nicht gesendet werden.", "No se pudo enviar la valoración.", "Impossibile inviare il feedback.",
+        "تعذّر إرسال التقييم.";
     /// Live-region announcement of a finished reply.
     reply_done: "Reply complete.", "Réponse terminée.",
         "Antwort vollständig.", "Respuesta completada.", "Risposta completata.",
@@ -531,6 +543,7 @@ impl Strings {
             ErrorKind::Aborted => self.error_aborted.clone(),
             ErrorKind::BadResponse => self.error_bad_response.clone(),
             ErrorKind::Internal => self.error_internal.clone(),
+            ErrorKind::Feedback => self.error_feedback.clone(),
             ErrorKind::Unauthorized => self.error_unauthorized.clone(),
             ErrorKind::Forbidden => self.error_forbidden.clone(),
             ErrorKind::NotFound => self.error_not_found.clone(),

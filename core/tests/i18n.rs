@@ -185,6 +185,7 @@ fn sentences(kind: ErrorKind, s: &Strings) -> Vec<String> {
         | ErrorKind::Aborted
         | ErrorKind::BadResponse
         | ErrorKind::Internal
+        | ErrorKind::Feedback
         | ErrorKind::Unknown => {}
     }
     out

@@ -151,3 +151,39 @@ test('the JavaScript API: open, close, toggle, send, newChat, getConversation, c
   await expect(widget).toHaveCount(0);
   expect(await page.evaluate(() => document.getElementById('w').hasAttribute('data-tinychat-mounted'))).toBe(false);
 });
+
+test('feedback: thumbs on a finished reply, stored, exported, announced and POSTed to the page', async ({ page }) => {
+  const posted = [];
+  await page.route('**/feedback-endpoint', async (route) => {
+    posted.push({ body: JSON.parse(route.request().postData()), auth: route.request().headers().authorization ?? null });
+    await route.fulfill({ status: posted.length === 1 ? 204 : 500, body: '' });
+  });
+  await open(page, 'host-feedback', `<tiny-chat api-base="${API}" feedback-url="/feedback-endpoint" load="eager" style="display:block;height:460px"></tiny-chat>`);
+  await recordEvents(page);
+  await page.evaluate(() => document.addEventListener('tinychat:feedback', (e) => window.seen.push({ type: e.type, detail: e.detail })));
+  const widget = page.getByRole('region', { name: 'TinyChat' });
+  const box = widget.getByRole('textbox', { name: 'Message' });
+  await box.fill('Rate me');
+  await box.press('Enter');
+  const reply = widget.locator('article[data-role="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-state', 'done');
+  const up = reply.getByRole('button', { name: 'Good reply' });
+  await expect(up).toHaveAttribute('aria-pressed', 'false');
+  await expect(widget.locator('article[data-role="user"]').getByRole('button', { name: 'Good reply' })).toHaveCount(0);
+  await up.click();
+  await expect(up).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(() => posted.length).toBe(1);
+  expect(posted[0].auth).toBeNull();
+  expect(posted[0].body).toMatchObject({ value: 'up', model: 'mistral-small-latest' });
+  expect(typeof posted[0].body.conversation_id).toBe('string');
+  // The second vote's POST fails: the visitor sees nothing, the page hears an error of its own kind.
+  await reply.getByRole('button', { name: 'Bad reply' }).click();
+  await expect(reply.getByRole('button', { name: 'Bad reply' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(up).toHaveAttribute('aria-pressed', 'false');
+  await expect.poll(() => page.evaluate(() => window.seen.filter((e) => e.type === 'tinychat:error').map((e) => e.detail.kind))).toEqual(['feedback']);
+  await expect(widget.getByRole('alert')).toHaveCount(0);
+  const feedback = await page.evaluate(() => window.seen.filter((e) => e.type === 'tinychat:feedback').map((e) => e.detail.value));
+  expect(feedback).toEqual(['up', 'down']);
+  const exported = await page.evaluate(() => document.querySelector('tiny-chat').getConversation());
+  expect(exported.conversation.messages[1].feedback).toBe('down');
+});

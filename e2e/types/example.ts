@@ -20,6 +20,7 @@ export async function wire(): Promise<void> {
   });
   chat.addEventListener('tinychat:error', (ev) => console.log(ev.detail.kind, ev.detail.status ?? 0));
   document.addEventListener('tinychat:open', () => console.log('opened'));
+  chat.addEventListener('tinychat:feedback', (ev) => console.log(ev.detail.messageId, ev.detail.value ?? 'cleared'));
 
   chat.open();
   const sent: boolean = chat.send('Hello');

@@ -11,11 +11,15 @@ use leptos::task::spawn_local;
 use tinychat_core::chat::{import_json, Library, Settings};
 use tinychat_core::options::WidgetOptions;
 
-use super::{Chat, ExportFormat};
+use super::{Chat, ExportFormat, MessageView};
 use crate::browser::{self, now_ms};
 use crate::channel::{Change, Channel};
 use crate::conversations::{ConversationStore, StoreError};
+use crate::events::Detail;
 use crate::storage::{Area, Store};
+use tinychat_core::chat::Feedback;
+use tinychat_core::error::ErrorKind;
+use wasm_bindgen::JsValue;
 
 /// Schema-1 library: read once, imported into IndexedDB, then removed.
 const LEGACY_LIBRARY_KEY: &str = "conversations";
@@ -408,6 +412,62 @@ impl Chat {
                 let _ = store.set_current(&id).await;
             });
         }
+    }
+
+    /// Records thumbs up / down on reply `view` (the same value again clears it), saves it,
+    /// tells the page (`tinychat:feedback`) and, with `data-feedback-url`, POSTs
+    /// `{conversation_id, message_id, value, model}` there, never with the API key. A failed
+    /// POST is not shown to the visitor: the page hears it as a `tinychat:error` of kind
+    /// `feedback`.
+    pub fn set_feedback(&self, view: &MessageView, value: Feedback) {
+        let conv = view.conversation.get_value();
+        let next = (view.feedback.get_untracked() != Some(value)).then_some(value);
+        let model = self
+            .library
+            .try_update_value(|lib| {
+                let c = lib.get_mut(&conv)?;
+                c.set_feedback(view.id, next)
+                    .then(|| c.message(view.id).and_then(|m| m.model.clone()))
+            })
+            .flatten();
+        let Some(model) = model else { return };
+        view.feedback.set(next);
+        self.save_conversation(&conv);
+        let value_js = next.map_or(JsValue::NULL, |f| JsValue::from(f.as_str()));
+        let detail = Detail::new()
+            .set("conversationId", conv.as_str())
+            .set("messageId", view.id as f64)
+            .set("value", value_js);
+        self.emit("feedback", detail, false);
+        let Some(url) = self.options().feedback_url.clone() else {
+            return;
+        };
+        let body = serde_json::json!({
+            "conversation_id": conv,
+            "message_id": view.id,
+            "value": next.map(Feedback::as_str),
+            "model": model,
+        })
+        .to_string();
+        let chat = *self;
+        spawn_local(async move {
+            let sent = gloo_net::http::Request::post(&url)
+                .header("Content-Type", "application/json")
+                .body(body)
+                .map(|r| r.send());
+            let ok = match sent {
+                Ok(fut) => fut.await.is_ok_and(|r| r.ok()),
+                Err(_) => false,
+            };
+            if !ok && chat.alive() {
+                let strings = chat.strings();
+                let detail = Detail::new()
+                    .set("kind", ErrorKind::Feedback.as_str())
+                    .set("message", strings.error_sentence(ErrorKind::Feedback, 0))
+                    .set("status", JsValue::NULL);
+                chat.emit("error", detail, false);
+            }
+        });
     }
 
     /// Downloads the current conversation.

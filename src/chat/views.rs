@@ -2,7 +2,7 @@
 //! [`ConversationRow`] per conversation. Views are read-only outside [`crate::chat`].
 
 use leptos::prelude::*;
-use tinychat_core::chat::{ErrorInfo, Message, MessageState, Role, Usage};
+use tinychat_core::chat::{ErrorInfo, Feedback, Message, MessageState, Role, Usage};
 
 /// One message as the UI sees it. Its text lives in the conversation (one place); the view
 /// carries the signals that say when it changed. `Copy`: every field is an arena handle or a
@@ -25,6 +25,7 @@ pub struct MessageView {
     pub(super) state: RwSignal<MessageState>,
     pub(super) usage: RwSignal<Option<Usage>>,
     pub(super) error: RwSignal<Option<ErrorInfo>>,
+    pub(super) feedback: RwSignal<Option<Feedback>>,
 }
 
 impl MessageView {
@@ -45,6 +46,7 @@ impl MessageView {
             state: RwSignal::new(m.state),
             usage: RwSignal::new(m.usage),
             error: RwSignal::new(m.error.clone()),
+            feedback: RwSignal::new(m.feedback),
         }
     }
 
@@ -67,6 +69,11 @@ impl MessageView {
     /// The error of a failed reply.
     pub fn error(&self) -> ReadSignal<Option<ErrorInfo>> {
         self.error.read_only()
+    }
+
+    /// The visitor's thumbs up / down.
+    pub fn feedback(&self) -> ReadSignal<Option<Feedback>> {
+        self.feedback.read_only()
     }
 
     /// Whether the view's signals are gone (the widget was unmounted).

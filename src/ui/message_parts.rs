@@ -4,7 +4,7 @@
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tinychat_core::chat::{MessageState, Role};
+use tinychat_core::chat::{Feedback, MessageState, Role};
 use tinychat_core::i18n::Strings;
 
 use crate::browser::copy_text;
@@ -126,6 +126,22 @@ pub fn MessageActions(msg: MessageView, editing: RwSignal<bool>) -> impl IntoVie
         }
         let (copy_label, copied_label) = (s.copy.clone(), s.copied.clone());
         let tokens = s.tokens.clone();
+        let finished_reply = !is_user && state.get() == MessageState::Done;
+        let feedback = msg.feedback();
+        let thumb = move |value: Feedback, label: String, path: &'static str| {
+            view! {
+                <Button variant=ButtonVariant::Ghost small=true extra_class="tc-msg__thumb"
+                    attr:aria-label=label
+                    attr:aria-pressed=move || (feedback.get() == Some(value)).to_string()
+                    on:click=move |_| chat.set_feedback(&msg, value)>
+                    <svg class="tc-thumb" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=path /></svg>
+                </Button>
+            }
+        };
+        let thumbs = finished_reply.then(|| view! {
+            {thumb(Feedback::Up, s.good_reply.clone(), "M7 11v9H4v-9zm2 9h8.5a2 2 0 0 0 2-1.7l1.3-6A2 2 0 0 0 18.8 10H14V6a2 2 0 0 0-2-2l-3 7z")}
+            {thumb(Feedback::Down, s.bad_reply.clone(), "M7 13V4H4v9zm2-9h8.5a2 2 0 0 1 2 1.7l1.3 6a2 2 0 0 1-2 2.3H14v4a2 2 0 0 1-2 2l-3-7z")}
+        });
         Some(view! {
             <div class="tc-msg__actions">
                 <Button variant=ButtonVariant::Ghost small=true attr:aria-label=chat.t(|s| &s.copy) on:click=on_copy>
@@ -139,6 +155,7 @@ pub fn MessageActions(msg: MessageView, editing: RwSignal<bool>) -> impl IntoVie
                     <Button variant=ButtonVariant::Ghost small=true disabled=Signal::derive(move || busy.get())
                         on:click=move |_| editing.set(true)>{chat.t(|s| &s.edit)}</Button>
                 })}
+                {thumbs}
                 {move || usage.get().filter(|_| !is_user).map(|u| view! {
                     <span class="tc-msg__usage">{Strings::fill(&tokens, u.total_tokens)}</span>
                 })}

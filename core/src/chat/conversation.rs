@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::message::{ErrorInfo, Message, MessageState};
+use super::message::{ErrorInfo, Feedback, Message, MessageState};
 use super::time::{clean_time, millis};
 use super::{DEFAULT_TITLE, RENAME_MAX_CHARS, TITLE_MAX_CHARS};
 use crate::mistral::{ChatMessage, Role, Usage};
@@ -122,6 +122,22 @@ impl Conversation {
         self.messages.iter().all(|m| m.local_only)
     }
 
+    /// Records the visitor's feedback on a finished assistant reply (`None` clears it). Returns
+    /// false if `id` is not such a reply.
+    pub fn set_feedback(&mut self, id: u64, feedback: Option<Feedback>) -> bool {
+        match self.message_mut(id) {
+            Some(m)
+                if m.role == Role::Assistant
+                    && !m.local_only
+                    && m.state != MessageState::Streaming =>
+            {
+                m.feedback = feedback;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The id the next message will get.
     pub fn next_message_id(&self) -> u64 {
         self.next_id.max(1)
@@ -203,6 +219,7 @@ impl Conversation {
                         created_ms: now,
                         finished_ms: None,
                         error: None,
+                        feedback: None,
                         local_only: true,
                     },
                 );
@@ -223,6 +240,7 @@ impl Conversation {
             created_ms: clean_time(now_ms),
             finished_ms: None,
             error: None,
+            feedback: None,
             local_only: false,
         });
         self.touch(now_ms);
@@ -247,6 +265,7 @@ impl Conversation {
             created_ms: clean_time(now_ms),
             finished_ms: None,
             error: None,
+            feedback: None,
             local_only: false,
         });
         self.touch(now_ms);

@@ -39,6 +39,26 @@ impl MessageState {
     }
 }
 
+/// The visitor's verdict on an assistant reply (thumbs up / down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Feedback {
+    /// "Good reply".
+    Up,
+    /// "Bad reply".
+    Down,
+}
+
+impl Feedback {
+    /// `up` or `down`, as in JSON and in the `tinychat:feedback` event.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feedback::Up => "up",
+            Feedback::Down => "down",
+        }
+    }
+}
+
 /// Why a reply failed, for the person chatting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorInfo {
@@ -105,6 +125,9 @@ pub struct Message {
     /// Why a [`MessageState::Failed`] reply failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorInfo>,
+    /// The visitor's feedback on an assistant reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<Feedback>,
     /// A greeting: shown, never sent to the API, not part of text exports.
     #[serde(default, skip_serializing_if = "is_false")]
     pub local_only: bool,

@@ -33,7 +33,7 @@ pub use crate::options::Settings;
 pub use conversation::{title_from_text, Conversation};
 pub use import::{import_json, ImportError};
 pub use library::{ConversationSummary, Library};
-pub use message::{ErrorInfo, Message, MessageState};
+pub use message::{ErrorInfo, Feedback, Message, MessageState};
 pub use storage::{LoadError, LoadWarning};
 
 /// Title of a conversation before its first message.

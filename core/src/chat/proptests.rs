@@ -52,6 +52,7 @@ prop_compose! {
             created_ms,
             finished_ms,
             error: error.map(|(kind, message, retryable)| ErrorInfo { kind: ErrorKind::ALL[kind % ErrorKind::ALL.len()], message, retryable }),
+            feedback: None,
             local_only,
         }
     }

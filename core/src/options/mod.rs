@@ -27,6 +27,7 @@
 //! | `locale` | language tag such as `fr` or `en-GB` | none (the page's language) |
 //! | `storage-key` | storage namespace, or `none` to store nothing | `tinychat` |
 //! | `timeout-ms` | integer, 1000 to 3600000 | `60000` |
+//! | `feedback-url` | `http(s)://` URL or path starting with `/` | none (feedback stays in the page) |
 //! | `load` | `intent`, `visible`, `idle` or `eager`: when the loader fetches the wasm | `intent` (launcher), `visible` (inline) |
 
 use std::fmt;
@@ -186,6 +187,8 @@ pub struct WidgetOptions {
     pub storage_key: StorageKey,
     /// Request timeout (time without any data from the server), in milliseconds.
     pub timeout_ms: u32,
+    /// Where thumbs up/down are POSTed as JSON (the page's own endpoint; never with the key).
+    pub feedback_url: Option<String>,
     /// When the loader fetches the wasm (the loader reads it; parsed here so a typo is reported).
     pub load: Option<Load>,
 }
@@ -210,6 +213,7 @@ impl Default for WidgetOptions {
             storage_key: StorageKey::default(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
             load: None,
+            feedback_url: None,
         }
     }
 }

@@ -251,6 +251,19 @@ fn apply_option(opts: &mut WidgetOptions, key: &str, value: &str, problems: &mut
                 problems,
             )
         }
+        "feedback-url" => {
+            opts.feedback_url = or_warn(
+                value,
+                if value.is_empty() {
+                    Some(None)
+                } else {
+                    parse_api_base(value).map(Some)
+                },
+                None,
+                "is not an http(s) URL or a path starting with \"/\"; feedback is not sent",
+                problems,
+            )
+        }
         "load" => {
             opts.load = or_warn(
                 value,
