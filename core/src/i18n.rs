@@ -237,6 +237,10 @@ strings! {
     interrupted: "Interrupted (the page was reloaded)", "Interrompu (la page a été rechargée)",
         "Unterbrochen (die Seite wurde neu geladen)", "Interrumpido (se recargó la página)", "Interrotto (la pagina è stata ricaricata)",
         "انقطع الرد (أُعيد تحميل الصفحة)";
+    /// Shows the part of a long conversation that is not rendered yet.
+    show_earlier: "Show earlier messages", "Afficher les messages précédents",
+        "Frühere Nachrichten anzeigen", "Mostrar mensajes anteriores", "Mostra i messaggi precedenti",
+        "عرض الرسائل السابقة";
     /// Jump to the newest message.
     jump_to_latest: "Jump to latest", "Aller au plus récent",
         "Zur neuesten Nachricht", "Ir al último mensaje", "Vai all’ultimo messaggio",

@@ -103,3 +103,26 @@ test('importing a file that is not a TinyChat export shows why and changes nothi
   await expect(messages(widget)).toHaveCount(2);
   await expect(lastUser(widget)).toContainText('keep me');
 });
+
+test('a long conversation renders its latest messages first; earlier ones on request or scrolling up', async ({ page }) => {
+  const widget = await openDemo(page);
+  const messages = [];
+  for (let i = 1; i <= 150; i++) {
+    messages.push({ id: i, role: i % 2 ? 'user' : 'assistant', text: `message ${i}`, state: 'done', created_ms: 1000 + i });
+  }
+  const file = JSON.stringify({ format: 'tinychat.conversation', version: 1,
+    conversation: { id: 'long', title: 'Long one', messages, created_ms: 1000, updated_ms: 2000, next_id: 151 } });
+  await importJson(page, widget, 'long.json', file);
+  const articles = widget.locator('article');
+  await expect(articles.last()).toContainText('message 150');
+  await expect(articles).toHaveCount(60);
+  await widget.getByRole('button', { name: 'Show earlier messages' }).click();
+  // At least one more page (being at the top, the log may go on to the next).
+  await expect.poll(() => articles.count()).toBeGreaterThanOrEqual(120);
+  await expect(articles.last()).toContainText('message 150');
+  // Scrolling to the top brings the rest.
+  await widget.getByRole('log', { name: 'Conversation' }).evaluate((el) => { el.scrollTop = 0; });
+  await expect(articles).toHaveCount(150);
+  await expect(articles.first()).toContainText('message 1');
+  await expect(widget.getByRole('button', { name: 'Show earlier messages' })).toHaveCount(0);
+});

@@ -10,6 +10,10 @@ use crate::chat::Chat;
 use crate::ui::button::Button;
 use crate::ui::message_item::MessageItem;
 
+/// Messages rendered at first, and added each time the visitor reaches the top.
+const PAGE: usize = 60;
+/// Distance from the top (px) at which earlier messages are added.
+const EARLIER_PX: i32 = 80;
 /// Distance from the bottom (px) still counted as "at the bottom".
 const STICKY_PX: i32 = 48;
 
@@ -23,6 +27,28 @@ pub fn MessageList() -> impl IntoView {
     let following = RwSignal::new(true);
     let starters = chat.options().starter_prompts.clone();
     let messages = chat.messages();
+    // A long conversation renders its last PAGE messages first; earlier ones come on scrolling
+    // to the top (or "Show earlier messages"), so opening it and typing stay fast.
+    let shown = RwSignal::new(PAGE);
+    let current = chat.current_id();
+    Effect::new(move |_| {
+        current.track();
+        shown.set(PAGE);
+    });
+    let hidden = move || messages.with(|m| m.len().saturating_sub(shown.get()));
+    let show_earlier = move || {
+        let Some(el) = log.get_untracked() else {
+            return;
+        };
+        let before = el.scroll_height() - el.scroll_top();
+        shown.update(|n| *n += PAGE);
+        // Keep the message that was on screen where it was.
+        request_animation_frame(move || {
+            if let Some(el) = log.try_get_untracked().flatten() {
+                el.set_scroll_top(el.scroll_height() - before);
+            }
+        });
+    };
 
     let scroll_to_end = move || {
         if let Some(el) = log.get_untracked() {
@@ -33,6 +59,9 @@ pub fn MessageList() -> impl IntoView {
         if let Some(el) = log.get_untracked() {
             let gap = el.scroll_height() - el.scroll_top() - el.client_height();
             following.set(gap <= STICKY_PX);
+            if el.scroll_top() < EARLIER_PX && hidden() > 0 {
+                show_earlier();
+            }
         }
     };
 
@@ -70,7 +99,10 @@ pub fn MessageList() -> impl IntoView {
         <div class="tc-log-wrap">
             <div node_ref=log class="tc-log" role="log" aria-label=s.conversation.clone() aria-live="off"
                 tabindex="0" on:scroll=on_scroll>
-                <For each=move || messages.get() key=|m| m.uid let:msg>
+                <Show when=move || hidden() != 0>
+                    <Button extra_class="tc-earlier" on:click=move |_| show_earlier()>{chat.t(|s| &s.show_earlier)}</Button>
+                </Show>
+                <For each=move || messages.with(|m| m[m.len().saturating_sub(shown.get())..].to_vec()) key=|m| m.uid let:msg>
                     <MessageItem msg=msg />
                 </For>
                 <Show when=move || empty() && has_starters>
