@@ -71,6 +71,7 @@ pub fn install(el: &Element, slots: Slots, pairs: Vec<(String, String)>) -> Cont
         let slot = slots.chat.clone();
         move || slot.lock().ok().and_then(|c| *c)
     };
+    let slots_open = slots.open.clone();
     let set_open = {
         let slot = slots.open.clone();
         move |f: &dyn Fn(bool) -> bool| {
@@ -184,13 +185,31 @@ pub fn install(el: &Element, slots: Slots, pairs: Vec<(String, String)>) -> Cont
                 if pending.replace(true) {
                     return JsValue::UNDEFINED;
                 }
-                // Keep what is on screen: the conversation is saved and loads again.
+                // Keep what is on screen: the conversation is saved and loads again (or, when
+                // nothing is stored, is carried over on the element).
                 if let Some(chat) = chat().filter(Chat::alive) {
                     chat.save();
+                    chat.carry_over();
                 }
                 let (el, pairs) = (el.clone(), pairs.clone());
+                let chat = chat.clone();
+                let open = slots_open.clone();
                 later(move || {
                     let merged = pairs.borrow().clone();
+                    // What the visitor had in hand: the draft, and the launcher's open panel.
+                    let handover = js_sys::Object::new();
+                    if let Some(chat) = chat().filter(Chat::alive) {
+                        let draft = chat.draft().get_untracked();
+                        let _ = js_sys::Reflect::set(&handover, &"draft".into(), &draft.into());
+                    }
+                    let is_open = open
+                        .lock()
+                        .ok()
+                        .and_then(|o| *o)
+                        .and_then(|o| o.try_get_untracked())
+                        .unwrap_or(false);
+                    let _ = js_sys::Reflect::set(&handover, &"open".into(), &is_open.into());
+                    let _ = js_sys::Reflect::set(&el, &"tinychatHandover".into(), &handover);
                     crate::embed::unmount(&el);
                     crate::embed::mount_with(&el, merged);
                 });

@@ -60,6 +60,20 @@ async fn commit(tx: idb::Transaction) -> Result<(), StoreError> {
     }
 }
 
+/// One read-write request on `store_name`, committed.
+async fn write(
+    db: &Database,
+    store_name: &str,
+    request: impl FnOnce(&idb::ObjectStore) -> Result<(), idb::Error>,
+) -> Result<(), StoreError> {
+    let tx = db
+        .transaction(&[store_name], TransactionMode::ReadWrite)
+        .map_err(failed)?;
+    let store = tx.object_store(store_name).map_err(failed)?;
+    request(&store).map_err(failed)?;
+    commit(tx).await
+}
+
 /// What a store held when the widget started.
 pub struct Loaded {
     /// Every readable conversation, with the `rev` of its record.
@@ -250,7 +264,9 @@ impl ConversationStore {
         let this = self.clone();
         let conversation = conversation.clone();
         self.locked(async move {
+            // One read: the stored version (to merge if it moved) and its rev.
             let stored = this.load(&id).await?;
+            let stored_rev = stored.as_ref().map_or(0, |(_, rev)| *rev);
             let (to_write, merged) = match stored {
                 Some((theirs, rev)) if rev > base_rev => {
                     let m = merge(&theirs, &conversation);
@@ -258,7 +274,7 @@ impl ConversationStore {
                 }
                 _ => (conversation, None),
             };
-            let rev = this.current_rev(&id).await?.max(base_rev) + 1;
+            let rev = stored_rev.max(base_rev) + 1;
             this.put(&id, &to_record(&to_write, rev), rev).await?;
             Ok((rev, merged))
         })
@@ -277,15 +293,11 @@ impl ConversationStore {
                 Ok(())
             }
             ConversationStore::Idb { db, .. } => {
-                let tx = db
-                    .transaction(&[CONVERSATIONS], TransactionMode::ReadWrite)
-                    .map_err(failed)?;
-                let store = tx.object_store(CONVERSATIONS).map_err(failed)?;
-                store
-                    .put(&JsValue::from_str(json), Some(&JsValue::from_str(id)))
-                    .map_err(failed)?;
-                commit(tx).await?;
-                Ok(())
+                write(db, CONVERSATIONS, |store| {
+                    store.put(&JsValue::from_str(json), Some(&JsValue::from_str(id)))?;
+                    Ok(())
+                })
+                .await
             }
         }
     }
@@ -298,13 +310,11 @@ impl ConversationStore {
                 Ok(())
             }
             ConversationStore::Idb { db, .. } => {
-                let tx = db
-                    .transaction(&[CONVERSATIONS], TransactionMode::ReadWrite)
-                    .map_err(failed)?;
-                let store = tx.object_store(CONVERSATIONS).map_err(failed)?;
-                store.delete(JsValue::from_str(id)).map_err(failed)?;
-                commit(tx).await?;
-                Ok(())
+                write(db, CONVERSATIONS, |store| {
+                    store.delete(JsValue::from_str(id))?;
+                    Ok(())
+                })
+                .await
             }
         }
     }
@@ -318,15 +328,11 @@ impl ConversationStore {
         let ConversationStore::Idb { db, .. } = self else {
             return Ok(());
         };
-        let tx = db
-            .transaction(&[META], TransactionMode::ReadWrite)
-            .map_err(failed)?;
-        let store = tx.object_store(META).map_err(failed)?;
-        store
-            .put(&JsValue::from_str(value), Some(&JsValue::from_str(key)))
-            .map_err(failed)?;
-        commit(tx).await?;
-        Ok(())
+        write(db, META, |store| {
+            store.put(&JsValue::from_str(value), Some(&JsValue::from_str(key)))?;
+            Ok(())
+        })
+        .await
     }
 
     /// Imports the schema-1 library (`<ns>:conversations` in `localStorage`) exactly once, even

@@ -1,5 +1,5 @@
-//! What the loader's skeleton (`embed/tinychat-embed.js`) hands over when the wasm takes a
-//! widget: text typed before it ran, the caret, focus, a message queued with Enter, Send or a
+//! What the loader's skeleton (`embed/tinychat-embed.js`), or a widget mounted again by
+//! `setOptions`, hands over when the wasm takes a widget: text typed before it ran, the caret, focus, a message queued with Enter, Send or a
 //! starter prompt, and a launcher clicked open. Read from the skeleton's DOM and from the
 //! element's `tinychatHandover` object just before the real UI replaces it.
 
@@ -37,6 +37,13 @@ impl Handover {
                 .ok()
                 .and_then(|v| v.as_bool())
                 .unwrap_or(false);
+            // A widget mounted again (`setOptions`) hands over its draft this way.
+            if let Some(draft) = js_sys::Reflect::get(&state, &"draft".into())
+                .ok()
+                .and_then(|v| v.as_string())
+            {
+                out.draft = draft;
+            }
             let _ = js_sys::Reflect::delete_property(
                 el.unchecked_ref::<js_sys::Object>(),
                 &"tinychatHandover".into(),
@@ -44,7 +51,9 @@ impl Handover {
         }
         let active = shadow.active_element();
         if let Some(input) = shadow
-            .query_selector("[data-skeleton] textarea")
+            // The skeleton's composer, or the widget's own when it is mounted again
+            // (`setOptions`): either way the draft, caret and focus carry over.
+            .query_selector("textarea.tc-composer__input")
             .ok()
             .flatten()
             .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())

@@ -187,3 +187,17 @@ test('feedback: thumbs on a finished reply, stored, exported, announced and POST
   const exported = await page.evaluate(() => document.querySelector('tiny-chat').getConversation());
   expect(exported.conversation.messages[1].feedback).toBe('down');
 });
+
+test('with nothing stored (storage-key="none") an attribute change keeps the conversation and the draft', async ({ page }) => {
+  await open(page, 'host-none', `<tiny-chat api-base="${API}" storage-key="none" title="One" load="eager" style="display:block;height:460px"></tiny-chat>`);
+  const one = page.getByRole('region', { name: 'One' });
+  const box = one.getByRole('textbox', { name: 'Message' });
+  await box.fill('Kept in memory');
+  await box.press('Enter');
+  await expect(one.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
+  await box.fill('half-typed');
+  await page.evaluate(() => document.querySelector('tiny-chat').setAttribute('title', 'Two'));
+  const two = page.getByRole('region', { name: 'Two' });
+  await expect(two.locator('article[data-role="user"]')).toHaveText(/Kept in memory/);
+  await expect(two.getByRole('textbox', { name: 'Message' })).toHaveValue('half-typed');
+});

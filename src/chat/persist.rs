@@ -19,7 +19,7 @@ use crate::events::Detail;
 use crate::storage::{Area, Store};
 use tinychat_core::chat::Feedback;
 use tinychat_core::error::ErrorKind;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Schema-1 library: read once, imported into IndexedDB, then removed.
 const LEGACY_LIBRARY_KEY: &str = "conversations";
@@ -27,6 +27,8 @@ const LEGACY_LIBRARY_KEY: &str = "conversations";
 const LEGACY_BACKUP_KEY: &str = "conversations.unreadable";
 const SETTINGS_KEY: &str = "settings";
 const API_KEY_KEY: &str = "api-key";
+/// Host-element property holding conversations across a remount when nothing is stored.
+const CARRY: &str = "tinychatCarry";
 /// A tab that announced a streaming reply is believed for this long without news.
 const REMOTE_STREAM_TTL_MS: f64 = 6000.0;
 
@@ -68,8 +70,15 @@ impl Chat {
         let chat = *self;
         let store = self.store.get_value();
         let Some(ns) = store.namespace().map(str::to_owned) else {
-            // data-storage-key="none": nothing is stored.
+            // data-storage-key="none": nothing is stored; a widget mounted again by
+            // `setOptions` gets back the conversations its previous mount carried over.
             self.conv_store.set_value(Some(ConversationStore::memory()));
+            if let Some(json) = self.take_carried() {
+                if let Ok((lib, _)) = Library::from_storage_json(&json, now_ms()) {
+                    let conversations = lib.iter().map(|c| (c.clone(), 0)).collect();
+                    self.adopt(conversations, Some(lib.current_id()));
+                }
+            }
             self.mark_loaded();
             return;
         };
@@ -412,6 +421,32 @@ impl Chat {
                 let _ = store.set_current(&id).await;
             });
         }
+    }
+
+    /// Keeps this widget's conversations on its host element while it is mounted again
+    /// (`setOptions`), when they live nowhere else (`data-storage-key="none"`).
+    pub fn carry_over(&self) {
+        if self.store.with_value(Store::enabled) {
+            return;
+        }
+        let json = self.library.with_value(|lib| lib.to_storage_json());
+        self.host.with_value(|h| {
+            if let Some(h) = h {
+                let _ = js_sys::Reflect::set(h, &CARRY.into(), &json.into());
+            }
+        });
+    }
+
+    fn take_carried(&self) -> Option<String> {
+        self.host.with_value(|h| {
+            let h = h.as_ref()?;
+            let json = js_sys::Reflect::get(h, &CARRY.into()).ok()?.as_string();
+            let _ = js_sys::Reflect::delete_property(
+                h.unchecked_ref::<js_sys::Object>(),
+                &CARRY.into(),
+            );
+            json
+        })
     }
 
     /// Records thumbs up / down on reply `view` (the same value again clears it), saves it,

@@ -312,18 +312,23 @@ impl Chat {
         if !self.alive() || view.disposed() {
             return;
         }
-        let conv = view.conversation.get_value();
-        let appended = self
-            .library
-            .try_update_value(|lib| {
-                lib.get_mut(&conv)
-                    .is_some_and(|c| c.append_delta(view.id, delta))
+        // O(delta): no copy of the conversation id, the current conversation found first.
+        let appended = view
+            .conversation
+            .try_with_value(|conv| {
+                self.library
+                    .try_update_value(|lib| {
+                        lib.get_mut(conv)
+                            .is_some_and(|c| c.append_delta(view.id, delta))
+                    })
+                    .unwrap_or(false)
             })
             .unwrap_or(false);
         if appended {
             view.text_len.update(|n| *n += delta.len());
         }
         if now_ms() - self.last_save.get_value() > SAVE_EVERY_MS {
+            let conv = view.conversation.get_value();
             // At most a couple of seconds are lost if the tab crashes.
             self.save_conversation(&conv);
         }

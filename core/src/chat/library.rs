@@ -112,13 +112,29 @@ impl Library {
 
     /// Conversation `id`.
     pub fn get(&self, id: &str) -> Option<&Conversation> {
-        self.conversations.iter().find(|c| c.id == id)
+        let i = self.position(id)?;
+        self.conversations.get(i)
     }
 
     /// Conversation `id`, to change it (e.g. a reply streaming into a conversation that is no
     /// longer current).
     pub fn get_mut(&mut self, id: &str) -> Option<&mut Conversation> {
-        self.conversations.iter_mut().find(|c| c.id == id)
+        let i = self.position(id)?;
+        self.conversations.get_mut(i)
+    }
+
+    /// Where conversation `id` is: the current one is checked first, so a reply streaming into
+    /// the shown conversation costs O(1) per delta whatever the library's size.
+    fn position(&self, id: &str) -> Option<usize> {
+        if self
+            .conversations
+            .get(self.current)
+            .is_some_and(|c| c.id == id)
+        {
+            Some(self.current)
+        } else {
+            self.index_of(id)
+        }
     }
 
     /// All conversations, in storage order.
