@@ -289,6 +289,30 @@ strings! {
     good_reply: "Good reply", "Bonne réponse",
         "Gute Antwort", "Buena respuesta", "Risposta utile",
         "رد جيد";
+    /// A page tool the assistant called (the line above the reply).
+    tool_used: "Used {name}", "A utilisé {name}",
+        "Hat {name} verwendet", "Usó {name}", "Ha usato {name}",
+        "استخدم {name}";
+    /// A page tool running.
+    tool_running: "Using {name}…", "Utilise {name}…",
+        "Verwendet {name} …", "Usando {name}…", "Sta usando {name}…",
+        "يستخدم {name}…";
+    /// A page tool that threw, timed out or does not exist (the model is told).
+    tool_failed: "{name} failed", "Échec de {name}",
+        "{name} ist fehlgeschlagen", "{name} falló", "{name} non è riuscito",
+        "فشل {name}";
+    /// A page tool stopped by the visitor.
+    tool_stopped: "{name} was stopped", "{name} a été arrêté",
+        "{name} wurde gestoppt", "{name} se detuvo", "{name} è stato interrotto",
+        "تم إيقاف {name}";
+    /// Heading of a tool call's arguments.
+    tool_arguments: "Arguments", "Arguments",
+        "Argumente", "Argumentos", "Argomenti",
+        "المعطيات";
+    /// Heading of a tool call's result.
+    tool_result: "Result", "Résultat",
+        "Ergebnis", "Resultado", "Risultato",
+        "النتيجة";
     /// Thumbs down on a finished reply.
     bad_reply: "Bad reply", "Mauvaise réponse",
         "Schlechte Antwort", "Mala respuesta", "Risposta non utile",

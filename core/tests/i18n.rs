@@ -81,6 +81,7 @@ const LANGUAGES: &[Language] = &[
             "conversation",
             "message",
             "assistant",
+            "tool_arguments",
             "export_markdown",
             "export_json",
             "message_count_one",

@@ -40,6 +40,8 @@ fn full_request() -> ChatRequest {
         random_seed: Some(42),
         safe_prompt: Some(false),
         stop: Some(vec!["\n\n".into()]),
+        tools: Vec::new(),
+        tool_choice: None,
     }
 }
 
@@ -336,6 +338,7 @@ fn typical_mistral_stream_maps_to_items_and_summary() {
                 text: "Hello world".into(),
                 finish_reason: Some(FinishReason::Stop),
                 usage: Some(usage(10, 3)),
+                tool_calls: Vec::new(),
             }
         );
     }

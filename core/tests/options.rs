@@ -246,6 +246,18 @@ fn timeout() {
 }
 
 #[test]
+fn tool_rounds() {
+    assert_eq!(parse(&[]).0.tool_rounds, DEFAULT_TOOL_ROUNDS);
+    let (opts, w) = parse(&[("toolRounds", "2")]);
+    assert!(w.is_empty());
+    assert_eq!(opts.tool_rounds, 2);
+    for bad in ["0", "21", "many", "-1"] {
+        let (opts, _) = one_warning(&[("tool-rounds", bad)]);
+        assert_eq!(opts.tool_rounds, DEFAULT_TOOL_ROUNDS);
+    }
+}
+
+#[test]
 fn camel_case_keys_and_unknown_keys() {
     let (opts, w) = parse(&[
         ("apiBase", "/api"),

@@ -5,8 +5,20 @@ use serde::{Deserialize, Serialize};
 use super::message::{ErrorInfo, Feedback, Message, MessageState};
 use super::time::{clean_time, millis};
 use super::{DEFAULT_TITLE, RENAME_MAX_CHARS, TITLE_MAX_CHARS};
-use crate::mistral::{ChatMessage, Role, Usage};
+use crate::mistral::{ChatMessage, Role, ToolInvocation, ToolOutcome, Usage, WireToolCall};
 use crate::text::one_line;
+
+/// Appends a message of `role`, merged into the last one when it has the same role and is
+/// plain text (the API expects turns to alternate).
+fn push_merged(out: &mut Vec<ChatMessage>, role: Role, text: &str) {
+    match out.last_mut() {
+        Some(last) if last.role == role && last.tool_calls.is_empty() && role != Role::Tool => {
+            last.content.push_str("\n\n");
+            last.content.push_str(text);
+        }
+        _ => out.push(ChatMessage::new(role, text.to_owned())),
+    }
+}
 
 /// The automatic title for a first message: its first non-blank line, whitespace collapsed,
 /// at most [`TITLE_MAX_CHARS`] characters.
@@ -210,17 +222,15 @@ impl Conversation {
                 self.messages.insert(
                     0,
                     Message {
-                        id,
-                        role: Role::Assistant,
-                        text: text.to_owned(),
-                        state: MessageState::Done,
-                        usage: None,
-                        model: None,
-                        created_ms: now,
-                        finished_ms: None,
-                        error: None,
-                        feedback: None,
+                        finished_ms: Some(now),
                         local_only: true,
+                        ..Message::new(
+                            id,
+                            Role::Assistant,
+                            text.to_owned(),
+                            MessageState::Done,
+                            now,
+                        )
                     },
                 );
             }
@@ -230,19 +240,13 @@ impl Conversation {
     /// Add a user message; returns its id. The first user message sets the automatic title.
     pub fn push_user(&mut self, text: &str, now_ms: f64) -> u64 {
         let id = self.take_id();
-        self.messages.push(Message {
+        self.messages.push(Message::new(
             id,
-            role: Role::User,
-            text: text.to_owned(),
-            state: MessageState::Done,
-            usage: None,
-            model: None,
-            created_ms: clean_time(now_ms),
-            finished_ms: None,
-            error: None,
-            feedback: None,
-            local_only: false,
-        });
+            Role::User,
+            text.to_owned(),
+            MessageState::Done,
+            clean_time(now_ms),
+        ));
         self.touch(now_ms);
         self.refresh_title();
         id
@@ -255,19 +259,15 @@ impl Conversation {
             self.stop(previous, now_ms);
         }
         let id = self.take_id();
-        self.messages.push(Message {
+        let mut m = Message::new(
             id,
-            role: Role::Assistant,
-            text: String::new(),
-            state: MessageState::Streaming,
-            usage: None,
-            model: (!model.is_empty()).then(|| model.to_owned()),
-            created_ms: clean_time(now_ms),
-            finished_ms: None,
-            error: None,
-            feedback: None,
-            local_only: false,
-        });
+            Role::Assistant,
+            String::new(),
+            MessageState::Streaming,
+            clean_time(now_ms),
+        );
+        m.model = (!model.is_empty()).then(|| model.to_owned());
+        self.messages.push(m);
         self.touch(now_ms);
         id
     }
@@ -326,8 +326,60 @@ impl Conversation {
         true
     }
 
+    /// Records the tool calls streaming reply `id` asked for (it stays streaming; finish it
+    /// next). Returns false if `id` is not streaming.
+    pub fn set_tool_calls(&mut self, id: u64, calls: Vec<ToolInvocation>) -> bool {
+        match self.message_mut(id) {
+            Some(m) if m.state == MessageState::Streaming && m.role == Role::Assistant => {
+                m.tool_calls = calls;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Starts the [`Role::Tool`] message answering `call`, in state
+    /// [`MessageState::Streaming`] while the page's handler runs; returns its id.
+    pub fn start_tool(&mut self, call: ToolInvocation, now_ms: f64) -> u64 {
+        let id = self.take_id();
+        let mut m = Message::new(
+            id,
+            Role::Tool,
+            String::new(),
+            MessageState::Streaming,
+            clean_time(now_ms),
+        );
+        m.tool_call = Some(call);
+        self.messages.push(m);
+        self.touch(now_ms);
+        id
+    }
+
+    /// Ends tool message `id` with the handler's `outcome`. Returns false if it was not
+    /// running.
+    pub fn finish_tool(&mut self, id: u64, outcome: ToolOutcome, now_ms: f64) -> bool {
+        match self.message_mut(id) {
+            Some(m) if m.state == MessageState::Streaming && m.role == Role::Tool => {
+                m.text = outcome.content;
+                m.tool_failed = outcome.failed;
+            }
+            _ => return false,
+        }
+        self.end(id, MessageState::Done, None, None, now_ms)
+    }
+
+    /// The tool rounds since the last user message: how many replies asked for tools.
+    pub fn tool_rounds(&self) -> usize {
+        self.messages
+            .iter()
+            .rev()
+            .take_while(|m| m.role != Role::User)
+            .filter(|m| m.role == Role::Assistant && !m.tool_calls.is_empty())
+            .count()
+    }
+
     /// Prepare to ask again: remove the trailing assistant replies (failed, stopped or done)
-    /// so that the next request re-asks the last user message. Returns whether a request
+    /// and tool results so that the next request re-asks the last user message. Returns whether a request
     /// should be sent, i.e. the conversation now ends with a user message. Returns false and
     /// changes nothing while a reply is streaming (stop it first).
     pub fn retry(&mut self) -> bool {
@@ -337,7 +389,7 @@ impl Conversation {
         while self
             .messages
             .last()
-            .is_some_and(|m| m.role == Role::Assistant && !m.local_only)
+            .is_some_and(|m| matches!(m.role, Role::Assistant | Role::Tool) && !m.local_only)
         {
             self.messages.pop();
         }
@@ -396,13 +448,54 @@ impl Conversation {
         if let Some(system) = system {
             out.push(ChatMessage::system(system));
         }
-        for m in self.messages.iter().filter(|m| m.is_sendable()) {
-            match out.last_mut() {
-                Some(last) if last.role == m.role => {
-                    last.content.push_str("\n\n");
-                    last.content.push_str(&m.text);
+        let sendable: Vec<&Message> = self.messages.iter().filter(|m| m.is_sendable()).collect();
+        let mut answered: Vec<&str> = Vec::new();
+        for (i, m) in sendable.iter().enumerate() {
+            match m.role {
+                Role::Assistant if !m.tool_calls.is_empty() => {
+                    // Only calls whose results follow (a stop may have cut a round short):
+                    // Mistral refuses a call without its answer.
+                    let results: Vec<&str> = sendable[i + 1..]
+                        .iter()
+                        .take_while(|r| r.role == Role::Tool)
+                        .filter_map(|r| r.tool_call.as_ref().map(|c| c.id.as_str()))
+                        .collect();
+                    let calls: Vec<WireToolCall> = m
+                        .tool_calls
+                        .iter()
+                        .filter(|c| results.contains(&c.id.as_str()))
+                        .map(WireToolCall::from)
+                        .collect();
+                    if calls.is_empty() {
+                        if !m.text.trim().is_empty() {
+                            push_merged(&mut out, m.role, &m.text);
+                        }
+                        continue;
+                    }
+                    answered = m
+                        .tool_calls
+                        .iter()
+                        .map(|c| c.id.as_str())
+                        .filter(|id| results.contains(id))
+                        .collect();
+                    let mut wire = ChatMessage::assistant(m.text.clone());
+                    wire.tool_calls = calls;
+                    out.push(wire);
                 }
-                _ => out.push(ChatMessage::new(m.role, m.text.clone())),
+                Role::Tool => {
+                    if let Some(call) = m
+                        .tool_call
+                        .as_ref()
+                        .filter(|c| answered.contains(&c.id.as_str()))
+                    {
+                        answered.retain(|id| *id != call.id);
+                        out.push(ChatMessage::tool(call, m.text.clone()));
+                    }
+                }
+                _ => {
+                    answered.clear();
+                    push_merged(&mut out, m.role, &m.text);
+                }
             }
         }
         out

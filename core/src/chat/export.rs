@@ -28,12 +28,15 @@ impl Conversation {
             Role::User => "You",
             Role::Assistant => "Assistant",
             Role::System => "System",
+            Role::Tool => "Tool",
         }
     }
 
     /// The conversation as Markdown: the title as a heading, the system prompt (if any), then
     /// `**You**` / `**Assistant**` sections with each message's text as-is, and a note such as
-    /// `_(stopped)_` under a reply that did not complete. The greeting is left out.
+    /// `_(stopped)_` under a reply that did not complete. A page tool's result is a
+    /// ``**Tool** `name` `arguments` `` section; the greeting and the replies that only asked
+    /// for tools are left out.
     pub fn to_markdown(&self) -> String {
         let mut out = format!("# {}\n", one_line(&self.title, RENAME_MAX_CHARS));
         if let Some(system) = &self.system_prompt {
@@ -42,9 +45,19 @@ impl Conversation {
             out.push('\n');
         }
         for m in self.messages.iter().filter(|m| !m.local_only) {
+            if m.is_tool_request() && m.state == MessageState::Done {
+                continue;
+            }
             out.push_str(&format!("\n**{}**", Self::speaker(m.role)));
             if let Some(model) = m.model.as_deref().filter(|_| m.role == Role::Assistant) {
                 out.push_str(&format!(" ({model})"));
+            }
+            if let Some(call) = &m.tool_call {
+                out.push_str(&format!(
+                    " `{}` `{}`",
+                    call.name,
+                    one_line(&call.arguments, 500)
+                ));
             }
             out.push('\n');
             if !m.text.is_empty() {
@@ -70,7 +83,14 @@ impl Conversation {
             turns.push(format!("System: {system}"));
         }
         for m in self.messages.iter().filter(|m| !m.local_only) {
-            let mut turn = format!("{}: {}", Self::speaker(m.role), m.text.trim_end());
+            if m.is_tool_request() && m.state == MessageState::Done {
+                continue;
+            }
+            let speaker = match &m.tool_call {
+                Some(call) => format!("Tool {} {}", call.name, one_line(&call.arguments, 500)),
+                None => Self::speaker(m.role).to_owned(),
+            };
+            let mut turn = format!("{speaker}: {}", m.text.trim_end());
             if let Some(note) = Self::state_note(m) {
                 turn.push_str(&format!("\n({note})"));
             }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::time::{millis, millis_opt};
 use crate::error::ErrorKind;
 use crate::i18n::Strings;
-use crate::mistral::{ApiError, Role, StreamError, Usage};
+use crate::mistral::{ApiError, Role, StreamError, ToolInvocation, Usage};
 
 /// Where a message is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -131,10 +131,41 @@ pub struct Message {
     /// A greeting: shown, never sent to the API, not part of text exports.
     #[serde(default, skip_serializing_if = "is_false")]
     pub local_only: bool,
+    /// An assistant reply that asked for the page's tools: the calls.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tool_calls: Vec<ToolInvocation>,
+    /// A [`Role::Tool`] message: the call it answers (its `text` is the result sent back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_call: Option<ToolInvocation>,
+    /// A tool message whose handler failed (threw, timed out, unknown tool): its text is the
+    /// `{"error": …}` the model got.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub tool_failed: bool,
 }
 
 impl Message {
-    /// Whether this is an assistant reply that can be sent back as context.
+    /// A new message of `role` with `text`, in `state`, every optional field unset.
+    pub fn new(id: u64, role: Role, text: String, state: MessageState, created_ms: f64) -> Self {
+        Message {
+            id,
+            role,
+            text,
+            state,
+            usage: None,
+            model: None,
+            created_ms,
+            finished_ms: None,
+            error: None,
+            feedback: None,
+            local_only: false,
+            tool_calls: Vec::new(),
+            tool_call: None,
+            tool_failed: false,
+        }
+    }
+
+    /// Whether this message can be sent back as context (tool calls are paired with their
+    /// results by [`Conversation::request_messages`](super::Conversation::request_messages)).
     pub(super) fn is_sendable(&self) -> bool {
         if self.local_only {
             return false;
@@ -143,9 +174,16 @@ impl Message {
             Role::User => true,
             Role::Assistant => {
                 !matches!(self.state, MessageState::Failed | MessageState::Streaming)
-                    && !self.text.trim().is_empty()
+                    && (!self.text.trim().is_empty()
+                        || (self.state == MessageState::Done && !self.tool_calls.is_empty()))
             }
+            Role::Tool => self.state == MessageState::Done && self.tool_call.is_some(),
             Role::System => false,
         }
+    }
+
+    /// An assistant message that only carried tool calls (nothing to show as a reply).
+    pub fn is_tool_request(&self) -> bool {
+        self.role == Role::Assistant && !self.tool_calls.is_empty() && self.text.trim().is_empty()
     }
 }

@@ -7,6 +7,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::error::ErrorKind;
+use crate::mistral::ToolInvocation;
 
 #[test]
 fn migrate_keeps_the_current_schema() {
@@ -41,7 +42,17 @@ prop_compose! {
         finished_ms in proptest::option::of(arb_time()),
         error in proptest::option::of((any::<usize>(), any::<String>(), any::<bool>())),
         local_only in any::<bool>(),
+        tool in proptest::option::of(("[a-zA-Z0-9]{9}", "[a-z_]{1,12}", "\\PC{0,20}", any::<bool>())),
     ) -> Message {
+        let (tool_calls, tool_call, tool_failed) = match tool {
+            Some((id, name, arguments, true)) => {
+                (vec![ToolInvocation { id, name, arguments }], None, false)
+            }
+            Some((id, name, arguments, false)) => {
+                (Vec::new(), Some(ToolInvocation { id, name, arguments }), assistant)
+            }
+            None => (Vec::new(), None, false),
+        };
         Message {
             id: 0,
             role: if assistant { Role::Assistant } else { Role::User },
@@ -54,6 +65,9 @@ prop_compose! {
             error: error.map(|(kind, message, retryable)| ErrorInfo { kind: ErrorKind::ALL[kind % ErrorKind::ALL.len()], message, retryable }),
             feedback: None,
             local_only,
+            tool_calls,
+            tool_call,
+            tool_failed,
         }
     }
 }

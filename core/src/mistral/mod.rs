@@ -32,6 +32,7 @@ pub mod error;
 pub mod request;
 pub mod response;
 pub mod stream;
+pub mod tools;
 
 pub use crate::error::ErrorKind;
 pub use error::{
@@ -45,3 +46,7 @@ pub use response::{
     ResponseMessage, ToolCall, Usage,
 };
 pub use stream::{StreamError, StreamItem, StreamMapper, Summary};
+pub use tools::{
+    is_valid_tool_name, parse_tool_specs, Tool, ToolCallCollector, ToolChoice, ToolInvocation,
+    ToolOutcome, ToolSpec, WireToolCall,
+};

@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::tools::{Tool, ToolChoice, ToolInvocation, ToolSpec, WireToolCall};
+
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -14,15 +16,18 @@ pub enum Role {
     User,
     /// The model (`"assistant"`).
     Assistant,
+    /// The result of a tool the model called (`"tool"`).
+    Tool,
 }
 
 impl Role {
-    /// The wire name: `"system"`, `"user"` or `"assistant"`.
+    /// The wire name: `"system"`, `"user"`, `"assistant"` or `"tool"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::System => "system",
             Role::User => "user",
             Role::Assistant => "assistant",
+            Role::Tool => "tool",
         }
     }
 }
@@ -33,13 +38,23 @@ impl fmt::Display for Role {
     }
 }
 
-/// One message of a conversation, as sent to the API (`{"role", "content"}`).
+/// One message of a conversation, as sent to the API (`{"role", "content"}`, plus the tool
+/// fields of [`super::tools`] when they apply).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
     /// Who wrote it.
     pub role: Role,
     /// The text.
     pub content: String,
+    /// The calls an assistant message asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tool_calls: Vec<WireToolCall>,
+    /// A tool message: the call it answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_call_id: Option<String>,
+    /// A tool message: the function's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl ChatMessage {
@@ -48,6 +63,18 @@ impl ChatMessage {
         ChatMessage {
             role,
             content: content.into(),
+            tool_calls: Vec::new(),
+            tool_call_id: None,
+            name: None,
+        }
+    }
+
+    /// The result of tool call `call`, with `content` (JSON text).
+    pub fn tool(call: &ToolInvocation, content: impl Into<String>) -> Self {
+        ChatMessage {
+            tool_call_id: Some(call.id.clone()),
+            name: Some(call.name.clone()),
+            ..Self::new(Role::Tool, content)
         }
     }
 
@@ -99,6 +126,12 @@ pub struct ChatRequest {
     /// Stop generating at any of these strings.
     #[serde(default, skip_serializing_if = "stop_is_unset")]
     pub stop: Option<Vec<String>>,
+    /// The page's tools the model may call.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<Tool>,
+    /// Whether it may call them (sent only with tools).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_choice: Option<ToolChoice>,
 }
 
 fn stop_is_unset(stop: &Option<Vec<String>>) -> bool {
@@ -118,7 +151,23 @@ impl ChatRequest {
             random_seed: None,
             safe_prompt: None,
             stop: None,
+            tools: Vec::new(),
+            tool_choice: None,
         }
+    }
+
+    /// Offers `specs` to the model; `last_round` forbids calling them (`tool_choice: "none"`),
+    /// so the model answers in text. No specs: no `tools` field at all.
+    pub fn offer_tools(&mut self, specs: Vec<ToolSpec>, last_round: bool) {
+        if specs.is_empty() {
+            return;
+        }
+        self.tools = specs.into_iter().map(Tool::from).collect();
+        self.tool_choice = Some(if last_round {
+            ToolChoice::None
+        } else {
+            ToolChoice::Auto
+        });
     }
 
     /// The JSON body.

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::error::{scalar_string, ErrorBody, MAX_MESSAGE_CHARS};
 use super::response::{nullable, ChunkChoice, FinishReason, MessageContent, Usage};
+use super::tools::{ToolCallCollector, ToolInvocation};
 use crate::i18n::Strings;
 use crate::sse::{self, SseError};
 use crate::text::{clean_text, truncate};
@@ -133,6 +134,8 @@ pub struct Summary {
     pub finish_reason: Option<FinishReason>,
     /// The last usage received, if any.
     pub usage: Option<Usage>,
+    /// The tools the model asked to call (`delta.tool_calls`), in order.
+    pub tool_calls: Vec<ToolInvocation>,
 }
 
 /// The part of a `data:` payload the mapper reads: a chunk, or an error
@@ -190,6 +193,7 @@ pub struct StreamMapper {
     role: Option<String>,
     finish_reason: Option<FinishReason>,
     usage: Option<Usage>,
+    tools: ToolCallCollector,
     done: bool,
 }
 
@@ -261,6 +265,9 @@ impl StreamMapper {
                 Some(chunks) => chunks.text().into_owned(),
                 None => String::new(),
             };
+            if let Some(calls) = choice.delta.tool_calls {
+                self.tools.push(calls);
+            }
             if !text.is_empty() {
                 self.text.push_str(&text);
                 items.push(StreamItem::Delta(text));
@@ -299,6 +306,7 @@ impl StreamMapper {
                 text: self.text,
                 finish_reason: self.finish_reason,
                 usage: self.usage,
+                tool_calls: self.tools.finish(),
             })
         } else if decoder.is_truncated() {
             Err(StreamError::Truncated { partial: self.text })

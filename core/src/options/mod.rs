@@ -27,6 +27,7 @@
 //! | `locale` | language tag such as `fr` or `en-GB` | none (the page's language) |
 //! | `storage-key` | storage namespace, or `none` to store nothing | `tinychat` |
 //! | `timeout-ms` | integer, 1000 to 3600000 | `60000` |
+//! | `tool-rounds` | integer, 1 to 20: page-tool rounds per message (the last one must answer in text) | `5` |
 //! | `feedback-url` | `http(s)://` URL or path starting with `/` | none (feedback stays in the page) |
 //! | `load` | `intent`, `visible`, `idle` or `eager`: when the loader fetches the wasm | `intent` (launcher), `visible` (inline) |
 
@@ -64,6 +65,8 @@ pub const TITLE_MAX_CHARS: usize = 80;
 pub const DEFAULT_STORAGE_NAMESPACE: &str = "tinychat";
 /// Default request timeout in milliseconds.
 pub const DEFAULT_TIMEOUT_MS: u32 = 60_000;
+/// Default number of page-tool rounds per user message.
+pub const DEFAULT_TOOL_ROUNDS: u32 = 5;
 /// Highest temperature Mistral accepts.
 pub const MAX_TEMPERATURE: f32 = 1.5;
 
@@ -189,6 +192,8 @@ pub struct WidgetOptions {
     pub timeout_ms: u32,
     /// Where thumbs up/down are POSTed as JSON (the page's own endpoint; never with the key).
     pub feedback_url: Option<String>,
+    /// How many times a reply may call the page's tools before it must answer in text.
+    pub tool_rounds: u32,
     /// When the loader fetches the wasm (the loader reads it; parsed here so a typo is reported).
     pub load: Option<Load>,
 }
@@ -214,6 +219,7 @@ impl Default for WidgetOptions {
             timeout_ms: DEFAULT_TIMEOUT_MS,
             load: None,
             feedback_url: None,
+            tool_rounds: DEFAULT_TOOL_ROUNDS,
         }
     }
 }

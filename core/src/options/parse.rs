@@ -8,7 +8,8 @@ use super::validate::{
 };
 use super::{
     Load, Mode, OptionWarning, Position, StorageKey, Theme, WidgetOptions, DEFAULT_API_BASE,
-    DEFAULT_MODEL, DEFAULT_TIMEOUT_MS, DEFAULT_TITLE, PASSTHROUGH_KEYS, TITLE_MAX_CHARS,
+    DEFAULT_MODEL, DEFAULT_TIMEOUT_MS, DEFAULT_TITLE, DEFAULT_TOOL_ROUNDS, PASSTHROUGH_KEYS,
+    TITLE_MAX_CHARS,
 };
 use crate::text::{collapse_whitespace, truncate};
 
@@ -248,6 +249,15 @@ fn apply_option(opts: &mut WidgetOptions, key: &str, value: &str, problems: &mut
                     .filter(|ms| (1_000..=3_600_000).contains(ms)),
                 DEFAULT_TIMEOUT_MS,
                 "is not a whole number of milliseconds between 1000 and 3600000; using 60000",
+                problems,
+            )
+        }
+        "tool-rounds" => {
+            opts.tool_rounds = or_warn(
+                value,
+                value.parse::<u32>().ok().filter(|n| (1..=20).contains(n)),
+                DEFAULT_TOOL_ROUNDS,
+                "is not a whole number between 1 and 20; using 5",
                 problems,
             )
         }

@@ -1,0 +1,187 @@
+//! Page tools in the conversation: calls and results kept, paired in the request history as
+//! Mistral expects, exported, retried, and read from a streamed reply.
+
+use serde_json::{json, Value};
+use tinychat_core::chat::{import_json, Conversation, MessageState, Role};
+use tinychat_core::mistral::{
+    parse_tool_specs, ChatRequest, StreamMapper, ToolInvocation, ToolOutcome,
+};
+use tinychat_core::sse::Decoder;
+
+fn call(id: &str, name: &str, args: &str) -> ToolInvocation {
+    ToolInvocation {
+        id: id.into(),
+        name: name.into(),
+        arguments: args.into(),
+    }
+}
+
+/// user → reply asking for two tools → both results → the continuation.
+fn round_trip() -> (Conversation, u64, u64) {
+    let mut c = Conversation::new("c1", 1.0);
+    c.push_user("Find me a lamp", 2.0);
+    let ask = c.start_assistant("m", 3.0);
+    assert!(c.set_tool_calls(
+        ask,
+        vec![
+            call("aaaaaaaaa", "find_product", r#"{"q":"lamp"}"#),
+            call("bbbbbbbbb", "stock", r#"{"sku":"L-1"}"#),
+        ],
+    ));
+    assert!(c.finish(ask, None, 4.0));
+    let t1 = c.start_tool(call("aaaaaaaaa", "find_product", r#"{"q":"lamp"}"#), 5.0);
+    assert_eq!(c.message(t1).unwrap().state, MessageState::Streaming);
+    assert!(c.finish_tool(
+        t1,
+        ToolOutcome::from_report(r#"{"ok":true,"result":{"sku":"L-1"}}"#),
+        6.0
+    ));
+    let t2 = c.start_tool(call("bbbbbbbbb", "stock", r#"{"sku":"L-1"}"#), 7.0);
+    assert!(c.finish_tool(t2, ToolOutcome::error("Timed out after 30 s"), 8.0));
+    let reply = c.start_assistant("m", 9.0);
+    c.append_delta(reply, "The lamp L-1 is in stock.");
+    c.finish(reply, None, 10.0);
+    (c, t1, t2)
+}
+
+#[test]
+fn the_history_pairs_each_call_with_its_result() {
+    let (c, _, _) = round_trip();
+    let messages = c.request_messages(None);
+    let wire: Value = serde_json::to_value(&messages).unwrap();
+    assert_eq!(
+        wire,
+        json!([
+            {"role": "user", "content": "Find me a lamp"},
+            {"role": "assistant", "content": "", "tool_calls": [
+                {"id": "aaaaaaaaa", "type": "function", "function": {"name": "find_product", "arguments": "{\"q\":\"lamp\"}"}},
+                {"id": "bbbbbbbbb", "type": "function", "function": {"name": "stock", "arguments": "{\"sku\":\"L-1\"}"}}
+            ]},
+            {"role": "tool", "content": "{\"sku\":\"L-1\"}", "tool_call_id": "aaaaaaaaa", "name": "find_product"},
+            {"role": "tool", "content": "{\"error\":\"Timed out after 30 s\"}", "tool_call_id": "bbbbbbbbb", "name": "stock"},
+            {"role": "assistant", "content": "The lamp L-1 is in stock."}
+        ])
+    );
+    assert_eq!(c.tool_rounds(), 1);
+}
+
+#[test]
+fn a_round_cut_short_sends_only_the_answered_calls() {
+    let mut c = Conversation::new("c1", 1.0);
+    c.push_user("Find", 2.0);
+    let ask = c.start_assistant("m", 3.0);
+    c.set_tool_calls(ask, vec![call("a", "one", "{}"), call("b", "two", "{}")]);
+    c.finish(ask, None, 4.0);
+    let t1 = c.start_tool(call("a", "one", "{}"), 5.0);
+    c.finish_tool(
+        t1,
+        ToolOutcome::from_report(r#"{"ok":true,"result":1}"#),
+        6.0,
+    );
+    // Stop while the second handler runs.
+    let t2 = c.start_tool(call("b", "two", "{}"), 7.0);
+    assert!(c.stop(t2, 8.0));
+    c.push_user("Never mind", 9.0);
+    let wire: Value = serde_json::to_value(c.request_messages(None)).unwrap();
+    let calls = &wire[1]["tool_calls"];
+    assert_eq!(calls.as_array().unwrap().len(), 1);
+    assert_eq!(calls[0]["id"], "a");
+    assert_eq!(wire[2]["role"], "tool");
+    assert_eq!(wire[3], json!({"role": "user", "content": "Never mind"}));
+    assert_eq!(wire.as_array().unwrap().len(), 4);
+
+    // A round with no answer at all sends neither the calls nor a lone result.
+    let mut c = Conversation::new("c2", 1.0);
+    c.push_user("Find", 2.0);
+    let ask = c.start_assistant("m", 3.0);
+    c.set_tool_calls(ask, vec![call("a", "one", "{}")]);
+    c.finish(ask, None, 4.0);
+    let t = c.start_tool(call("a", "one", "{}"), 5.0);
+    c.stop(t, 6.0);
+    let wire: Value = serde_json::to_value(c.request_messages(None)).unwrap();
+    assert_eq!(wire, json!([{"role": "user", "content": "Find"}]));
+}
+
+#[test]
+fn retry_drops_the_whole_tool_round() {
+    let (mut c, _, _) = round_trip();
+    assert!(c.retry());
+    assert_eq!(c.messages().len(), 1);
+    assert_eq!(c.messages()[0].role, Role::User);
+    assert_eq!(c.tool_rounds(), 0);
+}
+
+#[test]
+fn tool_messages_survive_the_json_export() {
+    let (c, t1, t2) = round_trip();
+    let json = c.to_json();
+    let back = import_json(&json).unwrap();
+    let m1 = back.message(t1).unwrap();
+    assert_eq!(m1.role, Role::Tool);
+    assert_eq!(m1.tool_call.as_ref().unwrap().name, "find_product");
+    assert_eq!(m1.text, r#"{"sku":"L-1"}"#);
+    assert!(!m1.tool_failed);
+    assert!(back.message(t2).unwrap().tool_failed);
+    assert_eq!(back.messages()[1].tool_calls.len(), 2);
+    assert_eq!(back.request_messages(None), c.request_messages(None));
+}
+
+#[test]
+fn text_exports_name_the_tools_used() {
+    let (c, _, _) = round_trip();
+    let md = c.to_markdown();
+    assert!(
+        md.contains("**Tool** `find_product` `{\"q\":\"lamp\"}`"),
+        "{md}"
+    );
+    assert_eq!(md.matches("**Assistant**").count(), 1, "{md}");
+    let text = c.to_plain_text();
+    assert!(
+        text.contains("Tool stock {\"sku\":\"L-1\"}: {\"error\":"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_request_offers_tools_and_forbids_them_in_the_last_round() {
+    let specs = parse_tool_specs(
+        r#"[{"name":"find_product","description":"Finds a product","parameters":{"type":"object","properties":{"q":{"type":"string"}}}}]"#,
+    );
+    let mut request = ChatRequest::new("m", Vec::new());
+    request.offer_tools(specs.clone(), false);
+    let body: Value = serde_json::from_str(&request.to_json()).unwrap();
+    assert_eq!(body["tool_choice"], "auto");
+    assert_eq!(body["tools"][0]["type"], "function");
+    assert_eq!(body["tools"][0]["function"]["name"], "find_product");
+    request.offer_tools(specs, true);
+    let body: Value = serde_json::from_str(&request.to_json()).unwrap();
+    assert_eq!(body["tool_choice"], "none");
+
+    let mut plain = ChatRequest::new("m", Vec::new());
+    plain.offer_tools(Vec::new(), false);
+    let body: Value = serde_json::from_str(&plain.to_json()).unwrap();
+    assert!(body.get("tools").is_none() && body.get("tool_choice").is_none());
+}
+
+#[test]
+fn a_streamed_reply_yields_its_tool_calls() {
+    let body = concat!(
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\",\"tool_calls\":[{\"id\":\"aaaaaaaaa\",\"function\":{\"name\":\"find_product\",\"arguments\":\"{\\\"q\\\": \\\"lamp\\\"}\"},\"index\":0}]},\"finish_reason\":\"tool_calls\"}]}\n\n",
+        "data: [DONE]\n\n"
+    );
+    let mut decoder = Decoder::new();
+    let mut mapper = StreamMapper::new();
+    for chunk in body.as_bytes().chunks(5) {
+        for event in decoder.push(chunk).unwrap() {
+            mapper.on_event(&event).unwrap();
+        }
+    }
+    let summary = mapper.finish(decoder.finish()).unwrap();
+    assert_eq!(summary.text, "");
+    assert_eq!(summary.finish_reason.unwrap().as_str(), "tool_calls");
+    assert_eq!(
+        summary.tool_calls,
+        vec![call("aaaaaaaaa", "find_product", r#"{"q": "lamp"}"#)]
+    );
+}
