@@ -32,8 +32,9 @@ use crate::{
     directives::{self, Directives, StatusFault},
     errors, fnv1a, models,
     reply::{self, estimate_tokens, Pieces},
-    sse::{self, ChunkMeta, Usage},
-    validate, AppState, FNV_OFFSET,
+    sse::{self, ChunkMeta, FunctionOut, ToolCallOut, Usage},
+    validate::{self, ChatRequest},
+    AppState, FNV_OFFSET,
 };
 
 /// The `429-once` memory is cleared when it holds this many bodies, so it cannot grow unbounded.
@@ -71,6 +72,14 @@ pub async fn chat_completions(
             );
         }
     }
+    if let Err(message) = request.check_tool_pairing() {
+        return errors::api_error(
+            StatusCode::BAD_REQUEST,
+            &message,
+            "invalid_request_message_error",
+            None,
+        );
+    }
     let parsed = match directives::parse(request.last_user_text()) {
         Ok(parsed) => parsed,
         Err(message) => {
@@ -92,7 +101,14 @@ pub async fn chat_completions(
         }
     }
 
-    let reply = reply::select(&parsed.prompt, &request.model, request.messages.len());
+    let tool_calls = tool_calls(&request, &directives, &parsed.prompt);
+    let reply = if !tool_calls.is_empty() {
+        reply::Reply::Text(String::new())
+    } else if request.messages.last().is_some_and(|m| m.role == "tool") {
+        reply::Reply::Text(reply::after_tools(&request.tool_results()))
+    } else {
+        reply::select(&parsed.prompt, &request.model, request.messages.len())
+    };
     let pieces = Pieces::new(reply, request.max_tokens);
     let meta = ChunkMeta {
         id: completion_id(&body),
@@ -101,10 +117,35 @@ pub async fn chat_completions(
     };
     let prompt_tokens = estimate_tokens(request.prompt_chars());
     if request.stream {
-        stream_response(&state, meta, pieces, &directives, prompt_tokens)
+        stream_response(&state, meta, pieces, &directives, prompt_tokens, tool_calls)
     } else {
-        json_response(meta, pieces, &directives, prompt_tokens)
+        json_response(meta, pieces, &directives, prompt_tokens, tool_calls)
     }
+}
+
+/// The calls this reply makes: the `[tool:NAME]` directives, when the request offers tools,
+/// allows calling them, and fewer than `[tool-rounds=N]` (default 1) rounds called them since
+/// the last user message. Ids are nine letters and digits, like Mistral's; arguments are
+/// `{"query": <prompt>}`.
+fn tool_calls(request: &ChatRequest, directives: &Directives, prompt: &str) -> Vec<ToolCallOut> {
+    let round = request.tool_rounds();
+    if !request.may_call_tools() || round >= directives.tool_rounds.unwrap_or(1) {
+        return Vec::new();
+    }
+    let arguments = serde_json::json!({ "query": prompt }).to_string();
+    directives
+        .tools
+        .iter()
+        .enumerate()
+        .map(|(i, name)| ToolCallOut {
+            id: format!("tc{:03}{:04}", round % 1000, i % 10_000),
+            function: FunctionOut {
+                name: name.clone(),
+                arguments: arguments.clone(),
+            },
+            index: u32::try_from(i).unwrap_or(u32::MAX),
+        })
+        .collect()
 }
 
 /// `GET /v1/models`.
@@ -211,6 +252,7 @@ fn stream_response(
     pieces: Pieces,
     directives: &Directives,
     prompt_tokens: u64,
+    tool_calls: Vec<ToolCallOut>,
 ) -> Response {
     let spec = sse::StreamSpec {
         meta,
@@ -218,6 +260,7 @@ fn stream_response(
         delay: directives.delay.unwrap_or(state.config.delay),
         faults: directives.stream,
         prompt_tokens,
+        tool_calls,
     };
     (
         [
@@ -254,6 +297,8 @@ struct CompletionChoice<'a> {
 struct AssistantMessage<'a> {
     role: &'static str,
     content: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_calls: Vec<ToolCallOut>,
 }
 
 fn json_response(
@@ -261,8 +306,12 @@ fn json_response(
     pieces: Pieces,
     directives: &Directives,
     prompt_tokens: u64,
+    tool_calls: Vec<ToolCallOut>,
 ) -> Response {
-    let (content, finish_reason, chars) = pieces.collect_text();
+    let (content, mut finish_reason, chars) = pieces.collect_text();
+    if !tool_calls.is_empty() {
+        finish_reason = "tool_calls";
+    }
     let completion = Completion {
         id: &meta.id,
         object: "chat.completion",
@@ -273,6 +322,7 @@ fn json_response(
             message: AssistantMessage {
                 role: "assistant",
                 content: &content,
+                tool_calls,
             },
             finish_reason,
         }],

@@ -52,8 +52,14 @@ DIRECTIVES (anywhere in the last user message; they can be combined):
     [fault:bytes]           every byte of the body written on its own
     [fault:slow-first=N]    N seconds before the response headers
     [fault:no-done]         no "data: [DONE]" at the end
+    [tool:NAME]             when the request offers tools (tool_choice not "none"): call NAME
+                            with {"query": <message>} instead of answering; repeat for
+                            parallel calls. After the results the reply quotes each one.
+    [tool-rounds=N]         call the tools again in each of the first N rounds (default 1)
     N in seconds may have a fraction. Status faults, slow-first and drop also apply to
-    non-streaming requests.
+    non-streaming requests. Tool results must answer the calls before them, as Mistral
+    requires (400 "Unexpected tool call id …" / "Not the same number of function calls and
+    responses" otherwise).
 "#;
 
 /// The flags, as `clap` parses them; [`parse_args`] turns them into [`Options`].

@@ -2,7 +2,12 @@
 //!
 //! * `[delay=N]`: N milliseconds between streamed content pieces (at most 60,000);
 //! * `[fault:NAME]`: a fault mode, listed in the [crate documentation](crate) and in
-//!   `tinychat-server --help`.
+//!   `tinychat-server --help`;
+//! * `[tool:NAME]`: when the request offers tools (and `tool_choice` is not `"none"`), the reply
+//!   calls `NAME` with `{"query": <prompt>}` instead of answering; several `[tool:…]` make
+//!   parallel calls. `NAME` need not be among the tools offered (to test unknown names);
+//! * `[tool-rounds=N]`: call the tools again in each of the first N rounds (default 1, at
+//!   most 50), to test a widget's round limit.
 //!
 //! Names are case-insensitive. Several directives may be combined; when several status faults
 //! (`401` … `503`) are given, the first one counts. Durations (`stall=N`, `slow-first=N`) are in
@@ -93,7 +98,14 @@ pub struct Directives {
     pub slow_first: Option<Duration>,
     /// The stream faults.
     pub stream: StreamFaults,
+    /// `[tool:NAME]`, in order.
+    pub tools: Vec<String>,
+    /// `[tool-rounds=N]`: how many rounds call the tools.
+    pub tool_rounds: Option<usize>,
 }
+
+/// The most rounds `[tool-rounds=N]` asks for.
+pub const MAX_TOOL_ROUNDS: usize = 50;
 
 /// A message split into its directives and the rest of its text.
 #[derive(Clone, Debug, PartialEq)]
@@ -113,16 +125,26 @@ pub fn parse(message: &str) -> Result<Parsed, String> {
     while let Some(open) = rest.find('[') {
         prompt.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let lower_start = after.get(..6).map(str::to_ascii_lowercase);
-        let kind = match lower_start.as_deref() {
-            Some("fault:") => Some(Kind::Fault),
-            Some("delay=") => Some(Kind::Delay),
-            _ => None,
-        };
+        let lower = after.get(..12).unwrap_or(after).to_ascii_lowercase();
+        let kind = [
+            ("fault:", Kind::Fault),
+            ("delay=", Kind::Delay),
+            ("tool:", Kind::Tool),
+            ("tool-rounds=", Kind::ToolRounds),
+        ]
+        .into_iter()
+        .find(|(prefix, _)| lower.starts_with(prefix));
         match (kind, after.find(']')) {
-            (Some(kind), Some(close)) => {
-                let value = after[6..close].trim();
+            (Some((prefix, kind)), Some(close)) if close >= prefix.len() => {
+                let value = after[prefix.len()..close].trim();
                 match kind {
+                    Kind::Tool => directives.tools.push(value.to_owned()),
+                    Kind::ToolRounds => {
+                        let n: usize = value.parse().map_err(|_| {
+                            format!("[tool-rounds=N] needs a whole number, not {value:?}")
+                        })?;
+                        directives.tool_rounds = Some(n.min(MAX_TOOL_ROUNDS));
+                    }
                     Kind::Fault => apply_fault(&mut directives, value)?,
                     Kind::Delay => {
                         let ms: u64 = value.parse().map_err(|_| {
@@ -149,6 +171,8 @@ pub fn parse(message: &str) -> Result<Parsed, String> {
 enum Kind {
     Fault,
     Delay,
+    Tool,
+    ToolRounds,
 }
 
 fn apply_fault(directives: &mut Directives, name: &str) -> Result<(), String> {
@@ -227,6 +251,19 @@ mod tests {
         assert!(d.stream.ping && d.stream.crlf);
         assert_eq!(d.stream.stall, Some(Duration::from_millis(500)));
         assert!(d.stream.has_mid_stream_fault());
+    }
+
+    #[test]
+    fn tool_directives_are_collected() {
+        let parsed = parse("find a lamp [tool:find_product] [TOOL:stock][tool-rounds=3]").unwrap();
+        assert_eq!(parsed.prompt, "find a lamp");
+        assert_eq!(parsed.directives.tools, ["find_product", "stock"]);
+        assert_eq!(parsed.directives.tool_rounds, Some(3));
+        assert_eq!(
+            parse("[tool-rounds=999]").unwrap().directives.tool_rounds,
+            Some(MAX_TOOL_ROUNDS)
+        );
+        assert!(parse("[tool-rounds=many]").is_err());
     }
 
     #[test]

@@ -70,6 +70,20 @@
 //! (which cuts the JSON body in half) also apply to non-streaming requests; the other stream
 //! faults only change streams. An unknown fault name is answered with 400. See [`directives`].
 //!
+//! ## Tool calls
+//!
+//! * `[tool:NAME]`: when the request offers `tools` and `tool_choice` is not `"none"`, the reply
+//!   calls `NAME` with `{"query": <prompt>}` (several directives: parallel calls), streamed as
+//!   Mistral does: one chunk whose `delta.tool_calls` holds every call (ids of nine letters and
+//!   digits), `finish_reason: "tool_calls"`, then `[DONE]`;
+//! * `[tool-rounds=N]`: the tools are called again in each of the first N rounds since the
+//!   user message (default 1);
+//! * when the last message is a `tool` result and no further call is due, the reply is
+//!   `The page's tools answered:` followed by `- NAME: CONTENT` for each result.
+//!
+//! Every `tool` message must answer a call of the assistant message before it, and every call
+//! must be answered, or the request is refused with Mistral's 400.
+//!
 //! # Example
 //!
 //! ```no_run

@@ -107,6 +107,15 @@ pub fn default_reply(prompt: &str, model: &str, message_count: usize) -> String 
     )
 }
 
+/// The reply after the page's tools answered: each result, quoted, in call order.
+pub fn after_tools(results: &[(&str, &str)]) -> String {
+    let mut out = String::from("The page's tools answered:\n");
+    for (name, content) in results {
+        out.push_str(&format!("\n- {name}: {content}"));
+    }
+    out
+}
+
 impl Reply {
     /// The pieces a stream sends, in order; their concatenation is the whole reply.
     pub fn pieces(self) -> Box<dyn Iterator<Item = String> + Send> {

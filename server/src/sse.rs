@@ -74,6 +74,29 @@ struct Delta<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     role: Option<&'static str>,
     content: &'a str,
+    #[serde(skip_serializing_if = "<[ToolCallOut]>::is_empty")]
+    tool_calls: &'a [ToolCallOut],
+}
+
+/// A tool call the reply makes, serialized as Mistral streams it:
+/// `{"id", "function": {"name", "arguments"}, "index"}` (`arguments` a JSON string).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ToolCallOut {
+    /// Nine letters and digits, like Mistral's.
+    pub id: String,
+    /// Name and arguments.
+    pub function: FunctionOut,
+    /// Position in the list.
+    pub index: u32,
+}
+
+/// Name and arguments of a [`ToolCallOut`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FunctionOut {
+    /// The function's name.
+    pub name: String,
+    /// The arguments, a JSON text.
+    pub arguments: String,
 }
 
 /// `usage`, as in Mistral's replies.
@@ -108,6 +131,18 @@ impl ChunkMeta {
         finish_reason: Option<&str>,
         usage: Option<Usage>,
     ) -> String {
+        self.chunk_with_tools(role, content, &[], finish_reason, usage)
+    }
+
+    /// The JSON of a chunk with one choice that may call tools.
+    fn chunk_with_tools(
+        &self,
+        role: Option<&'static str>,
+        content: &str,
+        tool_calls: &[ToolCallOut],
+        finish_reason: Option<&str>,
+        usage: Option<Usage>,
+    ) -> String {
         let chunk = Chunk {
             id: &self.id,
             object: "chat.completion.chunk",
@@ -115,7 +150,11 @@ impl ChunkMeta {
             model: &self.model,
             choices: [ChunkChoice {
                 index: 0,
-                delta: Delta { role, content },
+                delta: Delta {
+                    role,
+                    content,
+                    tool_calls,
+                },
                 finish_reason,
             }],
             usage,
@@ -137,6 +176,8 @@ pub struct StreamSpec {
     pub faults: StreamFaults,
     /// The prompt's token estimate, for `usage`.
     pub prompt_tokens: u64,
+    /// Tool calls: sent in one chunk instead of content, with `finish_reason: "tool_calls"`.
+    pub tool_calls: Vec<ToolCallOut>,
 }
 
 /// The response body of a streamed reply.
@@ -202,6 +243,7 @@ struct Generator {
     queue: VecDeque<Bytes>,
     sent: usize,
     fault_pending: bool,
+    tool_calls: Vec<ToolCallOut>,
 }
 
 impl Generator {
@@ -217,6 +259,7 @@ impl Generator {
             phase: Phase::Start,
             queue: VecDeque::new(),
             sent: 0,
+            tool_calls: spec.tool_calls,
         }
     }
 
@@ -240,6 +283,28 @@ impl Generator {
                     let first = self.data(&self.meta.chunk(Some("assistant"), "", None, None));
                     self.queue.push_back(first);
                     self.phase = Phase::Content;
+                }
+                Phase::Content if !self.tool_calls.is_empty() => {
+                    let arguments: usize = self
+                        .tool_calls
+                        .iter()
+                        .map(|c| c.function.name.len() + c.function.arguments.len())
+                        .sum();
+                    let usage = Usage::new(self.prompt_tokens, arguments);
+                    let calls = std::mem::take(&mut self.tool_calls);
+                    let chunk = self.meta.chunk_with_tools(
+                        None,
+                        "",
+                        &calls,
+                        Some("tool_calls"),
+                        Some(usage),
+                    );
+                    self.queue.push_back(self.data(&chunk));
+                    self.phase = if self.faults.no_done {
+                        Phase::End
+                    } else {
+                        Phase::Done
+                    };
                 }
                 Phase::Content if self.fault_pending && self.sent >= FAULT_AFTER => {
                     self.fire_fault().await;
@@ -321,6 +386,7 @@ mod tests {
             delay: Duration::ZERO,
             faults,
             prompt_tokens: 1,
+            tool_calls: Vec::new(),
         };
         let mut generator = Generator::new(spec);
         let mut out = String::new();

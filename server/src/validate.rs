@@ -58,6 +58,10 @@ pub struct ChatRequest {
     pub stream: bool,
     /// The reply's token limit, if any.
     pub max_tokens: Option<u64>,
+    /// The names of the functions `tools` offers.
+    pub tools: Vec<String>,
+    /// `tool_choice` when it is a string (`auto`, `none`, `any`, `required`).
+    pub tool_choice: Option<String>,
 }
 
 /// One message of the conversation.
@@ -69,6 +73,12 @@ pub struct Message {
     pub text: String,
     /// `prefix: true` on an assistant message: the reply continues it.
     pub prefix: bool,
+    /// An assistant message's `tool_calls`: `(id, function name)`.
+    pub tool_calls: Vec<(String, String)>,
+    /// A tool message's `tool_call_id`.
+    pub tool_call_id: Option<String>,
+    /// A tool message's `name`.
+    pub name: Option<String>,
 }
 
 impl ChatRequest {
@@ -79,6 +89,63 @@ impl ChatRequest {
             .rev()
             .find(|m| m.role == "user")
             .map_or("", |m| m.text.as_str())
+    }
+
+    /// Whether the model may call tools: some are offered and `tool_choice` is not `none`.
+    pub fn may_call_tools(&self) -> bool {
+        !self.tools.is_empty() && self.tool_choice.as_deref() != Some("none")
+    }
+
+    /// How many replies since the last user message called tools.
+    pub fn tool_rounds(&self) -> usize {
+        self.messages
+            .iter()
+            .rev()
+            .take_while(|m| m.role != "user")
+            .filter(|m| m.role == "assistant" && !m.tool_calls.is_empty())
+            .count()
+    }
+
+    /// The tool results since the last user message, as `(name, content)`.
+    pub fn tool_results(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = self
+            .messages
+            .iter()
+            .rev()
+            .take_while(|m| m.role != "user")
+            .filter(|m| m.role == "tool")
+            .map(|m| (m.name.as_deref().unwrap_or(""), m.text.as_str()))
+            .collect();
+        out.reverse();
+        out
+    }
+
+    /// Checks that tool calls and results pair up as Mistral requires: every tool message
+    /// answers a call of the assistant message before it, and every call is answered before
+    /// the next message of another role. The error is Mistral's sentence.
+    pub fn check_tool_pairing(&self) -> Result<(), String> {
+        let mut open: Vec<&str> = Vec::new();
+        for m in &self.messages {
+            if m.role == "tool" {
+                let id = m.tool_call_id.as_deref().unwrap_or("");
+                match open.iter().position(|o| *o == id) {
+                    Some(i) => {
+                        open.remove(i);
+                    }
+                    None => return Err(format!("Unexpected tool call id {id}")),
+                }
+                continue;
+            }
+            if !open.is_empty() {
+                return Err("Not the same number of function calls and responses".to_owned());
+            }
+            open = m.tool_calls.iter().map(|(id, _)| id.as_str()).collect();
+        }
+        if open.is_empty() {
+            Ok(())
+        } else {
+            Err("Not the same number of function calls and responses".to_owned())
+        }
     }
 
     /// The number of characters in all the messages, for the prompt's token estimate.
@@ -158,9 +225,28 @@ pub fn validate(body: &[u8]) -> Result<ChatRequest, Vec<Value>> {
             messages,
             stream: stream.unwrap_or(false),
             max_tokens,
+            tools: tool_names(object.get("tools")),
+            tool_choice: object
+                .get("tool_choice")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         }),
         _ => Err(check.errors),
     }
+}
+
+/// The function names of a `tools` list (items without one are skipped).
+fn tool_names(tools: Option<&Value>) -> Vec<String> {
+    tools
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|t| t.pointer("/function/name").and_then(Value::as_str))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 const DICT_MSG: &str = "Input should be a valid dictionary";
@@ -424,7 +510,33 @@ impl Checker<'_> {
             }
         };
         let prefix = role == "assistant" && fields.get("prefix") == Some(&Value::Bool(true));
-        Some(Message { role, text, prefix })
+        let tool_calls = fields
+            .get("tool_calls")
+            .and_then(Value::as_array)
+            .map(|calls| {
+                calls
+                    .iter()
+                    .map(|c| {
+                        let field = |p: &str| {
+                            c.pointer(p)
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_owned()
+                        };
+                        (field("/id"), field("/function/name"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let string = |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_owned);
+        Some(Message {
+            tool_call_id: string("tool_call_id"),
+            name: string("name"),
+            role,
+            text,
+            prefix,
+            tool_calls,
+        })
     }
 }
 
