@@ -181,6 +181,52 @@ for (const name of ['open', 'close', 'toggle', 'send', 'newChat', 'setOptions', 
   api[name] = (el, ...args) => (typeof el?.[name] === 'function' ? el[name](...args) : undefined);
 }
 
+// Page tools: `TinyChat.tools(el, [{ name, description, parameters, handler, timeoutMs }])` gives
+// the assistant abilities on this page (src/tools.rs reads `el.tinychatTools` at every request).
+// `handler(args, { signal })` may be async; what it returns (any JSON) goes to the model. A
+// throw, a timeout (default 30 s), an unknown name or bad arguments send `{"error": …}` instead;
+// Stop aborts `signal`. `TinyChat.tools(el, [])` takes them away.
+api.tools = (el, list = []) => {
+  const tools = new Map();
+  for (const t of list) {
+    if (!/^[\w-]{1,64}$/.test(t?.name) || typeof t.handler !== 'function') {
+      throw new TypeError(`TinyChat.tools: ${JSON.stringify(t?.name)} needs a name of 1-64 letters, digits, _ or -, and a handler function`);
+    }
+    tools.set(t.name, t);
+  }
+  const specs = JSON.stringify([...tools.values()].map(({ name, description = '', parameters }) =>
+    ({ name, description, parameters: parameters ?? { type: 'object', properties: {} } })));
+  el.tinychatTools = {
+    specs,
+    async run(name, text, signal) {
+      // The result goes to the model as JSON text (a string as it is), in the page's own key order.
+      const report = (ok, value) => JSON.stringify(ok
+        ? { ok, result: typeof value === 'string' ? value : JSON.stringify(value ?? null) ?? 'null' }
+        : { ok, error: String(value) });
+      const t = tools.get(name);
+      if (!t) return report(false, `Unknown tool "${name}"`);
+      let args;
+      try { args = JSON.parse(text || '{}'); } catch { return report(false, 'The arguments are not valid JSON'); }
+      const ms = t.timeoutMs ?? 30000;
+      let timer;
+      try {
+        const result = await Promise.race([
+          Promise.resolve().then(() => t.handler(args, { signal })),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms`)), ms);
+            signal.addEventListener('abort', () => reject(new Error('Stopped')), { once: true });
+          }),
+        ]);
+        return report(true, result);
+      } catch (e) {
+        return report(false, e?.message || e);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+};
+
 const SELECTOR = '[data-tinychat], tiny-chat';
 const isMount = (node) => node instanceof Element && node.matches(SELECTOR);
 
@@ -202,7 +248,7 @@ function disconnect(el) {
 // applied live (the conversation is kept).
 const OPTIONS = ['api-base', 'model', 'models', 'title', 'placeholder', 'greeting', 'starter-prompts',
   'system-prompt', 'temperature', 'max-tokens', 'mode', 'position', 'theme', 'locale', 'storage-key',
-  'timeout-ms', 'load', 'strings', 'feedback-url'];
+  'timeout-ms', 'load', 'strings', 'feedback-url', 'tool-rounds'];
 if (!customElements.get('tiny-chat')) {
   customElements.define('tiny-chat', class extends HTMLElement {
     static get observedAttributes() { return OPTIONS; }

@@ -23,6 +23,8 @@ export interface TinyChatOptions {
   load?: 'intent' | 'visible' | 'idle' | 'eager';
   /** Where thumbs up/down are POSTed as JSON: `{conversation_id, message_id, value, model}`. */
   feedbackUrl?: string;
+  /** Page-tool rounds per message (1-20, default 5); the last one must answer in text. */
+  toolRounds?: number | string;
   strings?: Record<string, string> | string;
 }
 
@@ -42,7 +44,7 @@ export interface TinyChatConversationExport {
     title: string;
     messages: Array<{
       id: number;
-      role: 'user' | 'assistant';
+      role: 'user' | 'assistant' | 'tool';
       text: string;
       state: 'streaming' | 'done' | 'stopped' | 'interrupted' | 'error';
       model?: string;
@@ -52,6 +54,11 @@ export interface TinyChatConversationExport {
       error?: { kind: string; message: string; retryable: boolean };
       local_only?: boolean;
       feedback?: 'up' | 'down';
+      /** An assistant reply that called page tools. */
+      tool_calls?: Array<{ id: string; name: string; arguments: string }>;
+      /** A tool message: the call it answers (its `text` is the result sent to the model). */
+      tool_call?: { id: string; name: string; arguments: string };
+      tool_failed?: boolean;
     }>;
     [key: string]: unknown;
   };
@@ -101,7 +108,27 @@ export interface TinyChatElement extends HTMLElement, TinyChatControls {
     options?: boolean | AddEventListenerOptions): void;
 }
 
+/** Any JSON value (what a tool handler receives and returns). */
+export type TinyChatJson = null | boolean | number | string | TinyChatJson[] | { [key: string]: TinyChatJson };
+
+/** A page tool: the assistant may call it (Mistral function calling). */
+export interface TinyChatTool {
+  /** 1-64 letters, digits, `_` or `-`. */
+  name: string;
+  /** What it does, for the model. */
+  description?: string;
+  /** Its arguments, as a JSON Schema object. */
+  parameters?: { [key: string]: TinyChatJson };
+  /** Runs in the page; what it returns (or resolves to) is sent to the model. A throw or a
+   *  timeout sends `{"error": message}`; `signal` aborts when the visitor presses Stop. */
+  handler(args: any, context: { signal: AbortSignal }): unknown;
+  /** Milliseconds before the call counts as failed (default 30000). */
+  timeoutMs?: number;
+}
+
 export interface TinyChatApi {
+  /** Gives the widget on `element` these tools (replacing any it had; `[]` removes them). */
+  tools(element: Element, tools: TinyChatTool[]): void;
   /** Diagnostics: the wasm's linear memory in bytes, once it runs. */
   wasmMemoryBytes?: () => number;
   /** Where the bundle is served from. */

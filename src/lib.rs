@@ -12,6 +12,7 @@ pub mod events;
 pub mod handover;
 pub mod markdown_dom;
 pub mod storage;
+pub mod tools;
 pub mod transport;
 pub mod ui;
 

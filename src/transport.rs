@@ -16,7 +16,7 @@ use tinychat_core::chat::ErrorInfo;
 use tinychat_core::error::ErrorKind;
 use tinychat_core::i18n::Strings;
 use tinychat_core::mistral::{
-    ApiError, ChatRequest, ModelList, StreamError, StreamItem, StreamMapper, Usage,
+    ApiError, ChatRequest, ModelList, StreamError, StreamItem, StreamMapper, ToolInvocation, Usage,
 };
 use tinychat_core::sse::Decoder;
 use wasm_bindgen::{JsCast, JsValue};
@@ -59,6 +59,8 @@ pub enum StreamEvent {
     Delta(String),
     /// Token usage from the final chunk.
     Usage(Usage),
+    /// The stream completed asking for the page's tools (`delta.tool_calls`).
+    ToolCalls(Vec<ToolInvocation>),
 }
 
 /// Why a request or stream failed. Every variant has a [`ErrorKind`] and words for people
@@ -309,7 +311,13 @@ async fn read_stream(
                 match item {
                     StreamItem::Delta(text) => on_event(StreamEvent::Delta(text)),
                     StreamItem::Usage(usage) => on_event(StreamEvent::Usage(usage)),
-                    StreamItem::Done => return Ok(()),
+                    StreamItem::Done => {
+                        let calls = mapper.take_tool_calls();
+                        if !calls.is_empty() {
+                            on_event(StreamEvent::ToolCalls(calls));
+                        }
+                        return Ok(());
+                    }
                     StreamItem::Role(_) | StreamItem::Finish(_) => {}
                 }
             }
@@ -318,7 +326,10 @@ async fn read_stream(
             return Err(mapper.decoder_error(e).into());
         }
     }
-    mapper.finish(decoder.finish())?;
+    let summary = mapper.finish(decoder.finish())?;
+    if !summary.tool_calls.is_empty() {
+        on_event(StreamEvent::ToolCalls(summary.tool_calls));
+    }
     Ok(())
 }
 

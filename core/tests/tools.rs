@@ -33,7 +33,7 @@ fn round_trip() -> (Conversation, u64, u64) {
     assert_eq!(c.message(t1).unwrap().state, MessageState::Streaming);
     assert!(c.finish_tool(
         t1,
-        ToolOutcome::from_report(r#"{"ok":true,"result":{"sku":"L-1"}}"#),
+        ToolOutcome::from_report(r#"{"ok":true,"result":"{\"sku\":\"L-1\"}"}"#),
         6.0
     ));
     let t2 = c.start_tool(call("bbbbbbbbb", "stock", r#"{"sku":"L-1"}"#), 7.0);

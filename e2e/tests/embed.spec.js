@@ -308,7 +308,9 @@ test.describe('accessibility (axe-core, zero violations)', () => {
     await audit(page);
     fs.mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS, 'launcher.png') });
-    await widget.getByRole('button', { name: 'Settings' }).click();
+    await widget.getByRole('button', { name: 'More' }).click();
+    await audit(page);
+    await widget.getByRole('menuitem', { name: 'Settings' }).click();
     await expect(widget.getByRole('dialog', { name: 'Settings' })).toBeVisible();
     await audit(page);
   });
@@ -354,7 +356,14 @@ test('keyboard only: launcher, send, stop, retry, settings, export, close; focus
   await expect(widget).toHaveAttribute('aria-busy', 'true');
   await page.keyboard.press('Escape');
   await expect(widget).toHaveAttribute('aria-busy', 'false');
-  await tabTo('Settings');
+  // The 400px panel keeps its header on one row: the secondary actions are in the More menu.
+  await tabTo('More');
+  await page.keyboard.press('Enter');
+  const more = widget.getByRole('button', { name: 'More' });
+  await expect(widget.getByRole('menuitem', { name: 'Conversations' })).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(widget.getByRole('menuitem', { name: 'Settings' })).toBeFocused();
+  await focusVisible();
   await page.keyboard.press('Enter');
   const dialog = widget.getByRole('dialog', { name: 'Settings' });
   await expect(dialog).toBeVisible();
@@ -364,18 +373,20 @@ test('keyboard only: launcher, send, stop, retry, settings, export, close; focus
   expect(await dialog.evaluate((d) => d.contains(d.getRootNode().activeElement))).toBe(true);
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
-  await expect(widget.getByRole('button', { name: 'Settings' })).toBeFocused();
+  await expect(more).toBeFocused();
   await focusVisible();
-  await tabTo('Export');
-  await page.keyboard.press('Enter');
   // A menu button: Enter opens the menu on its first item; arrows move; Escape returns.
-  const markdownItem = widget.getByRole('menuitem', { name: 'Markdown (.md)' });
-  await expect(markdownItem).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(widget.getByRole('menuitem', { name: 'Conversations' })).toBeFocused();
   await page.keyboard.press('ArrowDown');
-  await expect(widget.getByRole('menuitem', { name: 'Plain text (.txt)' })).toBeFocused();
+  await expect(widget.getByRole('menuitem', { name: 'New chat' })).toBeFocused();
   await page.keyboard.press('Escape');
-  await expect(widget.getByRole('button', { name: 'Export' })).toBeFocused();
+  await expect(more).toBeFocused();
   await page.keyboard.press('ArrowDown');
+  await expect(widget.getByRole('menuitem', { name: 'Conversations' })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  const markdownItem = widget.getByRole('menuitem', { name: 'Markdown (.md)' });
   await expect(markdownItem).toBeFocused();
   const download = page.waitForEvent('download');
   await page.keyboard.press('Enter');

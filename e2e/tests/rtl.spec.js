@@ -97,9 +97,10 @@ test('a right-to-left page mirrors an English widget; the launcher keeps its phy
   await expect(panel).toBeVisible();
   const pbox = await panel.boundingBox();
   expect(pbox.x + pbox.width).toBeGreaterThan(vp.width - 60);
-  // The wide header is unchanged: its buttons, no More menu.
-  await expect(panel.getByRole('button', { name: 'Settings' })).toBeVisible();
-  await expect(panel.getByRole('button', { name: 'More' })).toHaveCount(0);
+  // The 400px panel is narrow: one header row, the secondary actions in the More menu.
+  await expect(panel.getByRole('button', { name: 'More' })).toBeVisible();
+  await expect(panel.getByRole('button', { name: 'Settings' })).toHaveCount(0);
+  expect(new Set((await headerRow(panel)).tops).size).toBe(1);
 });
 
 test('every locale renders its own Send label', async ({ page }) => {
@@ -154,6 +155,26 @@ test('German launcher on a 375px phone: the header is one row, its More menu hol
   await menu.getByRole('menuitem', { name: 'JSON (.json)' }).click();
   expect((await download).suggestedFilename()).toMatch(/\.json$/);
   await context.close();
+});
+
+test('the header is one row at every width in every language', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  for (const [lang, words] of Object.entries(LOCALES)) {
+    const widths = [400, 520, 640, 680, 760, 900];
+    const body = widths.map((w) =>
+      `<div style="width:${w}px;height:300px">${widgetDiv(`data-title="W${w}" data-storage-key="w-${lang}-${w}" data-load="eager"`)}</div>`).join('');
+    await openPage(page, `widths-${lang}`, html({ lang, body }));
+    for (const w of widths) {
+      const widget = page.getByRole('region', { name: `W${w}` });
+      await expect(widget.getByRole('button', { name: words.send })).toBeVisible();
+      const { tops, height } = await headerRow(widget);
+      expect(new Set(tops).size, `${lang} at ${w}px: header buttons on one row`).toBe(1);
+      expect(height, `${lang} at ${w}px: header height`).toBeLessThan(60);
+      const wide = w > 640;
+      await expect(widget.getByRole('button', { name: words.settings }), `${lang} at ${w}px`).toHaveCount(wide ? 1 : 0);
+      await expect(widget.getByRole('button', { name: words.more }), `${lang} at ${w}px`).toHaveCount(wide ? 0 : 1);
+    }
+  }
 });
 
 test('at 320px the header is one row in every language', async ({ browser }) => {

@@ -22,6 +22,17 @@ export async function wire(): Promise<void> {
   document.addEventListener('tinychat:open', () => console.log('opened'));
   chat.addEventListener('tinychat:feedback', (ev) => console.log(ev.detail.messageId, ev.detail.value ?? 'cleared'));
 
+  window.TinyChat.tools(chat, [{
+    name: 'find_product',
+    description: 'Finds a product of this shop by name',
+    parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+    handler: async ({ query }: { query: string }, { signal }) => {
+      const response = await fetch(`/api/products?q=${encodeURIComponent(query)}`, { signal });
+      return response.json();
+    },
+    timeoutMs: 10000,
+  }]);
+
   chat.open();
   const sent: boolean = chat.send('Hello');
   chat.setOptions({ theme: 'dark', maxTokens: 512, starterPrompts: ['Hi', 'Help'] });

@@ -259,6 +259,18 @@ impl Chat {
         f(text)
     }
 
+    /// The page-tool call a tool message answers, and whether its handler failed.
+    pub fn tool_call_of(
+        &self,
+        view: &MessageView,
+    ) -> Option<(tinychat_core::mistral::ToolInvocation, bool)> {
+        let conv = view.conversation.try_get_value()?;
+        self.library.try_with_value(|lib| {
+            let m = lib.get(&conv)?.message(view.id)?;
+            Some((m.tool_call.clone()?, m.tool_failed))
+        })?
+    }
+
     /// Message `view`'s text, copied (for Copy and Edit).
     pub fn text_of(&self, view: &MessageView) -> String {
         self.with_text(view, str::to_owned)

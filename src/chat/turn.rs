@@ -5,14 +5,16 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use tinychat_core::chat::Role;
 use tinychat_core::i18n::Strings;
-use tinychat_core::mistral::{backoff, ChatRequest};
+use tinychat_core::mistral::{backoff, ChatRequest, ToolInvocation, ToolOutcome};
 use web_sys::AbortController;
 
 use super::{Chat, MessageView};
 use crate::browser::now_ms;
 use crate::channel::Change;
 use crate::events::Detail;
+use crate::tools;
 use crate::transport::{self, Endpoint, StreamEvent, TransportError};
 use wasm_bindgen::JsValue;
 
@@ -149,51 +151,172 @@ impl Chat {
         }
     }
 
-    fn build_request(&self) -> ChatRequest {
+    /// The request for conversation `conv` as it stands, offering the page's tools (and
+    /// forbidding them once the rounds of `tool-rounds` are spent).
+    fn build_request(&self, conv: &str) -> Option<ChatRequest> {
         let settings = self.settings.get_untracked();
-        let messages = self.library.with_value(|lib| {
-            lib.current()
-                .request_messages(settings.system_prompt.as_deref())
-        });
+        let (messages, rounds) = self.library.with_value(|lib| {
+            lib.get(conv).map(|c| {
+                (
+                    c.request_messages(settings.system_prompt.as_deref()),
+                    c.tool_rounds(),
+                )
+            })
+        })?;
         let mut request = ChatRequest::new(settings.model.clone(), messages);
         request.temperature = settings.temperature;
         request.max_tokens = settings.max_tokens;
         request.stream = true;
-        request
+        let specs = self
+            .host
+            .with_value(|h| h.as_ref().map(tools::specs))
+            .unwrap_or_default();
+        let max_rounds = self.options.with_value(|o| o.tool_rounds) as usize;
+        request.offer_tools(specs, rounds >= max_rounds);
+        Some(request)
     }
 
-    /// Streams the assistant's answer to the conversation as it stands.
+    /// Adds a message made by `start` to conversation `conv`, and its view to the list when
+    /// that conversation is shown.
+    fn start_message(
+        &self,
+        conv: &str,
+        start: impl FnOnce(&mut tinychat_core::chat::Conversation) -> u64,
+    ) -> Option<MessageView> {
+        let chat = *self;
+        let view = self
+            .library
+            .try_update_value(|lib| {
+                let c = lib.get_mut(conv)?;
+                let id = start(c);
+                c.message(id).map(|m| chat.view_of(conv, m))
+            })
+            .flatten()?;
+        if self.current_id.get_untracked() == conv {
+            self.messages.update(|m| m.push(view));
+        }
+        Some(view)
+    }
+
+    /// Streams the assistant's answer to the current conversation as it stands.
     fn run_turn(&self) {
         let chat = *self;
-        let request = self.build_request();
-        let now = now_ms();
-        let Some(Some(view)) = self.library.try_update_value(|lib| {
-            let conv = lib.current_mut();
-            let id = conv.start_assistant(&request.model, now);
-            conv.message(id).map(|m| chat.view_of(conv.id(), m))
-        }) else {
+        let conv = self.current_id.get_untracked();
+        let Some(request) = self.build_request(&conv) else {
             return;
         };
-        self.messages.update(|m| m.push(view));
+        let now = now_ms();
+        let Some(view) = self.start_message(&conv, |c| c.start_assistant(&request.model, now))
+        else {
+            return;
+        };
         self.busy.set(true);
-        let conv = view.conversation.get_value();
         self.save_conversation(&conv);
         self.heartbeat(conv);
-        spawn_local(async move {
-            let result = chat.stream_with_retries(view, &request).await;
-            if chat.alive() {
-                chat.retry_note.set(None);
-                chat.controller.set_value(None);
-                chat.finish_turn(view, result);
-            }
-        });
+        spawn_local(async move { chat.converse(view, request).await });
     }
 
-    /// Streams `request` into `view`, retrying a retryable failure before the first byte.
+    /// Streams `request` into `view`; when the reply asks for the page's tools, runs them and
+    /// streams the continuation, round after round, until a reply answers in text, fails or
+    /// is stopped.
+    async fn converse(self, mut view: MessageView, mut request: ChatRequest) {
+        loop {
+            let mut calls = Vec::new();
+            let result = self.stream_with_retries(view, &request, &mut calls).await;
+            if !self.alive() {
+                return;
+            }
+            self.retry_note.set(None);
+            if result.is_err() || calls.is_empty() || self.unloading.get_value() {
+                self.controller.set_value(None);
+                self.finish_turn(view, result);
+                return;
+            }
+            let conv = view.conversation.get_value();
+            self.end_tool_request(view, calls.clone());
+            if let Err(stopped) = self.run_tools(&conv, calls).await {
+                if self.alive() {
+                    self.controller.set_value(None);
+                    self.finish_turn(stopped, Err(TransportError::Aborted));
+                }
+                return;
+            }
+            let next = self.build_request(&conv).and_then(|next| {
+                let now = now_ms();
+                let model = next.model.clone();
+                self.start_message(&conv, |c| c.start_assistant(&model, now))
+                    .map(|v| (v, next))
+            });
+            let Some((next_view, next_request)) = next else {
+                self.busy.set(false);
+                return;
+            };
+            self.save_conversation(&conv);
+            view = next_view;
+            request = next_request;
+        }
+    }
+
+    /// Ends a reply that asked for tools: the calls are kept with it, and it is done.
+    fn end_tool_request(&self, view: MessageView, calls: Vec<ToolInvocation>) {
+        let conv = view.conversation.get_value();
+        let now = now_ms();
+        let usage = view.usage.get_untracked();
+        let state = self.library.try_update_value(|lib| {
+            let c = lib.get_mut(&conv)?;
+            c.set_tool_calls(view.id, calls);
+            c.finish(view.id, usage, now);
+            c.message(view.id).map(|m| (m.state, m.is_tool_request()))
+        });
+        if let Some(Some((state, tool_request))) = state {
+            view.tool_request.set(tool_request);
+            view.state.set(state);
+        }
+    }
+
+    /// Runs each call with the page's handler, in order, each result a tool message. Stop
+    /// aborts the handler running: that message is returned, to be marked stopped.
+    async fn run_tools(&self, conv: &str, calls: Vec<ToolInvocation>) -> Result<(), MessageView> {
+        let Ok(controller) = AbortController::new() else {
+            return Ok(());
+        };
+        self.controller.set_value(Some(controller.clone()));
+        let host = self.host.with_value(Clone::clone);
+        for call in calls {
+            let now = now_ms();
+            let Some(view) = self.start_message(conv, |c| c.start_tool(call.clone(), now)) else {
+                continue;
+            };
+            self.save_conversation(conv);
+            let outcome = match &host {
+                Some(host) => tools::run(host, &call, &controller.signal()).await,
+                None => ToolOutcome::error("the page offers no tools"),
+            };
+            if !self.alive() || controller.signal().aborted() || view.disposed() {
+                return Err(view);
+            }
+            let now = now_ms();
+            let ended = self.library.try_update_value(|lib| {
+                let c = lib.get_mut(conv)?;
+                c.finish_tool(view.id, outcome, now);
+                c.message(view.id).map(|m| (m.state, m.text.len()))
+            });
+            if let Some(Some((state, len))) = ended {
+                view.text_len.set(len);
+                view.state.set(state);
+            }
+            self.save_conversation(conv);
+        }
+        Ok(())
+    }
+
+    /// Streams `request` into `view`, retrying a retryable failure before the first byte. The
+    /// tool calls a completed reply asks for land in `calls`.
     async fn stream_with_retries(
         &self,
         view: MessageView,
         request: &ChatRequest,
+        calls: &mut Vec<ToolInvocation>,
     ) -> Result<(), TransportError> {
         let chat = *self;
         let endpoint = self.endpoint();
@@ -213,6 +336,7 @@ impl Chat {
                     StreamEvent::Usage(usage) => {
                         view.usage.try_set(Some(usage));
                     }
+                    StreamEvent::ToolCalls(asked) => *calls = asked,
                 })
                 .await;
             match result {
@@ -258,7 +382,9 @@ impl Chat {
         let message = self
             .library
             .with_value(|lib| lib.get(conv_id).and_then(|c| c.message(id)).cloned());
-        let Some(m) = message else { return };
+        let Some(m) = message.filter(|m| m.role == Role::Assistant) else {
+            return;
+        };
         let usage = m.usage.map_or(JsValue::NULL, |u| {
             Detail::new()
                 .set("prompt_tokens", u.prompt_tokens)

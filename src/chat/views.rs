@@ -26,6 +26,8 @@ pub struct MessageView {
     pub(super) usage: RwSignal<Option<Usage>>,
     pub(super) error: RwSignal<Option<ErrorInfo>>,
     pub(super) feedback: RwSignal<Option<Feedback>>,
+    /// An assistant message that only asked for the page's tools (not shown as a reply).
+    pub(super) tool_request: RwSignal<bool>,
 }
 
 impl MessageView {
@@ -47,6 +49,7 @@ impl MessageView {
             usage: RwSignal::new(m.usage),
             error: RwSignal::new(m.error.clone()),
             feedback: RwSignal::new(m.feedback),
+            tool_request: RwSignal::new(m.is_tool_request()),
         }
     }
 
@@ -74,6 +77,11 @@ impl MessageView {
     /// The visitor's thumbs up / down.
     pub fn feedback(&self) -> ReadSignal<Option<Feedback>> {
         self.feedback.read_only()
+    }
+
+    /// Whether this assistant message only asked for the page's tools.
+    pub fn tool_request(&self) -> ReadSignal<bool> {
+        self.tool_request.read_only()
     }
 
     /// Whether the view's signals are gone (the widget was unmounted).

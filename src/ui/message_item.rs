@@ -7,6 +7,7 @@ use tinychat_core::chat::Role;
 use crate::chat::{Chat, MessageView};
 use crate::ui::markdown_view::MarkdownView;
 use crate::ui::message_parts::{ErrorBox, MessageActions, StateNote, UserBody};
+use crate::ui::tool_line::ToolLine;
 
 /// One message. User text is plain text (editable); assistant text is rendered Markdown.
 #[component]
@@ -14,8 +15,12 @@ pub fn MessageItem(
     /// The message.
     msg: MessageView,
 ) -> impl IntoView {
+    if msg.role == Role::Tool {
+        return view! { <ToolLine msg=msg /> }.into_any();
+    }
     let chat = expect_context::<Chat>();
     let s = chat.strings();
+    let tool_request = msg.tool_request();
     let is_user = msg.role == Role::User;
     let editing = RwSignal::new(false);
     let author = if is_user {
@@ -28,7 +33,8 @@ pub fn MessageItem(
     view! {
         <article class="tc-msg" class:tc-msg--user=is_user class:tc-msg--assistant=!is_user
             data-role=if is_user { "user" } else { "assistant" }
-            data-state=move || state.get().as_str() aria-label=author.clone()>
+            data-state=move || state.get().as_str() aria-label=author.clone()
+            hidden=move || tool_request.get()>
             <div class="tc-msg__author" aria-hidden="true">{author.clone()}</div>
             {if is_user {
                 view! { <UserBody msg=msg editing=editing /> }.into_any()
@@ -40,4 +46,5 @@ pub fn MessageItem(
             <MessageActions msg=msg editing=editing />
         </article>
     }
+    .into_any()
 }

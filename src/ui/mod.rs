@@ -17,6 +17,7 @@ pub mod message_parts;
 pub mod more_menu;
 pub mod settings_dialog;
 pub mod settings_fields;
+pub mod tool_line;
 
 pub use app::ChatWidget;
 pub use launcher::Launcher;

@@ -223,6 +223,11 @@ impl StreamMapper {
         self.usage
     }
 
+    /// The tool calls received so far, taken out (e.g. once `[DONE]` arrived).
+    pub fn take_tool_calls(&mut self) -> Vec<ToolInvocation> {
+        std::mem::take(&mut self.tools).finish()
+    }
+
     /// Maps one event.
     pub fn on_event(&mut self, ev: &sse::Event) -> Result<Vec<StreamItem>, StreamError> {
         let mut items = Vec::new();

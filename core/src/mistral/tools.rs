@@ -58,20 +58,31 @@ pub fn parse_tool_specs(json: &str) -> Vec<ToolSpec> {
         return Vec::new();
     };
     let mut specs: Vec<ToolSpec> = Vec::new();
-    for item in items {
-        let Ok(mut spec) = serde_json::from_value::<ToolSpec>(item) else {
+    for mut item in items {
+        let mut take = |key: &str| item.get_mut(key).map(Value::take).unwrap_or(Value::Null);
+        let (Value::String(name), description, parameters) =
+            (take("name"), take("description"), take("parameters"))
+        else {
             continue;
         };
-        if spec.parameters.is_null() {
-            spec.parameters = empty_schema();
-        }
-        if !is_valid_tool_name(&spec.name)
-            || !spec.parameters.is_object()
-            || specs.iter().any(|s| s.name == spec.name)
-        {
+        let description = match description {
+            Value::String(d) => d,
+            Value::Null => String::new(),
+            _ => continue,
+        };
+        let parameters = match parameters {
+            Value::Null => empty_schema(),
+            p @ Value::Object(_) => p,
+            _ => continue,
+        };
+        if !is_valid_tool_name(&name) || specs.iter().any(|s| s.name == name) {
             continue;
         }
-        specs.push(spec);
+        specs.push(ToolSpec {
+            name,
+            description,
+            parameters,
+        });
         if specs.len() == MAX_TOOLS {
             break;
         }
@@ -229,22 +240,26 @@ pub struct ToolOutcome {
 impl ToolOutcome {
     /// A failure, sent to the model as `{"error": message}`.
     pub fn error(message: &str) -> Self {
+        #[derive(Serialize)]
+        struct Failure<'a> {
+            error: &'a str,
+        }
         ToolOutcome {
-            content: serde_json::json!({ "error": message }).to_string(),
+            content: serde_json::to_string(&Failure { error: message }).unwrap_or_default(),
             failed: true,
         }
     }
 
-    /// Reads what the page's runner reported: `{"ok": true, "result": <any JSON>}` or
-    /// `{"ok": false, "error": "…"}`. Anything else is a failure. A result over
-    /// [`MAX_RESULT_BYTES`] is cut and marked.
+    /// Reads what the page's runner reported: `{"ok": true, "result": "<the result as JSON
+    /// text, or a string as it is>"}` or `{"ok": false, "error": "…"}`. Anything else is a
+    /// failure. A result over [`MAX_RESULT_BYTES`] is cut and marked.
     pub fn from_report(report: &str) -> Self {
         #[derive(Deserialize)]
         struct Report {
             #[serde(default)]
             ok: bool,
             #[serde(default)]
-            result: Value,
+            result: Option<String>,
             #[serde(default)]
             error: Option<String>,
         }
@@ -260,10 +275,7 @@ impl ToolOutcome {
             };
             return Self::error(&crate::text::truncate(message, 2000));
         }
-        let mut content = match report.result {
-            Value::String(s) => s,
-            other => other.to_string(),
-        };
+        let mut content = report.result.unwrap_or_else(|| "null".to_owned());
         if content.len() > MAX_RESULT_BYTES {
             let mut cut = MAX_RESULT_BYTES;
             while !content.is_char_boundary(cut) {
@@ -381,13 +393,14 @@ mod tests {
 
     #[test]
     fn outcomes_read_the_runner_report() {
-        let ok = ToolOutcome::from_report(r#"{"ok":true,"result":{"sku":"L-1"}}"#);
+        let ok = ToolOutcome::from_report(r#"{"ok":true,"result":"{\"sku\":\"L-1\"}"}"#);
         assert_eq!(ok.content, r#"{"sku":"L-1"}"#);
         assert!(!ok.failed);
         let text = ToolOutcome::from_report(r#"{"ok":true,"result":"plain"}"#);
         assert_eq!(text.content, "plain");
         let none = ToolOutcome::from_report(r#"{"ok":true}"#);
         assert_eq!(none.content, "null");
+        assert!(ToolOutcome::from_report(r#"{"ok":true,"result":{"a":1}}"#).failed);
         let err = ToolOutcome::from_report(r#"{"ok":false,"error":"boom \"x\""}"#);
         assert!(err.failed);
         assert_eq!(err.content, r#"{"error":"boom \"x\""}"#);
