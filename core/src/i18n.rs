@@ -313,6 +313,50 @@ strings! {
     tool_result: "Result", "Résultat",
         "Ergebnis", "Resultado", "Risultato",
         "النتيجة";
+    /// Summary of a reasoning model's thinking while it streams (a disclosure above the answer).
+    reasoning_live: "Thinking…", "Réflexion…",
+        "Denkt nach…", "Pensando…", "Sta ragionando…",
+        "جارٍ التفكير…";
+    /// Summary of the thinking once the answer started.
+    reasoning_done: "Thought for {n} s", "Réflexion\u{a0}: {n}\u{a0}s",
+        "{n} s nachgedacht", "Pensó durante {n} s", "Ha ragionato per {n} s",
+        "فكّر لمدة {n} ث";
+    /// Settings: how hard reasoning models think.
+    reasoning: "Reasoning", "Raisonnement",
+        "Schlussfolgern", "Razonamiento", "Ragionamento",
+        "الاستدلال";
+    /// Reasoning setting: send nothing, the model decides.
+    reasoning_default: "Model default", "Par défaut du modèle",
+        "Standard des Modells", "Predeterminado del modelo", "Predefinito del modello",
+        "الإعداد الافتراضي للنموذج";
+    /// Reasoning setting: `reasoning_effort: "none"`.
+    reasoning_off: "Off", "Désactivé",
+        "Aus", "Desactivado", "Disattivato",
+        "متوقف";
+    /// Reasoning setting: `reasoning_effort: "high"`.
+    reasoning_high: "High", "Élevé",
+        "Hoch", "Alto", "Alto",
+        "مرتفع";
+    /// Settings: the La Plateforme agent to talk to.
+    agent_id: "Agent ID", "ID de l’agent",
+        "Agenten-ID", "ID del agente", "ID dell’agente",
+        "معرّف الوكيل";
+    /// Settings: what the agent field does.
+    agent_help: "Leave empty to talk to the model above.", "Laissez vide pour parler au modèle ci-dessus.",
+        "Leer lassen, um mit dem Modell oben zu sprechen.", "Déjalo vacío para hablar con el modelo de arriba.", "Lascia vuoto per parlare con il modello qui sopra.",
+        "اتركه فارغًا للتحدث مع النموذج أعلاه.";
+    /// Settings error: the agent id is not one.
+    invalid_agent_id: "An agent ID has only letters, digits, _, -, : and . (at most 128).", "Un ID d’agent ne contient que des lettres, des chiffres, _, -, : et . (128 au plus).",
+        "Eine Agenten-ID enthält nur Buchstaben, Ziffern, _, -, : und . (höchstens 128).", "Un ID de agente solo tiene letras, dígitos, _, -, : y . (128 como máximo).", "Un ID agente contiene solo lettere, cifre, _, -, : e . (al massimo 128).",
+        "يتكوّن معرّف الوكيل من أحرف وأرقام و _ و - و : و . فقط (128 على الأكثر).";
+    /// Header line in agent mode: which agent answers.
+    agent_answers: "Agent {id}", "Agent {id}",
+        "Agent {id}", "Agente {id}", "Agente {id}",
+        "الوكيل {id}";
+    /// Heading of the sources cited under an answer.
+    sources: "Sources", "Sources",
+        "Quellen", "Fuentes", "Fonti",
+        "المصادر";
     /// Thumbs down on a finished reply.
     bad_reply: "Bad reply", "Mauvaise réponse",
         "Schlechte Antwort", "Mala respuesta", "Risposta non utile",
@@ -557,6 +601,7 @@ impl Strings {
             SettingsError::Model => &self.invalid_model,
             SettingsError::Temperature => &self.invalid_temperature,
             SettingsError::MaxTokens => &self.invalid_max_tokens,
+            SettingsError::AgentId => &self.invalid_agent_id,
         }
     }
 

@@ -621,8 +621,13 @@ fn settings_json() {
         max_tokens: Some(256),
         system_prompt: Some("Be brief".into()),
         remember_key: true,
+        reasoning_effort: Some("high".into()),
+        agent_id: Some("ag:3996db2b:20250101:shop:1a2b3c4d".into()),
     };
     assert_eq!(Settings::from_json(&s.to_json(), &defaults), s);
+    // Values that are not Mistral's are left at the defaults.
+    let odd = Settings::from_json(r#"{"reasoning_effort":"max","agent_id":"ag 1"}"#, &defaults);
+    assert_eq!((odd.reasoning_effort, odd.agent_id), (None, None));
     assert!(!s.to_json().contains("\"key\""));
 
     // Missing fields come from the defaults; null means unset.

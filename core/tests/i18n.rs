@@ -82,6 +82,8 @@ const LANGUAGES: &[Language] = &[
             "message",
             "assistant",
             "tool_arguments",
+            "agent_answers",
+            "sources",
             "export_markdown",
             "export_json",
             "message_count_one",
@@ -93,6 +95,7 @@ const LANGUAGES: &[Language] = &[
         Strings::german,
         &[
             "title",
+            "agent_answers",
             "export_markdown",
             "export_json",
             "error_server_note",

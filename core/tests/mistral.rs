@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use tinychat_core::mistral::{
     backoff, ApiError, ChatCompletion, ChatCompletionChunk, ChatMessage, ChatRequest, ContentChunk,
-    ErrorKind, FinishReason, MessageContent, ModelList, Role, StreamError, StreamItem,
+    ErrorKind, FinishReason, MessageContent, ModelList, Role, Source, StreamError, StreamItem,
     StreamMapper, Summary, Usage, BACKOFF_MAX, MAX_MESSAGE_CHARS, RETRY_AFTER_MAX,
 };
 use tinychat_core::sse::{Decoder, Event, Finish, SseError};
@@ -42,6 +42,9 @@ fn full_request() -> ChatRequest {
         stop: Some(vec!["\n\n".into()]),
         tools: Vec::new(),
         tool_choice: None,
+        prompt_mode: None,
+        reasoning_effort: None,
+        agent_id: None,
     }
 }
 
@@ -374,28 +377,51 @@ fn role_is_reported_once() {
 }
 
 #[test]
-fn content_chunk_list_contributes_only_text() {
+fn content_chunk_list_keeps_text_thinking_and_sources_apart_in_order() {
     let mut mapper = StreamMapper::new();
     let chunk = json!({"choices": [{"index": 0, "delta": {"content": [
         {"type": "thinking", "thinking": [{"type": "text", "text": "Let me think"}]},
         {"type": "text", "text": "Answer"},
         {"type": "reference", "reference_ids": [0]},
         {"type": "image_url", "image_url": "https://x/y.png"},
-        {"type": "text", "text": "!"}
+        {"type": "text", "text": "!"},
+        {"type": "tool_reference", "tool": "web_search", "title": "Mistral <b>docs</b>",
+         "url": "https://docs.mistral.ai/", "favicon": "https://docs.mistral.ai/favicon.ico"},
+        {"type": "tool_reference", "tool": "web_search", "title": "Bad", "url": "javascript:alert(1)"},
+        {"type": "thinking", "thinking": [{"type": "text", "text": "More"}]},
+        {"type": "text", "text": "?"}
     ]}}]})
     .to_string();
     assert_eq!(
         mapper.on_event(&data(&chunk)).unwrap(),
-        [StreamItem::Delta("Answer!".into())]
+        [
+            StreamItem::Thinking("Let me think".into()),
+            StreamItem::Source(Source {
+                title: "Mistral <b>docs</b>".into(),
+                url: Some("https://docs.mistral.ai/".into()),
+                tool: "web_search".into(),
+            }),
+            StreamItem::Source(Source {
+                title: "Bad".into(),
+                url: None,
+                tool: "web_search".into(),
+            }),
+            StreamItem::Delta("Answer!".into()),
+            StreamItem::Thinking("More".into()),
+            StreamItem::Delta("?".into()),
+        ]
     );
-    assert_eq!(mapper.text(), "Answer!");
+    assert_eq!(mapper.text(), "Answer!?");
 }
 
 #[test]
 fn thinking_only_chunk_yields_no_delta() {
     let mut mapper = StreamMapper::new();
     let chunk = r#"{"choices":[{"index":0,"delta":{"content":[{"type":"thinking","thinking":[{"type":"text","text":"x"}]}]}}]}"#;
-    assert_eq!(mapper.on_event(&data(chunk)).unwrap(), []);
+    assert_eq!(
+        mapper.on_event(&data(chunk)).unwrap(),
+        [StreamItem::Thinking("x".into())]
+    );
     assert_eq!(mapper.text(), "");
 }
 

@@ -63,5 +63,18 @@ fn settings_load_unchanged() {
     assert_eq!(settings.max_tokens, Some(512));
     assert_eq!(settings.system_prompt.as_deref(), Some("Be kind."));
     assert!(settings.remember_key);
-    assert_eq!(settings.to_json(), SETTINGS);
+    // Written back, the old fields are byte for byte the same; the fields added since (an
+    // explicit null: "unset", so a site's default does not come back) follow them.
+    let json = settings.to_json();
+    assert_eq!(
+        json,
+        format!(
+            "{},\"reasoning_effort\":null,\"agent_id\":null}}",
+            SETTINGS.trim_end_matches('}')
+        )
+    );
+    assert_eq!(
+        Settings::from_json(&json, &Settings::from_options(&WidgetOptions::default())),
+        settings
+    );
 }

@@ -5,14 +5,19 @@ use serde::{Deserialize, Serialize};
 use super::message::{ErrorInfo, Feedback, Message, MessageState};
 use super::time::{clean_time, millis};
 use super::{DEFAULT_TITLE, RENAME_MAX_CHARS, TITLE_MAX_CHARS};
-use crate::mistral::{ChatMessage, Role, ToolInvocation, ToolOutcome, Usage, WireToolCall};
+use crate::mistral::{ChatMessage, Role, Source, ToolInvocation, ToolOutcome, Usage, WireToolCall};
 use crate::text::one_line;
 
 /// Appends a message of `role`, merged into the last one when it has the same role and is
 /// plain text (the API expects turns to alternate).
 fn push_merged(out: &mut Vec<ChatMessage>, role: Role, text: &str) {
     match out.last_mut() {
-        Some(last) if last.role == role && last.tool_calls.is_empty() && role != Role::Tool => {
+        Some(last)
+            if last.role == role
+                && last.tool_calls.is_empty()
+                && last.thinking.is_none()
+                && role != Role::Tool =>
+        {
             last.content.push_str("\n\n");
             last.content.push_str(text);
         }
@@ -284,6 +289,49 @@ impl Conversation {
         }
     }
 
+    /// Append streamed reasoning to reply `id` (O(`delta`)). Returns false if it is not a
+    /// streaming reply.
+    pub fn append_thinking(&mut self, id: u64, delta: &str) -> bool {
+        match self.message_mut(id) {
+            Some(m) if m.state == MessageState::Streaming => {
+                m.thinking.push_str(delta);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The answer of reply `id` started after its thinking: records how long the model
+    /// thought (once). Returns whether it was recorded now.
+    pub fn end_thinking(&mut self, id: u64, now_ms: f64) -> bool {
+        match self.message_mut(id) {
+            Some(m) if !m.thinking.is_empty() && m.thought_ms.is_none() => {
+                m.thought_ms = Some((clean_time(now_ms) - m.created_ms).max(0.0));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Adds a cited source to streaming reply `id`, unless it already has it (same URL, or
+    /// same title without URL). Returns whether it was added.
+    pub fn add_source(&mut self, id: u64, source: Source) -> bool {
+        match self.message_mut(id) {
+            Some(m) if m.state == MessageState::Streaming => {
+                let known = m.sources.iter().any(|s| match (&s.url, &source.url) {
+                    (Some(a), Some(b)) => a == b,
+                    (None, None) => s.title == source.title,
+                    _ => false,
+                });
+                if !known {
+                    m.sources.push(source);
+                }
+                !known
+            }
+            _ => false,
+        }
+    }
+
     /// End reply `id` normally, recording `usage`. Returns false if it was not streaming.
     pub fn finish(&mut self, id: u64, usage: Option<Usage>, now_ms: f64) -> bool {
         self.end(id, MessageState::Done, usage, None, now_ms)
@@ -318,6 +366,9 @@ impl Conversation {
         }
         m.state = state;
         m.finished_ms = Some(now);
+        if !m.thinking.is_empty() && m.thought_ms.is_none() {
+            m.thought_ms = Some((now - m.created_ms).max(0.0));
+        }
         if usage.is_some() {
             m.usage = usage;
         }
@@ -491,6 +542,12 @@ impl Conversation {
                         answered.retain(|id| *id != call.id);
                         out.push(ChatMessage::tool(call, m.text.clone()));
                     }
+                }
+                Role::Assistant if !m.thinking.is_empty() => {
+                    answered.clear();
+                    let mut wire = ChatMessage::assistant(m.text.clone());
+                    wire.thinking = Some(m.thinking.clone());
+                    out.push(wire);
                 }
                 _ => {
                     answered.clear();

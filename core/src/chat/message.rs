@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::time::{millis, millis_opt};
 use crate::error::ErrorKind;
 use crate::i18n::Strings;
-use crate::mistral::{ApiError, Role, StreamError, ToolInvocation, Usage};
+use crate::mistral::{ApiError, Role, Source, StreamError, ToolInvocation, Usage};
 
 /// Where a message is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -141,6 +141,16 @@ pub struct Message {
     /// `{"error": …}` the model got.
     #[serde(default, skip_serializing_if = "is_false")]
     pub tool_failed: bool,
+    /// A reasoning model's thinking before the answer (shown collapsed, never copied, not sent
+    /// back to the model).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub thinking: String,
+    /// How long the model thought, in ms (from the request to the first answer text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thought_ms: Option<f64>,
+    /// The sources the answer cites, in order, without duplicates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
 }
 
 impl Message {
@@ -161,6 +171,9 @@ impl Message {
             tool_calls: Vec::new(),
             tool_call: None,
             tool_failed: false,
+            thinking: String::new(),
+            thought_ms: None,
+            sources: Vec::new(),
         }
     }
 

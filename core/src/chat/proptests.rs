@@ -68,6 +68,9 @@ prop_compose! {
             tool_calls,
             tool_call,
             tool_failed,
+            thinking: String::new(),
+            thought_ms: None,
+            sources: Vec::new(),
         }
     }
 }

@@ -29,6 +29,7 @@
 //! ```
 
 pub mod error;
+pub mod models;
 pub mod request;
 pub mod response;
 pub mod stream;
@@ -39,11 +40,12 @@ pub use error::{
     backoff, ApiError, RateLimit, ValidationDetail, BACKOFF_BASE, BACKOFF_MAX, MAX_MESSAGE_CHARS,
     RETRY_AFTER_MAX,
 };
+pub use models::{sees_images, takes_reasoning_effort};
 pub use request::{ChatMessage, ChatRequest, Role};
 pub use response::{
     ChatCompletion, ChatCompletionChunk, ChunkChoice, CompletionChoice, ContentChunk, Delta,
     FinishReason, FunctionCall, MessageContent, ModelCapabilities, ModelInfo, ModelList,
-    ResponseMessage, ToolCall, Usage,
+    ResponseMessage, Source, ToolCall, Usage,
 };
 pub use stream::{StreamError, StreamItem, StreamMapper, Summary};
 pub use tools::{

@@ -40,12 +40,21 @@ impl fmt::Display for Role {
 
 /// One message of a conversation, as sent to the API (`{"role", "content"}`, plus the tool
 /// fields of [`super::tools`] when they apply).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// An assistant message with [`thinking`](Self::thinking) is sent with its content as chunks,
+/// `[{"type": "thinking", "thinking": [{"type": "text", "text": …}]}, {"type": "text", "text":
+/// …}]`: Mistral's reasoning guide asks to "always replay the full assistant message
+/// (including `ThinkChunk`) back into the message history"
+/// (<https://docs.mistral.ai/capabilities/reasoning/>).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ChatMessage {
     /// Who wrote it.
     pub role: Role,
     /// The text.
     pub content: String,
+    /// A reasoning model's thinking before `content` (assistant messages).
+    #[serde(skip)]
+    pub thinking: Option<String>,
     /// The calls an assistant message asked for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tool_calls: Vec<WireToolCall>,
@@ -63,6 +72,7 @@ impl ChatMessage {
         ChatMessage {
             role,
             content: content.into(),
+            thinking: None,
             tool_calls: Vec::new(),
             tool_call_id: None,
             name: None,
@@ -91,6 +101,54 @@ impl ChatMessage {
     /// An assistant message.
     pub fn assistant(content: impl Into<String>) -> Self {
         Self::new(Role::Assistant, content)
+    }
+}
+
+impl Serialize for ChatMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+
+        #[derive(Serialize)]
+        struct Text<'a> {
+            #[serde(rename = "type")]
+            kind: &'static str,
+            text: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Thinking<'a> {
+            #[serde(rename = "type")]
+            kind: &'static str,
+            thinking: [Text<'a>; 1],
+        }
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("role", &self.role)?;
+        match self.thinking.as_deref().filter(|t| !t.is_empty()) {
+            Some(thinking) => {
+                let think = Thinking {
+                    kind: "thinking",
+                    thinking: [Text {
+                        kind: "text",
+                        text: thinking,
+                    }],
+                };
+                let text = Text {
+                    kind: "text",
+                    text: &self.content,
+                };
+                map.serialize_entry("content", &(think, text))?;
+            }
+            None => map.serialize_entry("content", &self.content)?,
+        }
+        if !self.tool_calls.is_empty() {
+            map.serialize_entry("tool_calls", &self.tool_calls)?;
+        }
+        if let Some(id) = &self.tool_call_id {
+            map.serialize_entry("tool_call_id", id)?;
+        }
+        if let Some(name) = &self.name {
+            map.serialize_entry("name", name)?;
+        }
+        map.end()
     }
 }
 
@@ -132,6 +190,37 @@ pub struct ChatRequest {
     /// Whether it may call them (sent only with tools).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<ToolChoice>,
+    /// `"reasoning"`: the reasoning system prompt of Magistral models.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt_mode: Option<String>,
+    /// How hard a model that takes it reasons (`"low"`, `"medium"`, `"high"`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_effort: Option<String>,
+    /// Talk to this La Plateforme agent: the body goes to `/v1/agents/completions` and leaves
+    /// out what that endpoint does not take (see [`ChatRequest::to_json`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+}
+
+/// The body of `POST /v1/agents/completions`: the agent brings its model and its sampling
+/// settings, so `model`, `temperature`, `top_p` and `safe_prompt` are not sent.
+#[derive(Serialize)]
+struct AgentBody<'a> {
+    agent_id: &'a str,
+    messages: &'a [ChatMessage],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_tokens: Option<u32>,
+    stream: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    random_seed: Option<u64>,
+    #[serde(skip_serializing_if = "stop_is_unset")]
+    stop: &'a Option<Vec<String>>,
+    #[serde(skip_serializing_if = "<[Tool]>::is_empty")]
+    tools: &'a [Tool],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tool_choice: Option<ToolChoice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prompt_mode: Option<&'a str>,
 }
 
 fn stop_is_unset(stop: &Option<Vec<String>>) -> bool {
@@ -153,6 +242,19 @@ impl ChatRequest {
             stop: None,
             tools: Vec::new(),
             tool_choice: None,
+            prompt_mode: None,
+            reasoning_effort: None,
+            agent_id: None,
+        }
+    }
+
+    /// The endpoint, relative to the API base: `/v1/agents/completions` for an agent, else
+    /// `/v1/chat/completions`.
+    pub fn path(&self) -> &'static str {
+        if self.agent_id.is_some() {
+            "/v1/agents/completions"
+        } else {
+            "/v1/chat/completions"
         }
     }
 
@@ -170,10 +272,25 @@ impl ChatRequest {
         });
     }
 
-    /// The JSON body.
+    /// The JSON body: every set field for chat completions; for an agent, `agent_id` and
+    /// only the fields the agents endpoint takes.
     pub fn to_json(&self) -> String {
         // Serializing these plain structs cannot fail: every map key is a
         // string and every float is finite or becomes `null`.
-        serde_json::to_string(self).unwrap_or_default()
+        match &self.agent_id {
+            Some(agent_id) => serde_json::to_string(&AgentBody {
+                agent_id,
+                messages: &self.messages,
+                max_tokens: self.max_tokens,
+                stream: self.stream,
+                random_seed: self.random_seed,
+                stop: &self.stop,
+                tools: &self.tools,
+                tool_choice: self.tool_choice,
+                prompt_mode: self.prompt_mode.as_deref(),
+            }),
+            None => serde_json::to_string(self),
+        }
+        .unwrap_or_default()
     }
 }

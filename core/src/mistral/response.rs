@@ -141,14 +141,10 @@ impl<'de> Deserialize<'de> for MessageContent {
 
 /// One typed piece of message content.
 ///
-/// The widget displays text only, so only [`ContentChunk::Text`] contributes
-/// to the answer. The other kinds are parsed (so they are not mistaken for a
-/// malformed stream) and deliberately skipped:
-///
-/// - `thinking`: a reasoning model's private chain of thought. It is not the
-///   answer, can be much longer than it, and the widget has no UI to show it
-///   apart from the answer, so mixing it in would corrupt the reply.
-/// - `image_url`, `reference` and unknown future kinds: not text.
+/// Only [`ContentChunk::Text`] is the answer. A `thinking` chunk is a reasoning model's trace,
+/// reported apart ([`super::StreamItem::Thinking`]) and shown collapsed above the answer; a
+/// `tool_reference` is a cited [`Source`]; `image_url`, `reference` and unknown future kinds
+/// are parsed (so they are not mistaken for a malformed stream) and skipped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ContentChunk {
@@ -158,7 +154,7 @@ pub enum ContentChunk {
         #[serde(default, deserialize_with = "nullable")]
         text: String,
     },
-    /// `{"type": "thinking", "thinking": [...]}`: skipped (reasoning trace).
+    /// `{"type": "thinking", "thinking": [...]}`: a reasoning trace.
     Thinking {
         /// The reasoning chunks (usually `text` chunks).
         #[serde(default, deserialize_with = "lenient_default")]
@@ -177,9 +173,65 @@ pub enum ContentChunk {
         #[serde(default, deserialize_with = "lenient_default")]
         reference_ids: Vec<Value>,
     },
+    /// `{"type": "tool_reference", "tool", "title", "url"?, "favicon"?, "description"?}`: a
+    /// source a built-in tool (web search, document library) used, shown under the answer.
+    ToolReference {
+        /// The tool, e.g. `web_search`.
+        #[serde(default, deserialize_with = "nullable")]
+        tool: String,
+        /// The source's title.
+        #[serde(default, deserialize_with = "nullable")]
+        title: String,
+        /// Its address.
+        #[serde(default, deserialize_with = "lenient")]
+        url: Option<String>,
+    },
     /// Any other `type`: skipped.
     #[serde(other)]
     Unknown,
+}
+
+/// A source an answer cites, from a [`ContentChunk::ToolReference`]. Favicons are not kept:
+/// the widget never loads anything from a source's site.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The title, shown as text.
+    pub title: String,
+    /// The address: only `http(s)` URLs are kept (see [`Source::from_chunk`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The tool that found it (`web_search`, `document_library`, …).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub tool: String,
+}
+
+impl Source {
+    /// The source of a `tool_reference` chunk; `None` for other chunks and for a reference
+    /// with neither a title nor a usable URL. A URL that is not `http:` or `https:` is
+    /// dropped (a `javascript:` link must never become clickable).
+    pub fn from_chunk(chunk: &ContentChunk) -> Option<Source> {
+        let ContentChunk::ToolReference { tool, title, url } = chunk else {
+            return None;
+        };
+        let url = url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| {
+                let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
+                (lower.starts_with("https://") || lower.starts_with("http://"))
+                    && !u.chars().any(char::is_whitespace)
+            })
+            .map(str::to_owned);
+        let title = crate::text::one_line(title, 300);
+        if title.is_empty() && url.is_none() {
+            return None;
+        }
+        Some(Source {
+            title,
+            url,
+            tool: tool.clone(),
+        })
+    }
 }
 
 /// A tool call requested by the model (the widget sends no tools; parsed so
@@ -450,6 +502,9 @@ pub struct ModelCapabilities {
     /// Image input.
     #[serde(deserialize_with = "lenient_default")]
     pub vision: bool,
+    /// Takes `reasoning_effort` / thinks before answering.
+    #[serde(deserialize_with = "lenient_default")]
+    pub reasoning: bool,
     /// Classification.
     #[serde(deserialize_with = "lenient_default")]
     pub classification: bool,

@@ -5,7 +5,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::{scalar_string, ErrorBody, MAX_MESSAGE_CHARS};
-use super::response::{nullable, ChunkChoice, FinishReason, MessageContent, Usage};
+use super::response::{
+    nullable, ChunkChoice, ContentChunk, FinishReason, MessageContent, Source, Usage,
+};
 use super::tools::{ToolCallCollector, ToolInvocation};
 use crate::i18n::Strings;
 use crate::sse::{self, SseError};
@@ -19,11 +21,16 @@ pub enum StreamItem {
     Role(String),
     /// New answer text, to append.
     Delta(String),
+    /// New reasoning text (a `thinking` chunk of a reasoning model), to append to the
+    /// message's thinking, apart from the answer.
+    Thinking(String),
     /// The finish reason. May in principle come more than once; the last one
     /// wins (see [`StreamMapper::finish_reason`]).
     Finish(FinishReason),
     /// Token accounting.
     Usage(Usage),
+    /// A source the answer cites (a `tool_reference` chunk: web search, document library).
+    Source(Source),
     /// `data: [DONE]`: the stream is complete; later events are ignored.
     Done,
 }
@@ -265,11 +272,40 @@ impl StreamMapper {
                     items.push(StreamItem::Role(role));
                 }
             }
-            let text = match choice.delta.content {
-                Some(MessageContent::Text(text)) => text,
-                Some(chunks) => chunks.text().into_owned(),
-                None => String::new(),
-            };
+            let mut text = String::new();
+            match choice.delta.content {
+                Some(MessageContent::Text(t)) => text = t,
+                Some(MessageContent::Chunks(chunks)) => {
+                    for chunk in chunks {
+                        match chunk {
+                            ContentChunk::Text { text: piece } => text.push_str(&piece),
+                            ContentChunk::Thinking { thinking } => {
+                                // Keep the order: answer text before this thinking goes first.
+                                if !text.is_empty() {
+                                    self.text.push_str(&text);
+                                    items.push(StreamItem::Delta(std::mem::take(&mut text)));
+                                }
+                                let thought: String = thinking
+                                    .iter()
+                                    .filter_map(|c| match c {
+                                        ContentChunk::Text { text } => Some(text.as_str()),
+                                        _ => None,
+                                    })
+                                    .collect();
+                                if !thought.is_empty() {
+                                    items.push(StreamItem::Thinking(thought));
+                                }
+                            }
+                            other => {
+                                if let Some(source) = Source::from_chunk(&other) {
+                                    items.push(StreamItem::Source(source));
+                                }
+                            }
+                        }
+                    }
+                }
+                None => {}
+            }
             if let Some(calls) = choice.delta.tool_calls {
                 self.tools.push(calls);
             }

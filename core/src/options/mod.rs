@@ -27,6 +27,8 @@
 //! | `locale` | language tag such as `fr` or `en-GB` | none (the page's language) |
 //! | `storage-key` | storage namespace, or `none` to store nothing | `tinychat` |
 //! | `timeout-ms` | integer, 1000 to 3600000 | `60000` |
+//! | `reasoning-effort` | `none` or `high`: sent as `reasoning_effort` to the models that take it | none (the model's default) |
+//! | `agent-id` | a La Plateforme agent id: the widget talks to that agent (`/v1/agents/completions`) | none |
 //! | `tool-rounds` | integer, 1 to 20: page-tool rounds per message (the last one must answer in text) | `5` |
 //! | `feedback-url` | `http(s)://` URL or path starting with `/` | none (feedback stays in the page) |
 //! | `load` | `intent`, `visible`, `idle` or `eager`: when the loader fetches the wasm | `intent` (launcher), `visible` (inline) |
@@ -40,8 +42,8 @@ mod validate;
 pub use parse::{parse_options, with_selected_first};
 pub use settings::{Settings, SettingsError, SettingsForm};
 pub use validate::{
-    is_model_id, parse_api_base, parse_locale, parse_max_tokens, parse_storage_key,
-    parse_temperature,
+    is_model_id, parse_agent_id, parse_api_base, parse_locale, parse_max_tokens,
+    parse_reasoning_effort, parse_storage_key, parse_temperature,
 };
 
 /// Default API base URL.
@@ -194,6 +196,10 @@ pub struct WidgetOptions {
     pub feedback_url: Option<String>,
     /// How many times a reply may call the page's tools before it must answer in text.
     pub tool_rounds: u32,
+    /// `reasoning_effort` for the models that take it.
+    pub reasoning_effort: Option<String>,
+    /// A La Plateforme agent to talk to instead of a model.
+    pub agent_id: Option<String>,
     /// When the loader fetches the wasm (the loader reads it; parsed here so a typo is reported).
     pub load: Option<Load>,
 }
@@ -220,6 +226,8 @@ impl Default for WidgetOptions {
             load: None,
             feedback_url: None,
             tool_rounds: DEFAULT_TOOL_ROUNDS,
+            reasoning_effort: None,
+            agent_id: None,
         }
     }
 }

@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 
 use super::validate::{
-    is_model_id, parse_api_base, parse_locale, parse_max_tokens, parse_storage_key,
-    parse_temperature,
+    is_model_id, parse_agent_id, parse_api_base, parse_locale, parse_max_tokens,
+    parse_reasoning_effort, parse_storage_key, parse_temperature,
 };
 use super::{
     Load, Mode, OptionWarning, Position, StorageKey, Theme, WidgetOptions, DEFAULT_API_BASE,
@@ -249,6 +249,24 @@ fn apply_option(opts: &mut WidgetOptions, key: &str, value: &str, problems: &mut
                     .filter(|ms| (1_000..=3_600_000).contains(ms)),
                 DEFAULT_TIMEOUT_MS,
                 "is not a whole number of milliseconds between 1000 and 3600000; using 60000",
+                problems,
+            )
+        }
+        "reasoning-effort" => {
+            opts.reasoning_effort = or_warn(
+                value,
+                if empty { Some(None) } else { parse_reasoning_effort(value).map(Some) },
+                None,
+                "is not \"none\" or \"high\"; using the model's default",
+                problems,
+            )
+        }
+        "agent-id" => {
+            opts.agent_id = or_warn(
+                value,
+                if empty { Some(None) } else { parse_agent_id(value).map(Some) },
+                None,
+                "is not an agent id (letters, digits, '_', '-', ':' and '.', at most 128); talking to the model",
                 problems,
             )
         }

@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::validate::{is_model_id, parse_api_base, parse_max_tokens, parse_temperature};
+use super::validate::{
+    is_model_id, parse_agent_id, parse_api_base, parse_max_tokens, parse_reasoning_effort,
+    parse_temperature,
+};
 use super::{WidgetOptions, MAX_TEMPERATURE};
 
 /// The user's saved settings. The API key is deliberately not here: the widget stores it
@@ -23,6 +26,13 @@ pub struct Settings {
     pub system_prompt: Option<String>,
     /// Keep the API key across browser sessions (local storage) rather than for the tab only.
     pub remember_key: bool,
+    /// `reasoning_effort` for the models that take it (`none` or `high`); `None`: the
+    /// model's default.
+    #[serde(default)]
+    pub reasoning_effort: Option<String>,
+    /// Talk to this agent (`/v1/agents/completions`) instead of a model.
+    #[serde(default)]
+    pub agent_id: Option<String>,
 }
 
 impl Default for Settings {
@@ -41,6 +51,8 @@ impl Settings {
             max_tokens: options.max_tokens,
             system_prompt: options.system_prompt.clone(),
             remember_key: false,
+            reasoning_effort: options.reasoning_effort.clone(),
+            agent_id: options.agent_id.clone(),
         }
     }
 
@@ -109,6 +121,24 @@ impl Settings {
         if let Some(remember) = obj.get("remember_key").and_then(Value::as_bool) {
             settings.remember_key = remember;
         }
+        match obj.get("reasoning_effort") {
+            Some(Value::Null) => settings.reasoning_effort = None,
+            Some(Value::String(e)) => {
+                if let Some(e) = parse_reasoning_effort(e) {
+                    settings.reasoning_effort = Some(e);
+                }
+            }
+            _ => {}
+        }
+        match obj.get("agent_id") {
+            Some(Value::Null) => settings.agent_id = None,
+            Some(Value::String(a)) => {
+                if let Some(a) = parse_agent_id(a) {
+                    settings.agent_id = Some(a);
+                }
+            }
+            _ => {}
+        }
         settings
     }
 }
@@ -128,6 +158,10 @@ pub struct SettingsForm {
     pub system_prompt: String,
     /// "Remember on this device".
     pub remember_key: bool,
+    /// `""` (the model's default), `none` or `high`.
+    pub reasoning_effort: String,
+    /// An agent id, or `""` for none.
+    pub agent_id: String,
 }
 
 /// A settings field whose value cannot be used (the dialog names it and keeps it open).
@@ -141,6 +175,8 @@ pub enum SettingsError {
     Temperature,
     /// Not a whole number greater than 0.
     MaxTokens,
+    /// Not an agent id (letters, digits, `_`, `-`, `:` and `.`, at most 128).
+    AgentId,
 }
 
 impl SettingsForm {
@@ -163,6 +199,8 @@ impl SettingsForm {
                 .unwrap_or_default(),
             system_prompt: settings.system_prompt.clone().unwrap_or_default(),
             remember_key: settings.remember_key,
+            reasoning_effort: settings.reasoning_effort.clone().unwrap_or_default(),
+            agent_id: settings.agent_id.clone().unwrap_or_default(),
         }
     }
 
@@ -198,6 +236,10 @@ impl SettingsForm {
         if max_tokens == Some(None) {
             errors.push(SettingsError::MaxTokens);
         }
+        let agent_id = optional(&self.agent_id).map(parse_agent_id);
+        if agent_id == Some(None) {
+            errors.push(SettingsError::AgentId);
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -208,6 +250,8 @@ impl SettingsForm {
             max_tokens: max_tokens.flatten(),
             system_prompt: Some(self.system_prompt.trim().to_owned()).filter(|s| !s.is_empty()),
             remember_key: self.remember_key,
+            reasoning_effort: parse_reasoning_effort(&self.reasoning_effort),
+            agent_id: agent_id.flatten(),
         })
     }
 }

@@ -80,3 +80,22 @@ pub fn parse_storage_key(value: &str) -> Option<StorageKey> {
         None
     }
 }
+
+/// The `reasoning_effort` values Mistral documents: `none` and `high`
+/// (<https://docs.mistral.ai/capabilities/reasoning/>); anything else (including `""`) is
+/// `None`, the model's default.
+pub fn parse_reasoning_effort(value: &str) -> Option<String> {
+    let value = value.trim().to_ascii_lowercase();
+    matches!(value.as_str(), "none" | "high").then_some(value)
+}
+
+/// An agent id such as `ag:3996db2b:20250101:my-agent:1a2b3c4d` or `ag_0123…`: 1 to 128
+/// letters, digits, `_`, `-`, `:` and `.`.
+pub fn parse_agent_id(value: &str) -> Option<String> {
+    let value = value.trim();
+    ((1..=128).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b':' | b'.')))
+    .then(|| value.to_owned())
+}
