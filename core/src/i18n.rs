@@ -342,9 +342,9 @@ strings! {
         "Agenten-ID", "ID del agente", "ID dell’agente",
         "معرّف الوكيل";
     /// Settings: what the agent field does.
-    agent_help: "Leave empty to talk to the model above.", "Laissez vide pour parler au modèle ci-dessus.",
-        "Leer lassen, um mit dem Modell oben zu sprechen.", "Déjalo vacío para hablar con el modelo de arriba.", "Lascia vuoto per parlare con il modello qui sopra.",
-        "اتركه فارغًا للتحدث مع النموذج أعلاه.";
+    agent_help: "Leave empty to talk to a model.", "Laissez vide pour parler à un modèle.",
+        "Leer lassen, um mit einem Modell zu sprechen.", "Déjalo vacío para hablar con un modelo.", "Lascia vuoto per parlare con un modello.",
+        "اتركه فارغًا للتحدث مع نموذج.";
     /// Settings error: the agent id is not one.
     invalid_agent_id: "An agent ID has only letters, digits, _, -, : and . (at most 128).", "Un ID d’agent ne contient que des lettres, des chiffres, _, -, : et . (128 au plus).",
         "Eine Agenten-ID enthält nur Buchstaben, Ziffern, _, -, : und . (höchstens 128).", "Un ID de agente solo tiene letras, dígitos, _, -, : y . (128 como máximo).", "Un ID agente contiene solo lettere, cifre, _, -, : e . (al massimo 128).",

@@ -388,7 +388,8 @@ fn content_chunk_list_keeps_text_thinking_and_sources_apart_in_order() {
         {"type": "tool_reference", "tool": "web_search", "title": "Mistral <b>docs</b>",
          "url": "https://docs.mistral.ai/", "favicon": "https://docs.mistral.ai/favicon.ico"},
         {"type": "tool_reference", "tool": "web_search", "title": "Bad", "url": "javascript:alert(1)"},
-        {"type": "thinking", "thinking": [{"type": "text", "text": "More"}]},
+        {"type": "thinking", "thinking": [{"type": "text", "text": "More"},
+            {"type": "tool_reference", "tool": "web_search", "title": "Inside", "url": "https://in.example/"}]},
         {"type": "text", "text": "?"}
     ]}}]})
     .to_string();
@@ -407,6 +408,11 @@ fn content_chunk_list_keeps_text_thinking_and_sources_apart_in_order() {
                 tool: "web_search".into(),
             }),
             StreamItem::Delta("Answer!".into()),
+            StreamItem::Source(Source {
+                title: "Inside".into(),
+                url: Some("https://in.example/".into()),
+                tool: "web_search".into(),
+            }),
             StreamItem::Thinking("More".into()),
             StreamItem::Delta("?".into()),
         ]

@@ -29,10 +29,11 @@ use futures::{stream, StreamExt};
 use serde::Serialize;
 
 use crate::{
+    agents,
     directives::{self, Directives, StatusFault},
     errors, fnv1a, models,
     reply::{self, estimate_tokens, Pieces},
-    sse::{self, ChunkMeta, FunctionOut, ToolCallOut, Usage},
+    sse::{self, ChunkMeta, FunctionOut, SourceOut, ToolCallOut, Usage},
     validate::{self, ChatRequest},
     AppState, FNV_OFFSET,
 };
@@ -56,6 +57,43 @@ pub async fn chat_completions(
     if !models::is_known(&request.model) {
         return errors::invalid_model(&request.model);
     }
+    respond(&state, request, &body, None).await
+}
+
+/// `POST /v1/agents/completions`: the agent's model answers, with the agent's name before the
+/// reply; an unknown `agent_id` is a 404.
+pub async fn agents_completions(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(response) = key_rejection(&state, &headers) {
+        return response;
+    }
+    let mut request = match validate::validate_agent(&body) {
+        Ok(request) => request,
+        Err(detail) => return errors::validation(detail),
+    };
+    let agent_id = request.agent_id.clone().unwrap_or_default();
+    let Some(agent) = agents::find(&agent_id) else {
+        return errors::api_error(
+            StatusCode::NOT_FOUND,
+            &format!("Agent with id {agent_id} not found"),
+            "invalid_request_error",
+            Some("3000"),
+        );
+    };
+    request.model = agent.model.to_owned();
+    respond(&state, request, &body, Some(agent)).await
+}
+
+/// The reply to a valid request, from a model or an agent.
+async fn respond(
+    state: &AppState,
+    request: ChatRequest,
+    body: &Bytes,
+    agent: Option<&agents::Agent>,
+) -> Response {
     if let Some(last) = request.messages.last() {
         let servable = matches!(last.role.as_str(), "user" | "tool") || last.prefix;
         if !servable {
@@ -96,7 +134,7 @@ pub async fn chat_completions(
         tokio::time::sleep(wait).await;
     }
     if let Some(fault) = directives.status {
-        if let Some(response) = status_fault(&state, fault, &body) {
+        if let Some(response) = status_fault(state, fault, body) {
             return response;
         }
     }
@@ -107,20 +145,64 @@ pub async fn chat_completions(
     } else if request.messages.last().is_some_and(|m| m.role == "tool") {
         reply::Reply::Text(reply::after_tools(&request.tool_results()))
     } else {
-        reply::select(&parsed.prompt, &request.model, request.messages.len())
+        let reply = reply::select(&parsed.prompt, &request.model, request.messages.len());
+        match (agent, reply) {
+            (Some(agent), reply::Reply::Text(text)) => {
+                reply::Reply::Text(format!("{}: {text}", agent.name))
+            }
+            (_, reply) => reply,
+        }
     };
     let pieces = Pieces::new(reply, request.max_tokens);
     let meta = ChunkMeta {
-        id: completion_id(&body),
+        id: completion_id(body),
         created: now(),
         model: request.model.clone(),
     };
     let prompt_tokens = estimate_tokens(request.prompt_chars());
+    let extras = Extras {
+        tool_calls,
+        // Reasoning models think first: Magistral always, others when asked for `high`.
+        thinking: if reply_thinks(&request) {
+            reply::split_pieces(&reply::thinking_for(&parsed.prompt))
+        } else {
+            Vec::new()
+        },
+        sources: if directives.sources || agent.is_some_and(|a| a.cites) {
+            reply::SOURCES
+                .iter()
+                .map(|(title, url)| SourceOut {
+                    title: (*title).to_owned(),
+                    url: (*url).to_owned(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    };
     if request.stream {
-        stream_response(&state, meta, pieces, &directives, prompt_tokens, tool_calls)
+        stream_response(state, meta, pieces, &directives, prompt_tokens, extras)
     } else {
-        json_response(meta, pieces, &directives, prompt_tokens, tool_calls)
+        json_response(meta, pieces, &directives, prompt_tokens, extras.tool_calls)
     }
+}
+
+/// What a reply streams besides its text.
+struct Extras {
+    tool_calls: Vec<ToolCallOut>,
+    thinking: Vec<String>,
+    sources: Vec<SourceOut>,
+}
+
+/// Whether the reply streams `thinking` chunks first: `magistral-*` models always, other
+/// reasoning models when the request asks for `reasoning_effort: "high"`.
+fn reply_thinks(request: &ChatRequest) -> bool {
+    let Some(model) = models::find(&request.model) else {
+        return false;
+    };
+    model.reasoning
+        && (model.id.starts_with("magistral-")
+            || request.reasoning_effort.as_deref() == Some("high"))
 }
 
 /// The calls this reply makes: the `[tool:NAME]` directives, when the request offers tools,
@@ -252,7 +334,7 @@ fn stream_response(
     pieces: Pieces,
     directives: &Directives,
     prompt_tokens: u64,
-    tool_calls: Vec<ToolCallOut>,
+    extras: Extras,
 ) -> Response {
     let spec = sse::StreamSpec {
         meta,
@@ -260,7 +342,9 @@ fn stream_response(
         delay: directives.delay.unwrap_or(state.config.delay),
         faults: directives.stream,
         prompt_tokens,
-        tool_calls,
+        tool_calls: extras.tool_calls,
+        thinking: extras.thinking,
+        sources: extras.sources,
     };
     (
         [

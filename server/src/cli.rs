@@ -25,6 +25,10 @@ Each request is logged to stderr: method, path, status, milliseconds to the head
 
 ENDPOINTS:
     POST /v1/chat/completions   JSON, or server-sent events with "stream": true
+    POST /v1/agents/completions the same for an agent_id (no model, temperature, top_p or
+                                safe_prompt); 404 for an unknown agent. Agents:
+                                  ag:tinychat:shop     "Shop assistant" (mistral-small-latest)
+                                  ag:tinychat:search   "Search assistant", cites sources
     GET  /v1/models             Mistral's model list shape
     GET  /health                "ok"
 
@@ -33,6 +37,8 @@ REPLIES (chosen by whole words of the last user message):
     html                    <script>, onerror= and javascript: links, for XSS tests
     markdown, demo          headings, bold, lists, a table, a link, code, é ü 你好 日本語 👋🦀
     anything else           You said: "<message>", then a line about the conversation
+    magistral-* models stream "thinking" chunks before the answer; mistral-small-latest does
+    with "reasoning_effort": "high". Model cards carry Mistral's capability flags.
 
 DIRECTIVES (anywhere in the last user message; they can be combined):
     [delay=N]               N ms between pieces for this request
@@ -55,6 +61,8 @@ DIRECTIVES (anywhere in the last user message; they can be combined):
     [tool:NAME]             when the request offers tools (tool_choice not "none"): call NAME
                             with {"query": <message>} instead of answering; repeat for
                             parallel calls. After the results the reply quotes each one.
+    [sources]               cite three sources after the text (reference + tool_reference
+                            chunks; one has a javascript: URL, one markup in its title)
     [tool-rounds=N]         call the tools again in each of the first N rounds (default 1)
     N in seconds may have a fraction. Status faults, slow-first and drop also apply to
     non-streaming requests. Tool results must answer the calls before them, as Mistral

@@ -6,6 +6,9 @@
 //! * `[tool:NAME]`: when the request offers tools (and `tool_choice` is not `"none"`), the reply
 //!   calls `NAME` with `{"query": <prompt>}` instead of answering; several `[tool:…]` make
 //!   parallel calls. `NAME` need not be among the tools offered (to test unknown names);
+//! * `[sources]`: the reply cites three sources, streamed after the text as a `reference`
+//!   chunk and `tool_reference` chunks (one with a `javascript:` URL, one with markup in its
+//!   title, for safety tests);
 //! * `[tool-rounds=N]`: call the tools again in each of the first N rounds (default 1, at
 //!   most 50), to test a widget's round limit.
 //!
@@ -102,6 +105,8 @@ pub struct Directives {
     pub tools: Vec<String>,
     /// `[tool-rounds=N]`: how many rounds call the tools.
     pub tool_rounds: Option<usize>,
+    /// `[sources]`: the reply cites sources (`reference` and `tool_reference` chunks).
+    pub sources: bool,
 }
 
 /// The most rounds `[tool-rounds=N]` asks for.
@@ -131,6 +136,7 @@ pub fn parse(message: &str) -> Result<Parsed, String> {
             ("delay=", Kind::Delay),
             ("tool:", Kind::Tool),
             ("tool-rounds=", Kind::ToolRounds),
+            ("sources", Kind::Sources),
         ]
         .into_iter()
         .find(|(prefix, _)| lower.starts_with(prefix));
@@ -138,6 +144,10 @@ pub fn parse(message: &str) -> Result<Parsed, String> {
             (Some((prefix, kind)), Some(close)) if close >= prefix.len() => {
                 let value = after[prefix.len()..close].trim();
                 match kind {
+                    Kind::Sources if value.is_empty() => directives.sources = true,
+                    Kind::Sources => {
+                        return Err(format!("[sources] takes no value, not {value:?}"))
+                    }
                     Kind::Tool => directives.tools.push(value.to_owned()),
                     Kind::ToolRounds => {
                         let n: usize = value.parse().map_err(|_| {
@@ -173,6 +183,7 @@ enum Kind {
     Delay,
     Tool,
     ToolRounds,
+    Sources,
 }
 
 fn apply_fault(directives: &mut Directives, name: &str) -> Result<(), String> {

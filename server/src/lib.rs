@@ -10,6 +10,7 @@
 //! | route | what |
 //! | --- | --- |
 //! | `POST /v1/chat/completions` | a chat completion, as JSON or (`"stream": true`) as server-sent events |
+//! | `POST /v1/agents/completions` | the same for an `agent_id` of [`agents::AGENTS`] (404 for another; `model`, `temperature`, `top_p` and `safe_prompt` are refused with 422) |
 //! | `GET /v1/models` | a Mistral-shaped model list ([`models::MODELS`]) |
 //! | `GET /health` | `200 ok` |
 //! | `GET /…` | static files from [`Config::static_dir`], when set ([`static_files`]) |
@@ -29,6 +30,10 @@
 //! * `markdown` or `demo`: headings, **bold**, lists, a table, a link, inline code, a fenced
 //!   `rust` block, accents (é, ü), CJK (你好, 日本語) and emoji (👋🦀);
 //! * anything else: `You said: "<prompt>"` and a line naming the model and the message count.
+//!
+//! `magistral-*` models (and `mistral-small-latest` with `"reasoning_effort": "high"`) first
+//! stream a deterministic reasoning as `thinking` chunks
+//! (`[{"type":"thinking","thinking":[{"type":"text","text":…}]}]`), then the answer.
 //!
 //! Streamed content arrives in pieces of at most 6 characters (a word with its leading
 //! whitespace, or part of a longer word), split between `char`s, never inside one, with
@@ -95,6 +100,7 @@
 //! # }
 //! ```
 
+pub mod agents;
 pub mod api;
 pub mod cli;
 pub mod directives;
@@ -210,6 +216,7 @@ pub fn app(config: Config) -> Router {
     });
     let api = Router::new()
         .route("/v1/chat/completions", post(api::chat_completions))
+        .route("/v1/agents/completions", post(api::agents_completions))
         .route("/v1/models", get(api::list_models))
         .route("/health", get(api::health))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -22,10 +22,13 @@ pub struct Model {
     pub vision: bool,
     /// Whether the model does fill-in-the-middle (code models).
     pub fim: bool,
+    /// Whether the model reasons: `magistral-*` always think (streamed `thinking` chunks);
+    /// others take `reasoning_effort` and think when it is `high`.
+    pub reasoning: bool,
 }
 
 /// The known models, in the order `GET /v1/models` lists them.
-pub const MODELS: [Model; 7] = [
+pub const MODELS: [Model; 9] = [
     Model {
         id: "mistral-small-latest",
         name: "mistral-small-2503",
@@ -34,6 +37,7 @@ pub const MODELS: [Model; 7] = [
         max_context_length: 131_072,
         vision: true,
         fim: false,
+        reasoning: true,
     },
     Model {
         id: "mistral-medium-latest",
@@ -43,6 +47,7 @@ pub const MODELS: [Model; 7] = [
         max_context_length: 131_072,
         vision: true,
         fim: false,
+        reasoning: false,
     },
     Model {
         id: "mistral-large-latest",
@@ -52,6 +57,7 @@ pub const MODELS: [Model; 7] = [
         max_context_length: 131_072,
         vision: false,
         fim: false,
+        reasoning: false,
     },
     Model {
         id: "open-mistral-nemo",
@@ -61,6 +67,7 @@ pub const MODELS: [Model; 7] = [
         max_context_length: 131_072,
         vision: false,
         fim: false,
+        reasoning: false,
     },
     Model {
         id: "codestral-latest",
@@ -70,6 +77,7 @@ pub const MODELS: [Model; 7] = [
         max_context_length: 262_144,
         vision: false,
         fim: true,
+        reasoning: false,
     },
     Model {
         id: "ministral-8b-latest",
@@ -79,6 +87,7 @@ pub const MODELS: [Model; 7] = [
         max_context_length: 131_072,
         vision: false,
         fim: false,
+        reasoning: false,
     },
     Model {
         id: "ministral-3b-latest",
@@ -88,8 +97,34 @@ pub const MODELS: [Model; 7] = [
         max_context_length: 131_072,
         vision: false,
         fim: false,
+        reasoning: false,
+    },
+    Model {
+        id: "magistral-small-latest",
+        name: "magistral-small-2509",
+        description: "Magistral Small: a reasoning model that thinks before it answers.",
+        created: 1_758_240_000,
+        max_context_length: 131_072,
+        vision: true,
+        fim: false,
+        reasoning: true,
+    },
+    Model {
+        id: "magistral-medium-latest",
+        name: "magistral-medium-2509",
+        description: "Magistral Medium: the larger reasoning model.",
+        created: 1_758_240_000,
+        max_context_length: 131_072,
+        vision: true,
+        fim: false,
+        reasoning: true,
     },
 ];
+
+/// The model `id` names, by id or by dated name.
+pub fn find(id: &str) -> Option<&'static Model> {
+    MODELS.iter().find(|m| m.id == id || m.name == id)
+}
 
 /// Whether `id` names a known model, by id or by dated name.
 pub fn is_known(id: &str) -> bool {
@@ -110,6 +145,7 @@ impl Model {
                 "function_calling": true,
                 "fine_tuning": false,
                 "vision": self.vision,
+                "reasoning": self.reasoning,
                 "classification": false,
             },
             "name": self.name,

@@ -107,6 +107,22 @@ pub fn default_reply(prompt: &str, model: &str, message_count: usize) -> String 
     )
 }
 
+/// The deterministic thinking of a reasoning model before it answers `prompt`.
+pub fn thinking_for(prompt: &str) -> String {
+    format!(
+        "The user wrote \"{prompt}\". Let me think about it step by step.\n\n\
+         1. Read the question.\n2. Check what they need.\n\nI will answer now."
+    )
+}
+
+/// The sources a reply with `[sources]` (or the citing agent) cites: titles and URLs, one of
+/// them a `javascript:` URL a widget must never make clickable.
+pub const SOURCES: [(&str, &str); 3] = [
+    ("Mistral AI documentation", "https://docs.mistral.ai/"),
+    ("Le Chat <b>by</b> Mistral", "https://chat.mistral.ai/"),
+    ("A link that must not run", "javascript:alert(1)"),
+];
+
 /// The reply after the page's tools answered: each result, quoted, in call order.
 pub fn after_tools(results: &[(&str, &str)]) -> String {
     let mut out = String::from("The page's tools answered:\n");

@@ -24,6 +24,7 @@ use axum::body::Body;
 use bytes::Bytes;
 use futures::{stream, StreamExt};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::{
     directives::StreamFaults,
@@ -73,9 +74,26 @@ struct ChunkChoice<'a> {
 struct Delta<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     role: Option<&'static str>,
-    content: &'a str,
+    content: Content<'a>,
     #[serde(skip_serializing_if = "<[ToolCallOut]>::is_empty")]
     tool_calls: &'a [ToolCallOut],
+}
+
+/// `delta.content`: a string, or a list of typed chunks (thinking, references).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Content<'a> {
+    Text(&'a str),
+    Chunks(&'a Value),
+}
+
+/// A source a reply cites, streamed as a `tool_reference` chunk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceOut {
+    /// The page's title.
+    pub title: String,
+    /// Its address.
+    pub url: String,
 }
 
 /// A tool call the reply makes, serialized as Mistral streams it:
@@ -134,6 +152,27 @@ impl ChunkMeta {
         self.chunk_with_tools(role, content, &[], finish_reason, usage)
     }
 
+    /// The JSON of a chunk whose content is a list of typed chunks.
+    fn chunk_with_parts(&self, parts: &Value) -> String {
+        let chunk = Chunk {
+            id: &self.id,
+            object: "chat.completion.chunk",
+            created: self.created,
+            model: &self.model,
+            choices: [ChunkChoice {
+                index: 0,
+                delta: Delta {
+                    role: None,
+                    content: Content::Chunks(parts),
+                    tool_calls: &[],
+                },
+                finish_reason: None,
+            }],
+            usage: None,
+        };
+        serde_json::to_string(&chunk).unwrap_or_else(|_| String::from("{}"))
+    }
+
     /// The JSON of a chunk with one choice that may call tools.
     fn chunk_with_tools(
         &self,
@@ -152,7 +191,7 @@ impl ChunkMeta {
                 index: 0,
                 delta: Delta {
                     role,
-                    content,
+                    content: Content::Text(content),
                     tool_calls,
                 },
                 finish_reason,
@@ -178,6 +217,11 @@ pub struct StreamSpec {
     pub prompt_tokens: u64,
     /// Tool calls: sent in one chunk instead of content, with `finish_reason: "tool_calls"`.
     pub tool_calls: Vec<ToolCallOut>,
+    /// Thinking pieces, streamed before the content as `thinking` chunks (reasoning models).
+    pub thinking: Vec<String>,
+    /// Sources, streamed after the content: a `reference` chunk, then one `tool_reference`
+    /// chunk per source.
+    pub sources: Vec<SourceOut>,
 }
 
 /// The response body of a streamed reply.
@@ -244,6 +288,8 @@ struct Generator {
     sent: usize,
     fault_pending: bool,
     tool_calls: Vec<ToolCallOut>,
+    thinking: VecDeque<String>,
+    sources: Vec<SourceOut>,
 }
 
 impl Generator {
@@ -260,6 +306,8 @@ impl Generator {
             queue: VecDeque::new(),
             sent: 0,
             tool_calls: spec.tool_calls,
+            thinking: spec.thinking.into(),
+            sources: spec.sources,
         }
     }
 
@@ -306,6 +354,20 @@ impl Generator {
                         Phase::Done
                     };
                 }
+                Phase::Content if !self.thinking.is_empty() => {
+                    if let Some(piece) = self.thinking.pop_front() {
+                        if self.sent > 0 && !self.delay.is_zero() {
+                            tokio::time::sleep(self.delay).await;
+                        }
+                        let parts = serde_json::json!([{
+                            "type": "thinking",
+                            "thinking": [{ "type": "text", "text": piece }],
+                        }]);
+                        let chunk = self.meta.chunk_with_parts(&parts);
+                        self.queue.push_back(self.data(&chunk));
+                        self.sent += 1;
+                    }
+                }
                 Phase::Content if self.fault_pending && self.sent >= FAULT_AFTER => {
                     self.fire_fault().await;
                 }
@@ -322,7 +384,26 @@ impl Generator {
                         self.sent += 1;
                     }
                     None if self.fault_pending => self.fire_fault().await,
-                    None => self.phase = Phase::Final,
+                    None => {
+                        let sources = std::mem::take(&mut self.sources);
+                        if !sources.is_empty() {
+                            let mut parts = vec![serde_json::json!({
+                                "type": "reference",
+                                "reference_ids": (0..sources.len()).collect::<Vec<_>>(),
+                            })];
+                            parts.extend(sources.iter().map(|s| {
+                                serde_json::json!({
+                                    "type": "tool_reference", "tool": "web_search",
+                                    "title": s.title, "url": s.url,
+                                    "favicon": format!("{}/favicon.ico", s.url.trim_end_matches('/')),
+                                    "description": null,
+                                })
+                            }));
+                            let chunk = self.meta.chunk_with_parts(&Value::Array(parts));
+                            self.queue.push_back(self.data(&chunk));
+                        }
+                        self.phase = Phase::Final;
+                    }
                 },
                 Phase::Final => {
                     let usage = Usage::new(self.prompt_tokens, self.pieces.chars());
@@ -387,6 +468,8 @@ mod tests {
             faults,
             prompt_tokens: 1,
             tool_calls: Vec::new(),
+            thinking: Vec::new(),
+            sources: Vec::new(),
         };
         let mut generator = Generator::new(spec);
         let mut out = String::new();

@@ -22,8 +22,29 @@ use serde_json::{json, Map, Value};
 
 use crate::errors::detail;
 
+/// The fields an agents request (`POST /v1/agents/completions`) may have: no `model`,
+/// `temperature`, `top_p` or `safe_prompt` (the agent brings its own).
+pub const AGENT_FIELDS: [&str; 16] = [
+    "agent_id",
+    "messages",
+    "max_tokens",
+    "stream",
+    "stop",
+    "random_seed",
+    "response_format",
+    "tools",
+    "tool_choice",
+    "presence_penalty",
+    "frequency_penalty",
+    "n",
+    "prediction",
+    "parallel_tool_calls",
+    "prompt_mode",
+    "reasoning_effort",
+];
+
 /// The fields a request may have.
-pub const ACCEPTED_FIELDS: [&str; 18] = [
+pub const ACCEPTED_FIELDS: [&str; 19] = [
     "model",
     "temperature",
     "top_p",
@@ -42,6 +63,7 @@ pub const ACCEPTED_FIELDS: [&str; 18] = [
     "parallel_tool_calls",
     "prompt_mode",
     "safe_prompt",
+    "reasoning_effort",
 ];
 
 /// The roles a message may have.
@@ -62,6 +84,10 @@ pub struct ChatRequest {
     pub tools: Vec<String>,
     /// `tool_choice` when it is a string (`auto`, `none`, `any`, `required`).
     pub tool_choice: Option<String>,
+    /// `reasoning_effort` (`none` or `high`).
+    pub reasoning_effort: Option<String>,
+    /// The agent of an agents request.
+    pub agent_id: Option<String>,
 }
 
 /// One message of the conversation.
@@ -156,6 +182,16 @@ impl ChatRequest {
 
 /// Validates a request body: the request, or the `detail` items of a 422.
 pub fn validate(body: &[u8]) -> Result<ChatRequest, Vec<Value>> {
+    validate_for(body, false)
+}
+
+/// Validates the body of `POST /v1/agents/completions`: `agent_id` instead of `model`, and
+/// only [`AGENT_FIELDS`]. The request's `model` is left empty.
+pub fn validate_agent(body: &[u8]) -> Result<ChatRequest, Vec<Value>> {
+    validate_for(body, true)
+}
+
+fn validate_for(body: &[u8], agent: bool) -> Result<ChatRequest, Vec<Value>> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(vec![detail(
             "missing",
@@ -186,7 +222,11 @@ pub fn validate(body: &[u8]) -> Result<ChatRequest, Vec<Value>> {
         object,
         errors: Vec::new(),
     };
-    let model = check.model();
+    let model = if agent {
+        check.string("agent_id")
+    } else {
+        check.model()
+    };
     check.number("temperature", 0.0, 1.5);
     check.number("top_p", 0.0, 1.0);
     let max_tokens = check.integer("max_tokens", 0);
@@ -209,8 +249,14 @@ pub fn validate(body: &[u8]) -> Result<ChatRequest, Vec<Value>> {
     check.boolean("parallel_tool_calls");
     check.of_type("prompt_mode", Value::is_string, "string_type", STRING_MSG);
     check.boolean("safe_prompt");
+    check.reasoning_effort();
+    let fields: &[&str] = if agent {
+        &AGENT_FIELDS
+    } else {
+        &ACCEPTED_FIELDS
+    };
     for (key, input) in object {
-        if !ACCEPTED_FIELDS.contains(&key.as_str()) {
+        if !fields.contains(&key.as_str()) {
             check.errors.push(detail(
                 "extra_forbidden",
                 vec![json!(key)],
@@ -221,7 +267,12 @@ pub fn validate(body: &[u8]) -> Result<ChatRequest, Vec<Value>> {
     }
     match (model, messages) {
         (Some(model), Some(messages)) if check.errors.is_empty() => Ok(ChatRequest {
-            model,
+            agent_id: agent.then(|| model.clone()),
+            model: if agent { String::new() } else { model },
+            reasoning_effort: object
+                .get("reasoning_effort")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             messages,
             stream: stream.unwrap_or(false),
             max_tokens,
@@ -288,15 +339,38 @@ impl Checker<'_> {
     }
 
     fn model(&mut self) -> Option<String> {
-        match self.object.get("model") {
+        self.string("model")
+    }
+
+    /// `reasoning_effort`: `none` or `high`, the values Mistral documents.
+    fn reasoning_effort(&mut self) {
+        match self.object.get("reasoning_effort") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) if s == "none" || s == "high" => {}
+            Some(other) => {
+                let other = other.clone();
+                self.fail(
+                    "enum",
+                    vec![json!("reasoning_effort")],
+                    "Input should be 'none' or 'high'",
+                    &other,
+                    Some(json!({ "expected": "'none' or 'high'" })),
+                );
+            }
+        }
+    }
+
+    /// A required non-empty string field.
+    fn string(&mut self, key: &str) -> Option<String> {
+        match self.object.get(key) {
             None => {
-                self.missing("model");
+                self.missing(key);
                 None
             }
             Some(Value::String(s)) if s.is_empty() => {
                 self.fail(
                     "string_too_short",
-                    vec![json!("model")],
+                    vec![json!(key)],
                     "String should have at least 1 character",
                     &json!(s),
                     Some(json!({ "min_length": 1 })),
@@ -306,13 +380,7 @@ impl Checker<'_> {
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
                 let other = other.clone();
-                self.fail(
-                    "string_type",
-                    vec![json!("model")],
-                    STRING_MSG,
-                    &other,
-                    None,
-                );
+                self.fail("string_type", vec![json!(key)], STRING_MSG, &other, None);
                 None
             }
         }

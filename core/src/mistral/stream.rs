@@ -285,13 +285,18 @@ impl StreamMapper {
                                     self.text.push_str(&text);
                                     items.push(StreamItem::Delta(std::mem::take(&mut text)));
                                 }
-                                let thought: String = thinking
-                                    .iter()
-                                    .filter_map(|c| match c {
-                                        ContentChunk::Text { text } => Some(text.as_str()),
-                                        _ => None,
-                                    })
-                                    .collect();
+                                // Mistral may cite inside the thinking (tool_reference).
+                                let mut thought = String::new();
+                                for c in &thinking {
+                                    match c {
+                                        ContentChunk::Text { text } => thought.push_str(text),
+                                        other => {
+                                            if let Some(source) = Source::from_chunk(other) {
+                                                items.push(StreamItem::Source(source));
+                                            }
+                                        }
+                                    }
+                                }
                                 if !thought.is_empty() {
                                     items.push(StreamItem::Thinking(thought));
                                 }
