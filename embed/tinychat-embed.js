@@ -248,7 +248,7 @@ function disconnect(el) {
 // applied live (the conversation is kept).
 const OPTIONS = ['api-base', 'model', 'models', 'title', 'placeholder', 'greeting', 'starter-prompts',
   'system-prompt', 'temperature', 'max-tokens', 'mode', 'position', 'theme', 'locale', 'storage-key',
-  'timeout-ms', 'load', 'strings', 'feedback-url', 'tool-rounds'];
+  'timeout-ms', 'load', 'strings', 'feedback-url', 'tool-rounds', 'reasoning-effort', 'agent-id'];
 if (!customElements.get('tiny-chat')) {
   customElements.define('tiny-chat', class extends HTMLElement {
     static get observedAttributes() { return OPTIONS; }

@@ -25,6 +25,10 @@ export interface TinyChatOptions {
   feedbackUrl?: string;
   /** Page-tool rounds per message (1-20, default 5); the last one must answer in text. */
   toolRounds?: number | string;
+  /** `reasoning_effort` for the models that take it (`none` or `high`); default: the model's. */
+  reasoningEffort?: 'none' | 'high';
+  /** A La Plateforme agent to talk to (`/v1/agents/completions`) instead of a model. */
+  agentId?: string;
   strings?: Record<string, string> | string;
 }
 
@@ -59,6 +63,11 @@ export interface TinyChatConversationExport {
       /** A tool message: the call it answers (its `text` is the result sent to the model). */
       tool_call?: { id: string; name: string; arguments: string };
       tool_failed?: boolean;
+      /** A reasoning model's thinking before the answer (not in `text`). */
+      thinking?: string;
+      thought_ms?: number;
+      /** Sources the answer cites. */
+      sources?: Array<{ title: string; url?: string; tool?: string }>;
     }>;
     [key: string]: unknown;
   };

@@ -16,7 +16,8 @@ use tinychat_core::chat::ErrorInfo;
 use tinychat_core::error::ErrorKind;
 use tinychat_core::i18n::Strings;
 use tinychat_core::mistral::{
-    ApiError, ChatRequest, ModelList, StreamError, StreamItem, StreamMapper, ToolInvocation, Usage,
+    ApiError, ChatRequest, ModelCapabilities, ModelList, Source, StreamError, StreamItem,
+    StreamMapper, ToolInvocation, Usage,
 };
 use tinychat_core::sse::Decoder;
 use wasm_bindgen::{JsCast, JsValue};
@@ -61,6 +62,10 @@ pub enum StreamEvent {
     Usage(Usage),
     /// The stream completed asking for the page's tools (`delta.tool_calls`).
     ToolCalls(Vec<ToolInvocation>),
+    /// A piece of a reasoning model's thinking.
+    Thinking(String),
+    /// A source the answer cites.
+    Source(Source),
 }
 
 /// Why a request or stream failed. Every variant has a [`ErrorKind`] and words for people
@@ -227,13 +232,12 @@ async fn send(
     stop: &Shared<JsFuture>,
 ) -> Result<Response, TransportError> {
     let builder = endpoint.authorize(
-        Request::post(&endpoint.url("/v1/chat/completions"))
+        Request::post(&endpoint.url(request.path()))
             .header("Content-Type", "application/json")
             .header("Accept", "text/event-stream")
             .abort_signal(Some(signal)),
     );
-    let body = serde_json::to_string(request)
-        .map_err(|e| TransportError::Internal(format!("request could not be encoded: {e}")))?;
+    let body = request.to_json();
     let req = builder
         .body(body)
         .map_err(|e| TransportError::Internal(e.to_string()))?;
@@ -311,6 +315,8 @@ async fn read_stream(
                 match item {
                     StreamItem::Delta(text) => on_event(StreamEvent::Delta(text)),
                     StreamItem::Usage(usage) => on_event(StreamEvent::Usage(usage)),
+                    StreamItem::Thinking(text) => on_event(StreamEvent::Thinking(text)),
+                    StreamItem::Source(source) => on_event(StreamEvent::Source(source)),
                     StreamItem::Done => {
                         let calls = mapper.take_tool_calls();
                         if !calls.is_empty() {
@@ -333,8 +339,10 @@ async fn read_stream(
     Ok(())
 }
 
-/// Fetches the ids of the chat models offered by `GET {api_base}/v1/models`.
-pub async fn fetch_models(endpoint: &Endpoint) -> Result<Vec<String>, TransportError> {
+/// Fetches the chat models offered by `GET {api_base}/v1/models`: each with its capability flags when the card has them.
+pub async fn fetch_models(
+    endpoint: &Endpoint,
+) -> Result<Vec<(String, Option<ModelCapabilities>)>, TransportError> {
     let builder = endpoint
         .authorize(Request::get(&endpoint.url("/v1/models")).header("Accept", "application/json"));
     let controller =
@@ -356,9 +364,16 @@ pub async fn fetch_models(endpoint: &Endpoint) -> Result<Vec<String>, TransportE
     let list: ModelList = serde_json::from_str(&text)
         .map_err(|e| TransportError::BadResponse(format!("unexpected model list: {e}")))?;
     // Embedding, moderation and OCR models cannot chat: the picker offers chat models only.
-    Ok(list
-        .chat_model_ids()
-        .into_iter()
-        .map(str::to_owned)
+    let ids = list.chat_model_ids();
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let caps = list
+                .data
+                .iter()
+                .find(|m| m.id == *id)
+                .and_then(|m| m.capabilities);
+            ((*id).to_owned(), caps)
+        })
         .collect())
 }

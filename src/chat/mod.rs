@@ -22,6 +22,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use tinychat_core::chat::{Library, Message, Settings};
 use tinychat_core::i18n::Strings;
+use tinychat_core::mistral::ModelCapabilities;
 use tinychat_core::options::{with_selected_first, WidgetOptions, DEFAULT_API_BASE};
 use web_sys::AbortController;
 
@@ -48,6 +49,8 @@ pub struct Chat {
     settings_open: RwSignal<bool>,
     notice: RwSignal<Option<String>>,
     models: RwSignal<Vec<String>>,
+    /// Capability flags of the models `/v1/models` listed (none: the documented fallbacks).
+    model_caps: RwSignal<Vec<(String, ModelCapabilities)>>,
     draft: RwSignal<String>,
     focus_composer: RwSignal<u32>,
     strings: StoredValue<Arc<Strings>>,
@@ -107,6 +110,7 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         storage_warned: StoredValue::new(false),
         notice: RwSignal::new(None),
         models: RwSignal::new(options.models.clone()),
+        model_caps: RwSignal::new(Vec::new()),
         draft: RwSignal::new(String::new()),
         focus_composer: RwSignal::new(0),
         strings: StoredValue::new(Arc::new(strings)),
@@ -219,6 +223,23 @@ impl Chat {
         self.models.read_only()
     }
 
+    /// The capability flags `/v1/models` gave for `model`, if it listed them (tracked).
+    pub fn caps_of(&self, model: &str) -> Option<ModelCapabilities> {
+        self.model_caps
+            .with(|caps| caps.iter().find(|(id, _)| id == model).map(|(_, c)| *c))
+    }
+
+    /// [`Chat::caps_of`], untracked.
+    pub fn caps_untracked(&self, model: &str) -> Option<ModelCapabilities> {
+        self.model_caps
+            .with_untracked(|caps| caps.iter().find(|(id, _)| id == model).map(|(_, c)| *c))
+    }
+
+    /// The agent this widget talks to, if any (tracked).
+    pub fn agent_id(&self) -> Option<String> {
+        self.settings.with(|s| s.agent_id.clone())
+    }
+
     /// The composer's text (kept when sending is refused, restored on edit).
     pub fn draft(&self) -> ReadSignal<String> {
         self.draft.read_only()
@@ -269,6 +290,31 @@ impl Chat {
             let m = lib.get(&conv)?.message(view.id)?;
             Some((m.tool_call.clone()?, m.tool_failed))
         })?
+    }
+
+    /// Runs `f` on message `view`'s thinking (`""` if none), without copying it.
+    pub fn with_thinking<R>(&self, view: &MessageView, f: impl FnOnce(&str) -> R) -> R {
+        let conv = view.conversation.try_get_value().unwrap_or_default();
+        let library = self.library.try_read_value();
+        let text = library
+            .as_deref()
+            .and_then(|lib| lib.get(&conv))
+            .and_then(|c| c.message(view.id))
+            .map_or("", |m| m.thinking.as_str());
+        f(text)
+    }
+
+    /// The sources message `view` cites.
+    pub fn sources_of(&self, view: &MessageView) -> Vec<tinychat_core::mistral::Source> {
+        let conv = view.conversation.try_get_value().unwrap_or_default();
+        self.library
+            .try_with_value(|lib| {
+                lib.get(&conv)
+                    .and_then(|c| c.message(view.id))
+                    .map(|m| m.sources.clone())
+            })
+            .flatten()
+            .unwrap_or_default()
     }
 
     /// Message `view`'s text, copied (for Copy and Edit).
@@ -503,8 +549,14 @@ impl Chat {
             return;
         }
         leptos::task::spawn_local(async move {
-            if let Ok(mut ids) = crate::transport::fetch_models(&endpoint).await {
-                if !ids.is_empty() && chat.alive() {
+            if let Ok(models) = crate::transport::fetch_models(&endpoint).await {
+                if !models.is_empty() && chat.alive() {
+                    let caps = models
+                        .iter()
+                        .filter_map(|(id, caps)| caps.map(|c| (id.clone(), c)))
+                        .collect();
+                    chat.model_caps.set(caps);
+                    let mut ids: Vec<String> = models.into_iter().map(|(id, _)| id).collect();
                     ids.sort();
                     ids.dedup();
                     let current = chat.settings.with_untracked(|s| s.model.clone());

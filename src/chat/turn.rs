@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tinychat_core::chat::Role;
 use tinychat_core::i18n::Strings;
-use tinychat_core::mistral::{backoff, ChatRequest, ToolInvocation, ToolOutcome};
+use tinychat_core::mistral::{
+    backoff, takes_reasoning_effort, ChatRequest, Source, ToolInvocation, ToolOutcome,
+};
 use web_sys::AbortController;
 
 use super::{Chat, MessageView};
@@ -167,6 +169,15 @@ impl Chat {
         request.temperature = settings.temperature;
         request.max_tokens = settings.max_tokens;
         request.stream = true;
+        request.agent_id = settings.agent_id.clone();
+        if request.agent_id.is_none()
+            && takes_reasoning_effort(
+                &settings.model,
+                self.caps_untracked(&settings.model).as_ref(),
+            )
+        {
+            request.reasoning_effort = settings.reasoning_effort.clone();
+        }
         let specs = self
             .host
             .with_value(|h| h.as_ref().map(tools::specs))
@@ -337,6 +348,8 @@ impl Chat {
                         view.usage.try_set(Some(usage));
                     }
                     StreamEvent::ToolCalls(asked) => *calls = asked,
+                    StreamEvent::Thinking(delta) => chat.on_thinking(view, &delta),
+                    StreamEvent::Source(source) => chat.on_source(view, source),
                 })
                 .await;
             match result {
@@ -451,12 +464,62 @@ impl Chat {
             })
             .unwrap_or(false);
         if appended {
+            if view.text_len.get_untracked() == 0 && view.thinking_len.get_untracked() > 0 {
+                self.end_thinking(view);
+            }
             view.text_len.update(|n| *n += delta.len());
         }
         if now_ms() - self.last_save.get_value() > SAVE_EVERY_MS {
             let conv = view.conversation.get_value();
             // At most a couple of seconds are lost if the tab crashes.
             self.save_conversation(&conv);
+        }
+    }
+
+    /// Runs `f` on the conversation `view` streams into; false if it is gone.
+    fn with_streaming_conv(
+        &self,
+        view: MessageView,
+        f: impl FnOnce(&mut tinychat_core::chat::Conversation) -> bool,
+    ) -> bool {
+        view.conversation
+            .try_with_value(|conv| {
+                self.library
+                    .try_update_value(|lib| lib.get_mut(conv).is_some_and(f))
+                    .unwrap_or(false)
+            })
+            .unwrap_or(false)
+    }
+
+    /// O(delta), like the answer: the thinking goes to the conversation, the view learns its
+    /// length.
+    fn on_thinking(&self, view: MessageView, delta: &str) {
+        if !self.alive() || view.disposed() {
+            return;
+        }
+        if self.with_streaming_conv(view, |c| c.append_thinking(view.id, delta)) {
+            view.thinking_len.update(|n| *n += delta.len());
+        }
+    }
+
+    /// The answer started: the thinking's time is known.
+    fn end_thinking(&self, view: MessageView) {
+        let now = now_ms();
+        let mut thought = None;
+        self.with_streaming_conv(view, |c| {
+            c.end_thinking(view.id, now);
+            thought = c.message(view.id).and_then(|m| m.thought_ms);
+            true
+        });
+        view.thought_ms.set(thought);
+    }
+
+    fn on_source(&self, view: MessageView, source: Source) {
+        if !self.alive() || view.disposed() {
+            return;
+        }
+        if self.with_streaming_conv(view, |c| c.add_source(view.id, source)) {
+            view.source_count.update(|n| *n += 1);
         }
     }
 
@@ -485,11 +548,14 @@ impl Chat {
                 Err(err) => conv.fail(view.id, err.info(&strings), now),
             };
             conv.message(view.id)
-                .map(|m| (m.state, m.error.clone(), m.text.len()))
+                .map(|m| (m.state, m.error.clone(), m.text.len(), m.thought_ms))
         });
-        if let Some(Some((state, error, len))) = ended {
+        if let Some(Some((state, error, len, thought))) = ended {
             if len != view.text_len.get_untracked() {
                 view.text_len.set(len);
+            }
+            if thought != view.thought_ms.get_untracked() {
+                view.thought_ms.set(thought);
             }
             view.error.set(error);
             view.state.set(state);

@@ -28,6 +28,12 @@ pub struct MessageView {
     pub(super) feedback: RwSignal<Option<Feedback>>,
     /// An assistant message that only asked for the page's tools (not shown as a reply).
     pub(super) tool_request: RwSignal<bool>,
+    /// Bytes of thinking so far (a reasoning model's trace).
+    pub(super) thinking_len: RwSignal<usize>,
+    /// How long the model thought, once the answer started.
+    pub(super) thought_ms: RwSignal<Option<f64>>,
+    /// How many sources the answer cites.
+    pub(super) source_count: RwSignal<usize>,
 }
 
 impl MessageView {
@@ -50,6 +56,9 @@ impl MessageView {
             error: RwSignal::new(m.error.clone()),
             feedback: RwSignal::new(m.feedback),
             tool_request: RwSignal::new(m.is_tool_request()),
+            thinking_len: RwSignal::new(m.thinking.len()),
+            thought_ms: RwSignal::new(m.thought_ms),
+            source_count: RwSignal::new(m.sources.len()),
         }
     }
 
@@ -77,6 +86,21 @@ impl MessageView {
     /// The visitor's thumbs up / down.
     pub fn feedback(&self) -> ReadSignal<Option<Feedback>> {
         self.feedback.read_only()
+    }
+
+    /// Bytes of thinking so far; tracking it re-runs on every thinking delta.
+    pub fn thinking_len(&self) -> ReadSignal<usize> {
+        self.thinking_len.read_only()
+    }
+
+    /// How long the model thought (set when the answer starts or the reply ends).
+    pub fn thought_ms(&self) -> ReadSignal<Option<f64>> {
+        self.thought_ms.read_only()
+    }
+
+    /// How many sources the answer cites.
+    pub fn source_count(&self) -> ReadSignal<usize> {
+        self.source_count.read_only()
     }
 
     /// Whether this assistant message only asked for the page's tools.

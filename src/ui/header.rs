@@ -4,6 +4,7 @@
 
 use leptos::html::Input;
 use leptos::prelude::*;
+use tinychat_core::i18n::Strings;
 
 use crate::chat::Chat;
 use crate::ui::button::{Button, ButtonVariant};
@@ -37,7 +38,15 @@ pub fn Header(
                 on:click=move |_| list_open.update(|o| *o = !*o)>
                 {conversations}
             </Button>
-            <h2 class="tc-header__title">{title}</h2>
+            <div class="tc-header__titles">
+                <h2 class="tc-header__title">{title}</h2>
+                // In agent mode the header says which agent answers.
+                {move || chat.agent_id().map(|id| view! {
+                    <span class="tc-header__agent" data-agent=id.clone()>
+                        {Strings::fill_named(&chat.strings().agent_answers, &[("id", &id)])}
+                    </span>
+                })}
+            </div>
             <MoreMenu list_open=list_open input=import_input />
             <div class="tc-header__actions">
                 <Button variant=ButtonVariant::Ghost on:click=move |_| {

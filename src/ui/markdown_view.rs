@@ -25,16 +25,31 @@ struct RenderState {
     finished: bool,
 }
 
-/// Renders the message's text as safe Markdown, following it as it streams.
+/// Renders the message's text (or its thinking) as safe Markdown, following it as it streams.
 #[component]
 pub fn MarkdownView(
     /// The assistant message.
     msg: MessageView,
+    /// Render the reasoning model's thinking instead of the answer (it stops growing when the
+    /// answer starts).
+    #[prop(optional)]
+    thinking: bool,
 ) -> impl IntoView {
     let chat = expect_context::<Chat>();
     let strings = chat.strings();
     let (copy_label, copied_label) = (strings.copy_code.clone(), strings.copied.clone());
-    let (text_len, state_signal) = (msg.text_len(), msg.state());
+    let (answer_len, state_signal) = (msg.text_len(), msg.state());
+    let text_len = if thinking {
+        msg.thinking_len()
+    } else {
+        answer_len
+    };
+    // Whether this text may still grow: the reply streams (and, for the thinking, no answer
+    // text has come yet).
+    let growing = move || {
+        state_signal.with(|s| *s == MessageState::Streaming)
+            && (!thinking || answer_len.with(|n| *n == 0))
+    };
     let root = NodeRef::<Div>::new();
     let state = StoredValue::new_local(RenderState {
         markdown: StreamingMarkdown::new(),
@@ -52,20 +67,26 @@ pub fn MarkdownView(
         let Some(root_el) = root.get() else { return };
         let root_el: Element = root_el.into();
         text_len.track();
-        let streaming = state_signal.get() == MessageState::Streaming;
+        let streaming = growing();
         if streaming && frame_pending.get_value() {
             return; // the scheduled update will pick this delta up
         }
         let label = copy_label.clone();
         let draw = move || {
-            let Some(streaming) =
-                state_signal.try_with_untracked(|s| *s == MessageState::Streaming)
+            let Some(streaming) = state_signal
+                .try_with_untracked(|s| *s == MessageState::Streaming)
+                .map(|s| s && (!thinking || answer_len.get_untracked() == 0))
             else {
                 return; // unmounted meanwhile
             };
-            chat.with_text(&msg, |text| {
+            let paint = |text: &str| {
                 state.update_value(|st| render(st, &root_el, text, !streaming, &label));
-            });
+            };
+            if thinking {
+                chat.with_thinking(&msg, paint);
+            } else {
+                chat.with_text(&msg, paint);
+            }
         };
         if !streaming {
             draw();

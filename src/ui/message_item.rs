@@ -7,6 +7,8 @@ use tinychat_core::chat::Role;
 use crate::chat::{Chat, MessageView};
 use crate::ui::markdown_view::MarkdownView;
 use crate::ui::message_parts::{ErrorBox, MessageActions, StateNote, UserBody};
+use crate::ui::sources::Sources;
+use crate::ui::thinking::Thinking;
 use crate::ui::tool_line::ToolLine;
 
 /// One message. User text is plain text (editable); assistant text is rendered Markdown.
@@ -39,7 +41,7 @@ pub fn MessageItem(
             {if is_user {
                 view! { <UserBody msg=msg editing=editing /> }.into_any()
             } else {
-                view! { <MarkdownView msg=msg /> }.into_any()
+                view! { <Thinking msg=msg /> <MarkdownView msg=msg /> <Sources msg=msg /> }.into_any()
             }}
             <StateNote msg=msg />
             <ErrorBox msg=msg />

@@ -53,7 +53,9 @@ pub fn StateNote(msg: MessageView) -> impl IntoView {
     let state = msg.state();
     let text_len = msg.text_len();
     // Derived once per change of emptiness, so a streaming delta does not re-run the note.
-    let no_text = Memo::new(move |_| text_len.get() == 0);
+    // A reasoning model's thinking has its own "Thinking…" line (the disclosure above).
+    let thinking_len = msg.thinking_len();
+    let no_text = Memo::new(move |_| text_len.get() == 0 && thinking_len.get() == 0);
     let retry_note = chat.retry_note();
     move || match state.get() {
         MessageState::Streaming if no_text.get() => {

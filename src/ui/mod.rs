@@ -17,6 +17,8 @@ pub mod message_parts;
 pub mod more_menu;
 pub mod settings_dialog;
 pub mod settings_fields;
+pub mod sources;
+pub mod thinking;
 pub mod tool_line;
 
 pub use app::ChatWidget;

@@ -11,7 +11,7 @@ use crate::chat::Chat;
 use crate::ui::button::{Button, ButtonVariant};
 use crate::ui::focus_trap::use_focus_trap;
 use crate::ui::settings_fields::{
-    KeyFields, ModelField, NumberFields, SystemPromptField, UrlField,
+    AgentField, KeyFields, ModelField, NumberFields, ReasoningField, SystemPromptField, UrlField,
 };
 
 /// A modal dialog named "Settings". Escape or Close discards changes; Save validates every
@@ -93,8 +93,13 @@ pub fn SettingsDialog() -> impl IntoView {
                 }>
                     <KeyFields api_key=api_key form=form />
                     <UrlField form=form errors=errors />
-                    <ModelField form=form errors=errors />
-                    <NumberFields form=form errors=errors />
+                    <AgentField form=form errors=errors />
+                    // An agent brings its own model and settings.
+                    <Show when=move || form.with(|f| f.agent_id.trim().is_empty())>
+                        <ModelField form=form errors=errors />
+                        <NumberFields form=form errors=errors />
+                        <ReasoningField form=form />
+                    </Show>
                     <SystemPromptField form=form />
                     <div class="tc-dialog__actions">
                         <Button variant=ButtonVariant::Ghost on:click=move |_| close()>{chat.t(|s| &s.close)}</Button>

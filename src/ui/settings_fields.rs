@@ -175,3 +175,51 @@ pub fn SystemPromptField(form: RwSignal<SettingsForm>) -> impl IntoView {
         </label>
     }
 }
+
+/// The La Plateforme agent to talk to instead of a model (empty: none).
+#[component]
+pub fn AgentField(
+    form: RwSignal<SettingsForm>,
+    errors: RwSignal<Vec<SettingsError>>,
+) -> impl IntoView {
+    let s = expect_context::<Chat>().strings();
+    let (error_id, help_id) = ("tc-settings-agent-error", "tc-settings-agent-help");
+    view! {
+        <label class="tc-field">
+            <span class="tc-field__label">{s.agent_id.clone()}</span>
+            <input class="tc-input" type="text" spellcheck="false" autocomplete="off"
+                aria-invalid=invalid(errors, SettingsError::AgentId)
+                aria-describedby=move || {
+                    let error = described_by(errors, SettingsError::AgentId, error_id)();
+                    error.map_or_else(|| help_id.to_owned(), |e| format!("{help_id} {e}"))
+                }
+                prop:value=move || form.with(|f| f.agent_id.clone())
+                on:input=move |ev| form.update(|f| f.agent_id = event_target_value(&ev)) />
+            <span class="tc-field__help" id=help_id>{s.agent_help.clone()}</span>
+            <FieldError kind=SettingsError::AgentId errors=errors id=error_id />
+        </label>
+    }
+}
+
+/// How hard reasoning models think: the model's default, off (`none`) or `high`.
+#[component]
+pub fn ReasoningField(form: RwSignal<SettingsForm>) -> impl IntoView {
+    let s = expect_context::<Chat>().strings();
+    let choices = [
+        ("", s.reasoning_default.clone()),
+        ("none", s.reasoning_off.clone()),
+        ("high", s.reasoning_high.clone()),
+    ];
+    view! {
+        <label class="tc-field">
+            <span class="tc-field__label">{s.reasoning.clone()}</span>
+            <select class="tc-input"
+                on:change=move |ev| form.update(|f| f.reasoning_effort = event_target_value(&ev))>
+                {choices.into_iter().map(|(value, label)| {
+                    let selected = form.with_untracked(|f| f.reasoning_effort == value);
+                    view! { <option value=value selected=selected>{label}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,179 @@
+// Mistral's platform (issue 11): a reasoning model's thinking, the reasoning setting, agents
+// and sources, against tinychat-server (magistral-* models think, [sources] cites, two agents).
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { API_PORT, STATIC_PORT } from '../playwright.config.js';
+import { watchErrors, readClipboard } from './helpers.js';
+
+const STATIC = `http://127.0.0.1:${STATIC_PORT}`;
+const API = `http://127.0.0.1:${API_PORT}`;
+const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'e2e-pages');
+
+async function open(page, name, attrs = '', lang = 'en') {
+  fs.mkdirSync(PAGES, { recursive: true });
+  fs.writeFileSync(path.join(PAGES, `${name}.html`), `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
+<title>Platform</title><link rel="icon" href="data:,"></head><body><main><h1>Platform</h1>
+<tiny-chat api-base="${API}" title="Help" load="eager" storage-key="${name}" ${attrs} style="display:block;width:720px;height:600px"></tiny-chat></main>
+<script type="module" src="../tinychat-embed.js"></script></body></html>`);
+  await page.goto(`${STATIC}/e2e-pages/${name}.html`);
+  const widget = page.getByRole('region', { name: 'Help' });
+  await expect(widget).toBeVisible();
+  return widget;
+}
+
+async function sendText(widget, text) {
+  const box = widget.getByRole('textbox').first();
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** Request bodies the widget posts to the API, with their path. */
+function recordPosts(page) {
+  const posts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().startsWith(API)) posts.push({ path: new URL(r.url()).pathname, body: r.postDataJSON() });
+  });
+  return posts;
+}
+
+const lastReply = (widget) => widget.locator('article[data-role="assistant"]:not([hidden])').last();
+
+test('a reasoning model: thinking collapsed above the answer, timed, left out of Copy, replayed as Mistral asks', async ({ page }) => {
+  const errors = watchErrors(page);
+  const posts = recordPosts(page);
+  const widget = await open(page, 'thinking', 'model="magistral-small-latest"');
+  await sendText(widget, 'Hi there [delay=40]');
+  const reply = lastReply(widget);
+  const thinking = reply.locator('details.tc-thinking');
+  // While it thinks the summary says so; once the answer starts it says for how long.
+  await expect(thinking.locator('summary')).toHaveText('Thinking…');
+  await expect(reply).toHaveAttribute('data-state', 'done');
+  await expect(thinking.locator('summary')).toHaveText(/^Thought for \d+ s$/);
+  await expect(thinking).not.toHaveAttribute('open', '');
+  await expect(reply.locator(':scope > .tc-md')).toContainText('You said: "Hi there"');
+  await expect(reply.locator(':scope > .tc-md')).not.toContainText('step by step');
+  await thinking.locator('summary').click();
+  await expect(thinking.locator('.tc-md')).toContainText('The user wrote "Hi there". Let me think about it step by step.');
+  await expect(thinking.locator('.tc-md li')).toHaveCount(2);
+  expect((await new AxeBuilder({ page }).include('tiny-chat').analyze()).violations).toEqual([]);
+
+  await reply.getByRole('button', { name: 'Copy' }).click();
+  const copied = await readClipboard(page);
+  expect(copied).toContain('You said');
+  expect(copied).not.toContain('step by step');
+
+  // The next request replays the thinking as a thinking chunk before the text.
+  await sendText(widget, 'And now?');
+  await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
+  const history = posts[posts.length - 1].body.messages;
+  expect(history[1].role).toBe('assistant');
+  expect(history[1].content[0].type).toBe('thinking');
+  expect(history[1].content[0].thinking[0].text).toContain('step by step');
+  expect(history[1].content[1]).toEqual({ type: 'text', text: expect.stringContaining('You said') });
+
+  // Kept in the JSON export and after a reload.
+  const exported = await page.evaluate(() => document.querySelector('tiny-chat').getConversation());
+  const first = exported.conversation.messages.find((m) => m.role === 'assistant');
+  expect(first.thinking).toContain('step by step');
+  expect(first.thought_ms).toBeGreaterThanOrEqual(0);
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Help' }).locator('details.tc-thinking')).toHaveCount(2);
+  expect(errors).toEqual([]);
+});
+
+test('a French widget says Réflexion', async ({ page }) => {
+  const widget = await open(page, 'thinking-fr', 'model="magistral-small-latest" locale="fr"', 'fr');
+  await sendText(widget, 'Salut [delay=40]');
+  const summary = lastReply(widget).locator('details.tc-thinking summary');
+  await expect(summary).toHaveText('Réflexion…');
+  await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
+  await expect(summary).toHaveText(/^Réflexion\u00a0: \d+\u00a0s$/);
+});
+
+test('the reasoning setting is sent only to models that take it', async ({ page }) => {
+  const posts = recordPosts(page);
+  const widget = await open(page, 'reasoning', 'reasoning-effort="high"');
+  await sendText(widget, 'Think hard');
+  await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
+  expect(posts[0].body.reasoning_effort).toBe('high');
+  await expect(lastReply(widget).locator('details.tc-thinking')).toHaveCount(1);
+  // Settings: Reasoning Off; then a model that does not reason gets nothing.
+  await widget.getByRole('button', { name: 'Settings' }).click();
+  const dialog = widget.getByRole('dialog', { name: 'Settings' });
+  await expect(dialog.getByRole('combobox', { name: 'Reasoning' })).toHaveValue('high');
+  await dialog.getByRole('combobox', { name: 'Reasoning' }).selectOption('none');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await sendText(widget, 'Quick one');
+  await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
+  expect(posts[1].body.reasoning_effort).toBe('none');
+  await widget.getByRole('button', { name: 'Settings' }).click();
+  await dialog.getByRole('combobox', { name: 'Model' }).selectOption('open-mistral-nemo');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await sendText(widget, 'Plain');
+  await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
+  const last = posts[posts.length - 1].body;
+  expect(last.model).toBe('open-mistral-nemo');
+  expect(last.reasoning_effort).toBeUndefined();
+});
+
+test('an agent: the agents endpoint without model settings, named in the header, no model picker', async ({ page }) => {
+  const errors = watchErrors(page);
+  const posts = recordPosts(page);
+  const widget = await open(page, 'agent', 'agent-id="ag:tinychat:shop" temperature="0.4"');
+  await expect(widget.locator('.tc-header__agent')).toHaveText('Agent ag:tinychat:shop');
+  await sendText(widget, 'Hello agent');
+  await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
+  await expect(lastReply(widget)).toContainText('Shop assistant: You said: "Hello agent"');
+  expect(posts[0].path).toBe('/v1/agents/completions');
+  expect(posts[0].body.agent_id).toBe('ag:tinychat:shop');
+  for (const field of ['model', 'temperature', 'top_p', 'safe_prompt']) expect(posts[0].body[field]).toBeUndefined();
+  await widget.getByRole('button', { name: 'Settings' }).click();
+  const dialog = widget.getByRole('dialog', { name: 'Settings' });
+  await expect(dialog.getByRole('textbox', { name: 'Agent ID' })).toHaveValue('ag:tinychat:shop');
+  await expect(dialog.getByRole('combobox', { name: 'Model' })).toHaveCount(0);
+  expect((await new AxeBuilder({ page }).include('tiny-chat').analyze()).violations).toEqual([]);
+  // An unknown agent is an error in words, as for chat completions.
+  await dialog.getByRole('textbox', { name: 'Agent ID' }).fill('ag:nobody');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await sendText(widget, 'Anyone?');
+  await expect(lastReply(widget)).toHaveAttribute('data-state', 'error');
+  await expect(lastReply(widget).getByRole('alert')).toBeVisible();
+  // Clearing the field talks to the model again, and the picker is back.
+  await widget.getByRole('button', { name: 'Settings' }).click();
+  await dialog.getByRole('textbox', { name: 'Agent ID' }).fill('');
+  await expect(dialog.getByRole('combobox', { name: 'Model' })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(widget.locator('.tc-header__agent')).toHaveCount(0);
+  await sendText(widget, 'Model again');
+  await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
+  expect(posts[posts.length - 1].path).toBe('/v1/chat/completions');
+  expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
+});
+
+test('sources: numbered safe links under the answer, titles as text, no favicon loaded', async ({ page }) => {
+  const fetched = [];
+  page.on('request', (r) => fetched.push(r.url()));
+  const widget = await open(page, 'sources');
+  await sendText(widget, 'Tell me [sources]');
+  const reply = lastReply(widget);
+  await expect(reply).toHaveAttribute('data-state', 'done');
+  const sources = reply.getByRole('region', { name: 'Sources' });
+  const items = sources.getByRole('listitem');
+  await expect(items).toHaveCount(3);
+  const links = sources.getByRole('link');
+  await expect(links).toHaveCount(2);
+  await expect(links.nth(0)).toHaveAttribute('href', 'https://docs.mistral.ai/');
+  await expect(links.nth(0)).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(links.nth(0)).toHaveAttribute('target', '_blank');
+  await expect(links.nth(1)).toHaveText('Le Chat <b>by</b> Mistral');
+  await expect(items.nth(2)).toHaveText('A link that must not run');
+  expect(await sources.locator('b, img, [href^="javascript"]').count()).toBe(0);
+  expect(fetched.filter((u) => u.includes('favicon'))).toEqual([]);
+  const exported = await page.evaluate(() => document.querySelector('tiny-chat').getConversation());
+  expect(exported.conversation.messages.find((m) => m.sources).sources.map((s) => s.url ?? null))
+    .toEqual(['https://docs.mistral.ai/', 'https://chat.mistral.ai/', null]);
+  expect((await new AxeBuilder({ page }).include('tiny-chat').analyze()).violations).toEqual([]);
+});
