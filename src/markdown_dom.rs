@@ -2,6 +2,7 @@
 //! `createTextNode`. There is no `innerHTML` anywhere: text is text, and the tag and attribute
 //! sets are closed enums decided by the core crate, so model output cannot inject markup.
 
+use tinychat_core::highlight;
 use tinychat_core::markdown::Node;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element};
@@ -9,16 +10,53 @@ use web_sys::{Document, Element};
 /// Class of the "Copy code" button added above every code block.
 pub const COPY_CODE_CLASS: &str = "tc-code__copy";
 
-/// Appends `nodes` to `parent`.
+/// Appends the nodes of a complete (frozen) block to `parent`, its code highlighted.
 pub fn append_nodes(
     document: &Document,
     parent: &Element,
     nodes: &[Node],
     copy_label: &str,
 ) -> Result<(), JsValue> {
+    append_all(document, parent, nodes, copy_label, true)
+}
+
+fn append_all(
+    document: &Document,
+    parent: &Element,
+    nodes: &[Node],
+    copy_label: &str,
+    highlight: bool,
+) -> Result<(), JsValue> {
     for node in nodes {
-        append_node(document, parent, node, copy_label)?;
+        append_node(document, parent, node, copy_label, highlight)?;
     }
+    Ok(())
+}
+
+/// Replaces `code`'s text with one span per highlighted token (`tc-tok-kw`, …), built with
+/// `createElement` and `createTextNode`: the token texts are never parsed.
+fn highlight_code(document: &Document, code: &Element) -> Result<(), JsValue> {
+    let lang = code.get_attribute("data-lang").unwrap_or_default();
+    let text = code.text_content().unwrap_or_default();
+    let Some(tokens) = highlight::highlight(&lang, &text) else {
+        return Ok(());
+    };
+    let fragment = document.create_document_fragment();
+    for token in tokens {
+        let piece = document.create_text_node(&text[token.start..token.end]);
+        match token.kind.class() {
+            "" => fragment.append_child(&piece)?,
+            class => {
+                let span = document.create_element("span")?;
+                span.set_class_name(&format!("tc-tok-{class}"));
+                span.append_child(&piece)?;
+                fragment.append_child(&span)?
+            }
+        };
+    }
+    code.set_text_content(None);
+    code.append_child(&fragment)?;
+    code.set_attribute("data-highlighted", "")?;
     Ok(())
 }
 
@@ -27,6 +65,7 @@ fn append_node(
     parent: &Element,
     node: &Node,
     copy_label: &str,
+    highlight: bool,
 ) -> Result<(), JsValue> {
     match node {
         Node::Text(text) => {
@@ -41,8 +80,15 @@ fn append_node(
             for (name, value) in attrs {
                 el.set_attribute(name, value)?;
             }
-            append_nodes(document, &el, children, copy_label)?;
+            append_all(document, &el, children, copy_label, highlight)?;
             if tag.as_str() == "pre" {
+                // Only a complete block is highlighted: a growing one stays plain text, so a
+                // delta never re-highlights it.
+                if highlight {
+                    if let Some(code) = el.first_element_child() {
+                        highlight_code(document, &code)?;
+                    }
+                }
                 // A code block gets a small toolbar with its language and a copy button; the
                 // click is handled by one delegated listener on the message (see MarkdownView).
                 let wrap = document.create_element("div")?;
@@ -89,13 +135,13 @@ pub fn patch_children(
             Some(dom) => {
                 if !patch_node(document, &dom, node, copy_label)? {
                     let holder = document.create_element("div")?;
-                    append_node(document, &holder, node, copy_label)?;
+                    append_node(document, &holder, node, copy_label, false)?;
                     if let Some(fresh) = holder.first_child() {
                         parent.replace_child(&fresh, &dom)?;
                     }
                 }
             }
-            None => append_node(document, parent, node, copy_label)?,
+            None => append_node(document, parent, node, copy_label, false)?,
         }
     }
     while children.length() as usize > nodes.len() {

@@ -3,6 +3,7 @@
 pub mod chat;
 pub mod decimal;
 pub mod error;
+pub mod highlight;
 pub mod i18n;
 pub mod markdown;
 pub mod mistral;

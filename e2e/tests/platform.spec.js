@@ -177,3 +177,39 @@ test('sources: numbered safe links under the answer, titles as text, no favicon 
     .toEqual(['https://docs.mistral.ai/', 'https://chat.mistral.ai/', null]);
   expect((await new AxeBuilder({ page }).include('tiny-chat').analyze()).violations).toEqual([]);
 });
+
+test('code blocks are highlighted once complete, as DOM text, never re-highlighted while the reply streams', async ({ page }) => {
+  const errors = watchErrors(page);
+  const widget = await open(page, 'highlight', 'theme="dark"');
+  await page.evaluate(() => { window.ran = 0; window.alert = () => { window.ran += 1; }; });
+  await sendText(widget, 'code [delay=25]');
+  const reply = lastReply(widget);
+  // While the first block still grows it is plain text.
+  const tailCode = reply.locator('.tc-md__tail pre code');
+  await expect(tailCode).toContainText('fn greet');
+  expect(await tailCode.locator('span[class^="tc-tok-"]').count()).toBe(0);
+  // Once complete it is highlighted; from then on nothing in it changes.
+  const rust = reply.locator('code[data-lang="rust"][data-highlighted]');
+  await expect(rust).toHaveCount(1);
+  await expect(reply).toHaveAttribute('data-state', 'streaming');
+  await rust.evaluate((code) => {
+    window.mutations = 0;
+    new MutationObserver((records) => { window.mutations += records.length; })
+      .observe(code, { childList: true, subtree: true, characterData: true });
+  });
+  await expect(reply).toHaveAttribute('data-state', 'done');
+  expect(await page.evaluate(() => window.mutations)).toBe(0);
+  await expect(rust.locator('.tc-tok-kw').first()).toHaveText('fn');
+  await expect(rust.locator('.tc-tok-com')).toHaveText('// Say hello.');
+  await expect(rust.locator('.tc-tok-str')).toHaveText('"Hello, {name}!"');
+  await expect(rust).toHaveText('fn greet(name: &str) -> String {\n    // Say hello.\n    format!("Hello, {name}!")\n}\n');
+  // Markup inside code is text in token spans, never elements.
+  const html = reply.locator('code[data-lang="html"]');
+  await expect(html.locator('.tc-tok-tag').first()).toHaveText('script');
+  expect(await reply.locator('script, img').count()).toBe(0);
+  await expect(html).toContainText('<img src="x" onerror="alert(1)">');
+  await expect(reply.locator('code[data-lang="diff"] .tc-tok-ins')).toHaveText('+let x = 2;');
+  expect(await page.evaluate(() => window.ran)).toBe(0);
+  expect((await new AxeBuilder({ page }).include('tiny-chat').analyze()).violations).toEqual([]);
+  expect(errors).toEqual([]);
+});

@@ -35,6 +35,7 @@ ENDPOINTS:
 REPLIES (chosen by whole words of the last user message):
     long N                  exactly N content pieces "tok0 ", "tok1 ", ...
     html                    <script>, onerror= and javascript: links, for XSS tests
+    code                    fenced Rust, HTML (with <script>) and diff blocks, then prose
     markdown, demo          headings, bold, lists, a table, a link, code, é ü 你好 日本語 👋🦀
     anything else           You said: "<message>", then a line about the conversation
     magistral-* models stream "thinking" chunks before the answer; mistral-small-latest does

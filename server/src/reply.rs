@@ -6,8 +6,9 @@
 //!
 //! 1. `long N`: `N` pieces `tok0 `, `tok1 `, …, `tok{N-1} ` (N is capped at [`MAX_LONG`]);
 //! 2. `html`: [`HTML_REPLY`], markup and `javascript:` links that a widget must not run;
-//! 3. `markdown` or `demo`: [`MARKDOWN_REPLY`];
-//! 4. otherwise the default reply, [`default_reply`]: `You said: "<prompt>"`, a blank line,
+//! 3. `code`: [`CODE_REPLY`], fenced blocks (Rust, HTML with markup, diff) then prose;
+//! 4. `markdown` or `demo`: [`MARKDOWN_REPLY`];
+//! 5. otherwise the default reply, [`default_reply`]: `You said: "<prompt>"`, a blank line,
 //!    and a line naming the model and the number of messages in the conversation.
 
 /// The most pieces `long N` streams.
@@ -63,6 +64,33 @@ And a Markdown link that must not run script: [click](javascript:alert(1))
 
 Also <b onmouseover="alert(1)">hover</b>, <a href="javascript:alert(1)">a link</a> and <iframe src="javascript:alert(1)"></iframe>."#;
 
+/// The reply to `code`: fenced blocks in several languages, one holding markup a widget must
+/// show as text, then prose (so a test can watch a finished block while the reply streams on).
+pub const CODE_REPLY: &str = r#"A Rust function:
+
+```rust
+fn greet(name: &str) -> String {
+    // Say hello.
+    format!("Hello, {name}!")
+}
+```
+
+Some HTML that must stay text:
+
+```html
+<script>alert(1)</script>
+<img src="x" onerror="alert(1)">
+```
+
+And a diff:
+
+```diff
+-let x = 1;
++let x = 2;
+```
+
+That is all the code. The rest of this reply is prose, so that the blocks above are finished long before the reply is: a widget highlights a block once, when it is complete, and never touches it again while the words keep coming."#;
+
 /// A reply, before it is split into pieces.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reply {
@@ -90,6 +118,8 @@ pub fn select(prompt: &str, model: &str, message_count: usize) -> Reply {
     let has = |word: &str| words.contains(&word);
     if has("html") {
         Reply::Text(HTML_REPLY.to_owned())
+    } else if has("code") {
+        Reply::Text(CODE_REPLY.to_owned())
     } else if has("markdown") || has("demo") {
         Reply::Text(MARKDOWN_REPLY.to_owned())
     } else {
