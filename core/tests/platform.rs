@@ -124,3 +124,65 @@ fn reasoning_and_agent_options_and_settings() {
     assert_eq!(settings.agent_id.as_deref(), Some("ag:1"));
     assert_eq!(settings.reasoning_effort.as_deref(), Some("none"));
 }
+
+fn image(name: &str) -> tinychat_core::chat::Image {
+    tinychat_core::chat::Image {
+        name: name.into(),
+        data_url: format!("data:image/png;base64,{name}"),
+        width: 2,
+        height: 2,
+    }
+}
+
+#[test]
+fn images_go_as_a_content_list_and_at_most_eight_per_request() {
+    let mut c = Conversation::new("c", 0.0);
+    c.push_user_with_images("What is this?", vec![image("a.png"), image("b.png")], 1.0);
+    let wire = serde_json::to_value(c.request_messages(None)).unwrap();
+    assert_eq!(
+        wire[0],
+        json!({"role": "user", "content": [
+            {"type": "text", "text": "What is this?"},
+            {"type": "image_url", "image_url": "data:image/png;base64,a.png"},
+            {"type": "image_url", "image_url": "data:image/png;base64,b.png"}
+        ]})
+    );
+    // A reply, then seven more images: the two oldest drop out of the history.
+    let r = c.start_assistant("m", 2.0);
+    c.append_delta(r, "A square.");
+    c.finish(r, None, 3.0);
+    let seven: Vec<_> = (0..7).map(|i| image(&format!("n{i}.png"))).collect();
+    c.push_user_with_images("And these?", seven, 4.0);
+    let wire = serde_json::to_value(c.request_messages(None)).unwrap();
+    let count = |m: &Value| {
+        m["content"].as_array().map_or(0, |parts| {
+            parts.iter().filter(|p| p["type"] == "image_url").count()
+        })
+    };
+    assert_eq!(count(&wire[0]), 1);
+    assert_eq!(
+        wire[0]["content"][1]["image_url"],
+        "data:image/png;base64,b.png"
+    );
+    assert_eq!(count(&wire[2]), 7);
+    // Consecutive user messages with images are not merged.
+    let mut c = Conversation::new("d", 0.0);
+    c.push_user("one", 1.0);
+    c.push_user_with_images("two", vec![image("x.png")], 2.0);
+    assert_eq!(c.request_messages(None).len(), 2);
+}
+
+#[test]
+fn images_are_marked_in_text_exports_and_kept_in_json() {
+    let mut c = Conversation::new("c", 0.0);
+    let id = c.push_user_with_images("Look", vec![image("cat photo.png")], 1.0);
+    assert!(c.to_markdown().contains("[image: cat photo.png]"));
+    assert!(c
+        .to_plain_text()
+        .contains("You: Look\n[image: cat photo.png]"));
+    let back = import_json(&c.to_json()).unwrap();
+    assert_eq!(
+        back.message(id).unwrap().images,
+        c.message(id).unwrap().images
+    );
+}

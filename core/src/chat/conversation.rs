@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::message::{ErrorInfo, Feedback, Message, MessageState};
+use super::message::{ErrorInfo, Feedback, Image, Message, MessageState};
 use super::time::{clean_time, millis};
-use super::{DEFAULT_TITLE, RENAME_MAX_CHARS, TITLE_MAX_CHARS};
+use super::{DEFAULT_TITLE, MAX_IMAGES_PER_REQUEST, RENAME_MAX_CHARS, TITLE_MAX_CHARS};
 use crate::mistral::{ChatMessage, Role, Source, ToolInvocation, ToolOutcome, Usage, WireToolCall};
 use crate::text::one_line;
 
@@ -16,12 +16,27 @@ fn push_merged(out: &mut Vec<ChatMessage>, role: Role, text: &str) {
             if last.role == role
                 && last.tool_calls.is_empty()
                 && last.thinking.is_none()
+                && last.images.is_empty()
                 && role != Role::Tool =>
         {
             last.content.push_str("\n\n");
             last.content.push_str(text);
         }
         _ => out.push(ChatMessage::new(role, text.to_owned())),
+    }
+}
+
+/// Keeps the newest [`MAX_IMAGES_PER_REQUEST`] images of a request (Mistral refuses more):
+/// older ones are dropped from the history, their messages keep their text.
+fn limit_images(out: &mut [ChatMessage]) {
+    let mut seen = 0;
+    for m in out.iter_mut().rev() {
+        let keep = MAX_IMAGES_PER_REQUEST
+            .saturating_sub(seen)
+            .min(m.images.len());
+        let drop = m.images.len() - keep;
+        m.images.drain(..drop);
+        seen += m.images.len();
     }
 }
 
@@ -240,6 +255,15 @@ impl Conversation {
                 );
             }
         }
+    }
+
+    /// Add a user message with attached images; returns its id.
+    pub fn push_user_with_images(&mut self, text: &str, images: Vec<Image>, now_ms: f64) -> u64 {
+        let id = self.push_user(text, now_ms);
+        if let Some(m) = self.message_mut(id) {
+            m.images = images;
+        }
+        id
     }
 
     /// Add a user message; returns its id. The first user message sets the automatic title.
@@ -543,6 +567,12 @@ impl Conversation {
                         out.push(ChatMessage::tool(call, m.text.clone()));
                     }
                 }
+                Role::User if !m.images.is_empty() => {
+                    answered.clear();
+                    let mut wire = ChatMessage::user(m.text.clone());
+                    wire.images = m.images.iter().map(|i| i.data_url.clone()).collect();
+                    out.push(wire);
+                }
                 Role::Assistant if !m.thinking.is_empty() => {
                     answered.clear();
                     let mut wire = ChatMessage::assistant(m.text.clone());
@@ -555,6 +585,7 @@ impl Conversation {
                 }
             }
         }
+        limit_images(&mut out);
         out
     }
 

@@ -67,6 +67,9 @@ impl Conversation {
                     out.push('\n');
                 }
             }
+            for image in &m.images {
+                out.push_str(&format!("\n[image: {}]\n", one_line(&image.name, 200)));
+            }
             if let Some(note) = Self::state_note(m) {
                 out.push_str(&format!("\n_({note})_\n"));
             }
@@ -91,6 +94,9 @@ impl Conversation {
                 None => Self::speaker(m.role).to_owned(),
             };
             let mut turn = format!("{speaker}: {}", m.text.trim_end());
+            for image in &m.images {
+                turn.push_str(&format!("\n[image: {}]", one_line(&image.name, 200)));
+            }
             if let Some(note) = Self::state_note(m) {
                 turn.push_str(&format!("\n({note})"));
             }

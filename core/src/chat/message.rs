@@ -151,6 +151,25 @@ pub struct Message {
     /// The sources the answer cites, in order, without duplicates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Source>,
+    /// Images the user attached, sent with the message (vision models).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<Image>,
+}
+
+/// An image attached to a user message: already downscaled by the widget, kept as a data URL
+/// with the conversation (and in its JSON export).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    /// The file's name (the thumbnail's `alt`, `[image: name]` in text exports).
+    pub name: String,
+    /// `data:image/…;base64,…`.
+    pub data_url: String,
+    /// Width in pixels, as sent.
+    #[serde(default)]
+    pub width: u32,
+    /// Height in pixels, as sent.
+    #[serde(default)]
+    pub height: u32,
 }
 
 impl Message {
@@ -174,6 +193,7 @@ impl Message {
             thinking: String::new(),
             thought_ms: None,
             sources: Vec::new(),
+            images: Vec::new(),
         }
     }
 

@@ -33,7 +33,7 @@ pub use crate::options::Settings;
 pub use conversation::{title_from_text, Conversation};
 pub use import::{import_json, ImportError};
 pub use library::{ConversationSummary, Library};
-pub use message::{ErrorInfo, Feedback, Message, MessageState};
+pub use message::{ErrorInfo, Feedback, Image, Message, MessageState};
 pub use storage::{LoadError, LoadWarning};
 
 /// Title of a conversation before its first message.
@@ -50,6 +50,18 @@ pub const EXPORT_VERSION: u64 = 1;
 pub const STORAGE_SCHEMA: u64 = 1;
 /// Largest file [`import_json`] accepts, in bytes.
 pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
+/// Most images one request may carry (Mistral's vision guide: 8).
+pub const MAX_IMAGES_PER_REQUEST: usize = 8;
+/// Largest image file the widget takes, in bytes (Mistral's vision guide: 10 MB).
+pub const MAX_IMAGE_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
+/// Longest side an image is downscaled to, in pixels (Mistral's vision guide: 1540×1540 for
+/// its current vision models; larger images are downscaled by the API anyway).
+pub const MAX_IMAGE_SIDE: u32 = 1540;
+/// Largest image the widget reads, in pixels per side (the API refuses above 10000×10000).
+pub const MAX_IMAGE_SOURCE_SIDE: u32 = 10_000;
+/// The image types Mistral accepts.
+pub const IMAGE_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/webp", "image/gif"];
+
 /// Most messages [`import_json`] accepts.
 pub const MAX_IMPORT_MESSAGES: usize = 10_000;
 

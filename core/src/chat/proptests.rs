@@ -71,6 +71,7 @@ prop_compose! {
             thinking: String::new(),
             thought_ms: None,
             sources: Vec::new(),
+            images: Vec::new(),
         }
     }
 }

@@ -55,6 +55,11 @@ pub struct ChatMessage {
     /// A reasoning model's thinking before `content` (assistant messages).
     #[serde(skip)]
     pub thinking: Option<String>,
+    /// Images sent with a user message (`data:` URLs): the content becomes a list,
+    /// `[{"type": "text", "text": …}, {"type": "image_url", "image_url": "data:…"}, …]`, as in
+    /// Mistral's vision guide.
+    #[serde(skip)]
+    pub images: Vec<String>,
     /// The calls an assistant message asked for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tool_calls: Vec<WireToolCall>,
@@ -73,6 +78,7 @@ impl ChatMessage {
             role,
             content: content.into(),
             thinking: None,
+            images: Vec::new(),
             tool_calls: Vec::new(),
             tool_call_id: None,
             name: None,
@@ -120,8 +126,37 @@ impl Serialize for ChatMessage {
             kind: &'static str,
             thinking: [Text<'a>; 1],
         }
+        #[derive(Serialize)]
+        struct ImageUrl<'a> {
+            #[serde(rename = "type")]
+            kind: &'static str,
+            image_url: &'a str,
+        }
+        /// `[{"type": "text", …}, {"type": "image_url", …}, …]`: one flat list.
+        struct WithImages<'a>(&'a str, &'a [String]);
+        impl Serialize for WithImages<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeSeq;
+                let mut seq = s.serialize_seq(Some(self.1.len() + 1))?;
+                seq.serialize_element(&Text {
+                    kind: "text",
+                    text: self.0,
+                })?;
+                for url in self.1 {
+                    seq.serialize_element(&ImageUrl {
+                        kind: "image_url",
+                        image_url: url,
+                    })?;
+                }
+                seq.end()
+            }
+        }
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("role", &self.role)?;
+        if !self.images.is_empty() {
+            map.serialize_entry("content", &WithImages(&self.content, &self.images))?;
+            return map.end();
+        }
         match self.thinking.as_deref().filter(|t| !t.is_empty()) {
             Some(thinking) => {
                 let think = Thinking {
