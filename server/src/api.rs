@@ -41,6 +41,9 @@ use crate::{
 /// The `429-once` memory is cleared when it holds this many bodies, so it cannot grow unbounded.
 const MAX_REMEMBERED: usize = 10_000;
 
+/// Most images one request may carry, as Mistral's vision guide says.
+const MAX_IMAGES: usize = 8;
+
 /// `POST /v1/chat/completions`.
 pub async fn chat_completions(
     State(state): State<Arc<AppState>>,
@@ -110,6 +113,25 @@ async fn respond(
             );
         }
     }
+    let images = request.image_count();
+    if images > MAX_IMAGES {
+        let message = format!("Too many images in request. Max is {MAX_IMAGES}, got {images}.");
+        return errors::api_error(
+            StatusCode::BAD_REQUEST,
+            &message,
+            "invalid_request_error",
+            None,
+        );
+    }
+    if images > 0 && !models::find(&request.model).is_some_and(|m| m.vision) {
+        let message = format!("Image input is not supported for model {}", request.model);
+        return errors::api_error(
+            StatusCode::BAD_REQUEST,
+            &message,
+            "invalid_request_error",
+            None,
+        );
+    }
     if let Err(message) = request.check_tool_pairing() {
         return errors::api_error(
             StatusCode::BAD_REQUEST,
@@ -145,7 +167,17 @@ async fn respond(
     } else if request.messages.last().is_some_and(|m| m.role == "tool") {
         reply::Reply::Text(reply::after_tools(&request.tool_results()))
     } else {
-        let reply = reply::select(&parsed.prompt, &request.model, request.messages.len());
+        let mut reply = reply::select(&parsed.prompt, &request.model, request.messages.len());
+        let seen = request
+            .messages
+            .iter()
+            .rev()
+            .find(|m| m.role == "user")
+            .map_or(0, |m| m.images);
+        if let (reply::Reply::Text(text), true) = (&mut reply, seen > 0) {
+            let plural = if seen == 1 { "" } else { "s" };
+            text.push_str(&format!("\n\nI received {seen} image{plural}."));
+        }
         match (agent, reply) {
             (Some(agent), reply::Reply::Text(text)) => {
                 reply::Reply::Text(format!("{}: {text}", agent.name))

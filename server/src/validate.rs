@@ -105,6 +105,8 @@ pub struct Message {
     pub tool_call_id: Option<String>,
     /// A tool message's `name`.
     pub name: Option<String>,
+    /// How many `image_url` chunks the content has.
+    pub images: usize,
 }
 
 impl ChatRequest {
@@ -172,6 +174,11 @@ impl ChatRequest {
         } else {
             Err("Not the same number of function calls and responses".to_owned())
         }
+    }
+
+    /// How many images the whole request carries.
+    pub fn image_count(&self) -> usize {
+        self.messages.iter().map(|m| m.images).sum()
     }
 
     /// The number of characters in all the messages, for the prompt's token estimate.
@@ -340,6 +347,48 @@ impl Checker<'_> {
 
     fn model(&mut self) -> Option<String> {
         self.string("model")
+    }
+
+    /// An `image_url`: a string or `{"url", "detail"?}`, holding a `data:image/…;base64,` URL
+    /// of PNG, JPEG, WebP or GIF, or an `http(s)` URL.
+    fn image_url(&mut self, loc: Vec<Value>, value: Option<&Value>) {
+        let url = match value {
+            Some(Value::String(url)) => Some(url.as_str()),
+            Some(Value::Object(o)) => o.get("url").and_then(Value::as_str),
+            _ => None,
+        };
+        let Some(url) = url else {
+            let input = value.cloned().unwrap_or(Value::Null);
+            self.fail(
+                "string_type",
+                loc,
+                "Input should be a valid string or an object with a url",
+                &input,
+                None,
+            );
+            return;
+        };
+        let data_ok = ["png", "jpeg", "jpg", "webp", "gif"].iter().any(|kind| {
+            url.strip_prefix("data:image/")
+                .and_then(|rest| rest.strip_prefix(kind))
+                .and_then(|rest| rest.strip_prefix(";base64,"))
+                .is_some_and(|b64| {
+                    !b64.is_empty()
+                        && b64
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+                })
+        });
+        if !data_ok && !url.starts_with("https://") && !url.starts_with("http://") {
+            let msg = "Image URL must be a base64 data URL of a PNG, JPEG, WEBP or GIF image, or an http(s) URL";
+            self.fail(
+                "value_error",
+                loc,
+                msg,
+                &json!(url.chars().take(64).collect::<String>()),
+                None,
+            );
+        }
     }
 
     /// `reasoning_effort`: `none` or `high`, the values Mistral documents.
@@ -557,14 +606,25 @@ impl Checker<'_> {
             json!(role),
             json!("content"),
         ];
+        let mut images = 0;
         let text = match fields.get("content") {
             Some(Value::String(text)) => text.clone(),
-            Some(Value::Array(parts)) => parts
-                .iter()
-                .filter(|p| p.get("type").and_then(Value::as_str) == Some("text"))
-                .filter_map(|p| p.get("text").and_then(Value::as_str))
-                .collect::<Vec<_>>()
-                .join(""),
+            Some(Value::Array(parts)) => {
+                for (n, part) in parts.iter().enumerate() {
+                    if part.get("type").and_then(Value::as_str) == Some("image_url") {
+                        images += 1;
+                        let mut loc = content_loc.clone();
+                        loc.extend([json!(n), json!("image_url")]);
+                        self.image_url(loc, part.get("image_url"));
+                    }
+                }
+                parts
+                    .iter()
+                    .filter(|p| p.get("type").and_then(Value::as_str) == Some("text"))
+                    .filter_map(|p| p.get("text").and_then(Value::as_str))
+                    .collect::<Vec<_>>()
+                    .join("")
+            }
             None | Some(Value::Null) if role == "assistant" => String::new(),
             None => {
                 let input = item.clone();
@@ -598,6 +658,7 @@ impl Checker<'_> {
             .unwrap_or_default();
         let string = |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_owned);
         Some(Message {
+            images,
             tool_call_id: string("tool_call_id"),
             name: string("name"),
             role,
@@ -637,7 +698,7 @@ mod tests {
         let body = json!({
             "model": "m", "messages": [
                 {"role": "system", "content": "s"},
-                {"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "image_url", "image_url": "x"}, {"type": "text", "text": "b"}]},
+                {"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "image_url", "image_url": "https://example.com/x.png"}, {"type": "text", "text": "b"}]},
                 {"role": "assistant", "content": null, "tool_calls": []},
                 {"role": "tool", "content": "t", "tool_call_id": "1"},
                 {"role": "user", "content": "last"},

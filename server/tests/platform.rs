@@ -204,3 +204,62 @@ async fn model_cards_carry_the_capability_flags() {
         false
     );
 }
+
+fn with_images(model: &str, urls: &[&str]) -> Value {
+    let mut content = vec![json!({ "type": "text", "text": "What is this?" })];
+    content.extend(
+        urls.iter()
+            .map(|u| json!({ "type": "image_url", "image_url": u })),
+    );
+    json!({ "model": model, "messages": [{ "role": "user", "content": content }] })
+}
+
+const PNG: &str = "data:image/png;base64,iVBORw0KGgo=";
+
+#[tokio::test]
+async fn images_are_validated_counted_and_refused_by_models_that_cannot_see() {
+    let server = start(config()).await;
+    let ok = chat(
+        server,
+        &with_images("mistral-small-latest", &[PNG, "https://example.com/a.jpg"]),
+    )
+    .await;
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    assert!(ok.json()["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap()
+        .ends_with("I received 2 images."));
+    let object_form = json!({ "model": "mistral-small-latest", "messages": [{ "role": "user", "content": [
+        { "type": "image_url", "image_url": { "url": PNG, "detail": "high" } }] }] });
+    assert_eq!(chat(server, &object_form).await.status, 200);
+
+    let bad = chat(
+        server,
+        &with_images(
+            "mistral-small-latest",
+            &["data:image/bmp;base64,AAAA", "ftp://x"],
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+    let detail = bad.json()["message"]["detail"].clone();
+    assert_eq!(detail.as_array().unwrap().len(), 2);
+    assert_eq!(
+        detail[0]["loc"],
+        json!(["body", "messages", 0, "user", "content", 1, "image_url"])
+    );
+
+    let blind = chat(server, &with_images("open-mistral-nemo", &[PNG])).await;
+    assert_eq!(blind.status, 400);
+    assert_eq!(
+        blind.json()["message"],
+        "Image input is not supported for model open-mistral-nemo"
+    );
+
+    let nine = chat(server, &with_images("mistral-small-latest", &[PNG; 9])).await;
+    assert_eq!(nine.status, 400);
+    assert_eq!(
+        nine.json()["message"],
+        "Too many images in request. Max is 8, got 9."
+    );
+}
