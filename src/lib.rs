@@ -10,6 +10,7 @@ pub mod conversations;
 pub mod embed;
 pub mod events;
 pub mod handover;
+pub mod images;
 pub mod markdown_dom;
 pub mod storage;
 pub mod tools;

@@ -357,6 +357,42 @@ strings! {
     sources: "Sources", "Sources",
         "Quellen", "Fuentes", "Fonti",
         "المصادر";
+    /// The composer's button that attaches images (vision models).
+    attach_image: "Attach image", "Joindre une image",
+        "Bild anhängen", "Adjuntar imagen", "Allega immagine",
+        "إرفاق صورة";
+    /// A pending image's remove button.
+    remove_image: "Remove {name}", "Retirer {name}",
+        "{name} entfernen", "Quitar {name}", "Rimuovi {name}",
+        "إزالة {name}";
+    /// A sent image's thumbnail, which opens it larger.
+    open_image: "Open {name}", "Ouvrir {name}",
+        "{name} öffnen", "Abrir {name}", "Apri {name}",
+        "فتح {name}";
+    /// A file that is not an image Mistral takes.
+    image_type: "{name} is not a PNG, JPEG, WebP or GIF image.", "{name} n’est pas une image PNG, JPEG, WebP ou GIF.",
+        "{name} ist kein PNG-, JPEG-, WebP- oder GIF-Bild.", "{name} no es una imagen PNG, JPEG, WebP o GIF.", "{name} non è un’immagine PNG, JPEG, WebP o GIF.",
+        "{name} ليست صورة PNG أو JPEG أو WebP أو GIF.";
+    /// An image file over Mistral's size limit.
+    image_too_big: "{name} is larger than 10 MB.", "{name} dépasse 10\u{a0}Mo.",
+        "{name} ist größer als 10 MB.", "{name} supera los 10 MB.", "{name} supera i 10 MB.",
+        "حجم {name} يتجاوز 10 ميغابايت.";
+    /// An image over Mistral's pixel limit.
+    image_too_wide: "{name} is larger than 10,000 pixels on a side.", "{name} dépasse 10\u{a0}000 pixels de côté.",
+        "{name} ist auf einer Seite größer als 10.000 Pixel.", "{name} supera los 10.000 píxeles de lado.", "{name} supera i 10.000 pixel per lato.",
+        "أحد أبعاد {name} يتجاوز 10000 بكسل.";
+    /// An image the browser could not decode.
+    image_unreadable: "{name} could not be read as an image.", "{name} n’a pas pu être lue comme une image.",
+        "{name} konnte nicht als Bild gelesen werden.", "No se pudo leer {name} como imagen.", "Impossibile leggere {name} come immagine.",
+        "تعذّر قراءة {name} كصورة.";
+    /// More images than one message may carry.
+    image_limit: "At most {n} images per message.", "{n}\u{a0}images au plus par message.",
+        "Höchstens {n} Bilder pro Nachricht.", "Como máximo {n} imágenes por mensaje.", "Al massimo {n} immagini per messaggio.",
+        "{n} صور كحد أقصى لكل رسالة.";
+    /// Images are pending but the chosen model cannot see.
+    model_blind: "{model} cannot see images: remove them or choose a model that can.", "{model} ne voit pas les images\u{a0}: retirez-les ou choisissez un modèle qui les voit.",
+        "{model} kann keine Bilder sehen: Entfernen Sie sie oder wählen Sie ein Modell, das Bilder sieht.", "{model} no puede ver imágenes: quítalas o elige un modelo que pueda.", "{model} non vede le immagini: rimuovile o scegli un modello che le veda.",
+        "لا يستطيع {model} رؤية الصور: أزلها أو اختر نموذجًا يستطيع ذلك.";
     /// Thumbs down on a finished reply.
     bad_reply: "Bad reply", "Mauvaise réponse",
         "Schlechte Antwort", "Mala respuesta", "Risposta non utile",

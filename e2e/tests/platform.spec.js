@@ -213,3 +213,132 @@ test('code blocks are highlighted once complete, as DOM text, never re-highlight
   expect((await new AxeBuilder({ page }).include('tiny-chat').analyze()).violations).toEqual([]);
   expect(errors).toEqual([]);
 });
+
+/** A PNG of `w`×`h` made in the page, as `{ name, mimeType, buffer }` for setInputFiles. */
+async function png(page, name, w, h) {
+  const b64 = await page.evaluate(async ([w, h]) => {
+    const canvas = new OffscreenCanvas(w, h);
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#c2410c';
+    ctx.fillRect(0, 0, w, h);
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let s = '';
+    for (const b of bytes) s += String.fromCharCode(b);
+    return btoa(s);
+  }, [w, h]);
+  return { name, mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') };
+}
+
+test('images: attach, downscale, send as a content list, thumbnail, viewer, export', async ({ page }) => {
+  const errors = watchErrors(page);
+  const posts = recordPosts(page);
+  const widget = await open(page, 'vision');
+  const attach = widget.getByRole('button', { name: 'Attach image' });
+  await expect(attach).toBeVisible();
+  await widget.locator('input.tc-composer__file').setInputFiles([await png(page, 'wide.png', 3080, 1540)]);
+  const pending = widget.locator('.tc-pending img');
+  await expect(pending).toHaveAttribute('alt', 'wide.png');
+  expect((await new AxeBuilder({ page }).include('tiny-chat').analyze()).violations).toEqual([]);
+  await sendText(widget, 'What is this?');
+  await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
+  await expect(lastReply(widget)).toContainText('I received 1 image.');
+  await expect(widget.locator('.tc-pending')).toHaveCount(0);
+  const content = posts[0].body.messages[0].content;
+  expect(content[0]).toEqual({ type: 'text', text: 'What is this?' });
+  expect(content[1].type).toBe('image_url');
+  expect(content[1].image_url).toMatch(/^data:image\/png;base64,/);
+  // Downscaled in the browser to Mistral's 1540 px.
+  const size = await page.evaluate(async (url) => {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    return [img.naturalWidth, img.naturalHeight];
+  }, content[1].image_url);
+  expect(size).toEqual([1540, 770]);
+  // The thumbnail opens larger; Escape closes.
+  const thumb = widget.getByRole('button', { name: 'Open wide.png' });
+  await expect(thumb.locator('img')).toHaveAttribute('alt', 'wide.png');
+  await thumb.click();
+  const viewer = widget.getByRole('dialog', { name: 'wide.png' });
+  await expect(viewer.locator('img')).toBeVisible();
+  expect((await new AxeBuilder({ page }).include('tiny-chat').analyze()).violations).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(viewer).toHaveCount(0);
+  // Kept with the conversation, marked in text exports.
+  const exported = await page.evaluate(() => document.querySelector('tiny-chat').getConversation());
+  expect(exported.conversation.messages[0].images[0]).toMatchObject({ name: 'wide.png', width: 1540, height: 770 });
+  const { text } = await (await import('./helpers.js')).exportAs(page, widget, 'Markdown (.md)');
+  expect(text).toContain('[image: wide.png]');
+  expect(text).not.toContain('base64');
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Help' }).getByRole('button', { name: 'Open wide.png' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('images: paste and drop attach; wrong type, size and count are refused in words', async ({ page }) => {
+  const widget = await open(page, 'vision-paste');
+  await expect(widget.getByRole('button', { name: 'Attach image' })).toBeVisible();
+  await page.evaluate(async () => {
+    const host = document.querySelector('tiny-chat').shadowRoot;
+    const file = async (name) => {
+      const canvas = new OffscreenCanvas(40, 30);
+      canvas.getContext('2d').fillRect(0, 0, 40, 30);
+      return new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
+    };
+    const paste = new DataTransfer();
+    paste.items.add(await file('pasted.png'));
+    host.querySelector('textarea').dispatchEvent(new ClipboardEvent('paste', { clipboardData: paste, bubbles: true, cancelable: true }));
+    const drop = new DataTransfer();
+    drop.items.add(await file('dropped.png'));
+    host.querySelector('.tc-chat').dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+  });
+  await expect(widget.locator('.tc-pending img')).toHaveCount(2);
+  await expect(widget.locator('.tc-pending img').nth(0)).toHaveAttribute('alt', 'pasted.png');
+  await expect(widget.locator('.tc-pending img').nth(1)).toHaveAttribute('alt', 'dropped.png');
+  await widget.getByRole('button', { name: 'Remove pasted.png' }).click();
+  await expect(widget.locator('.tc-pending img')).toHaveCount(1);
+
+  const input = widget.locator('input.tc-composer__file');
+  await input.setInputFiles([{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hi') }]);
+  await expect(widget.locator('.tc-notice')).toContainText('notes.txt is not a PNG, JPEG, WebP or GIF image.');
+  await input.setInputFiles([{ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(10 * 1024 * 1024 + 1) }]);
+  await expect(widget.locator('.tc-notice')).toContainText('huge.png is larger than 10 MB.');
+  const small = await png(page, 's.png', 8, 8);
+  await input.setInputFiles(Array.from({ length: 8 }, (_, i) => ({ ...small, name: `s${i}.png` })));
+  await expect(widget.locator('.tc-pending img')).toHaveCount(8);
+  await expect(widget.locator('.tc-notice')).toContainText('At most 8 images per message.');
+});
+
+test('images are offered only to models that see; switching to one that cannot says so', async ({ page }) => {
+  const widget = await open(page, 'vision-gate', 'model="open-mistral-nemo"');
+  await expect(widget.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await expect(widget.getByRole('button', { name: 'Attach image' })).toHaveCount(0);
+  await page.evaluate(async () => {
+    const host = document.querySelector('tiny-chat').shadowRoot;
+    const drop = new DataTransfer();
+    drop.items.add(new File(['x'], 'x.png', { type: 'image/png' }));
+    host.querySelector('.tc-chat').dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+  });
+  await expect(widget.locator('.tc-notice')).toContainText('open-mistral-nemo cannot see images');
+  // A model that sees: attach, then switch back with the image pending.
+  await widget.getByRole('button', { name: 'Settings' }).click();
+  const dialog = widget.getByRole('dialog', { name: 'Settings' });
+  await dialog.getByRole('combobox', { name: 'Model' }).selectOption('mistral-small-latest');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await widget.locator('input.tc-composer__file').setInputFiles([await png(page, 'a.png', 10, 10)]);
+  await expect(widget.locator('.tc-pending img')).toHaveCount(1);
+  await widget.getByRole('button', { name: 'Settings' }).click();
+  await dialog.getByRole('combobox', { name: 'Model' }).selectOption('open-mistral-nemo');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(widget.locator('.tc-notice')).toContainText('open-mistral-nemo cannot see images: remove them or choose a model that can.');
+  await sendText(widget, 'Look');
+  await expect(widget.locator('article[data-role="user"]')).toHaveCount(0);
+});
+
+test('a French widget: Joindre une image', async ({ page }) => {
+  const widget = await open(page, 'vision-fr', 'locale="fr"', 'fr');
+  await expect(widget.getByRole('button', { name: 'Joindre une image' })).toBeVisible();
+  await widget.locator('input.tc-composer__file').setInputFiles([{ name: 'n.txt', mimeType: 'text/plain', buffer: Buffer.from('x') }]);
+  await expect(widget.locator('.tc-notice')).toContainText('n.txt n’est pas une image PNG, JPEG, WebP ou GIF.');
+});

@@ -12,6 +12,7 @@
 //! * [`persist`]: loading and saving conversations and settings, export and import;
 //! * [`views`]: what the UI reads.
 
+mod attach;
 mod persist;
 mod turn;
 mod views;
@@ -49,6 +50,10 @@ pub struct Chat {
     settings_open: RwSignal<bool>,
     notice: RwSignal<Option<String>>,
     models: RwSignal<Vec<String>>,
+    /// Images attached to the next message.
+    pending_images: RwSignal<Vec<tinychat_core::chat::Image>>,
+    /// A sent image shown larger.
+    viewed_image: RwSignal<Option<tinychat_core::chat::Image>>,
     /// Capability flags of the models `/v1/models` listed (none: the documented fallbacks).
     model_caps: RwSignal<Vec<(String, ModelCapabilities)>>,
     draft: RwSignal<String>,
@@ -111,6 +116,8 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         notice: RwSignal::new(None),
         models: RwSignal::new(options.models.clone()),
         model_caps: RwSignal::new(Vec::new()),
+        pending_images: RwSignal::new(Vec::new()),
+        viewed_image: RwSignal::new(None),
         draft: RwSignal::new(String::new()),
         focus_composer: RwSignal::new(0),
         strings: StoredValue::new(Arc::new(strings)),
@@ -302,6 +309,19 @@ impl Chat {
             .and_then(|c| c.message(view.id))
             .map_or("", |m| m.thinking.as_str());
         f(text)
+    }
+
+    /// The images message `view` carries.
+    pub fn images_of(&self, view: &MessageView) -> Vec<tinychat_core::chat::Image> {
+        let conv = view.conversation.try_get_value().unwrap_or_default();
+        self.library
+            .try_with_value(|lib| {
+                lib.get(&conv)
+                    .and_then(|c| c.message(view.id))
+                    .map(|m| m.images.clone())
+            })
+            .flatten()
+            .unwrap_or_default()
     }
 
     /// The sources message `view` cites.

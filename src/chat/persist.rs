@@ -576,5 +576,9 @@ impl Chat {
             self.load_models();
         }
         self.close_settings();
+        // Images wait for the next message: say at once if the new model cannot see them.
+        if self.pending_images().with_untracked(|p| !p.is_empty()) && !untrack(|| self.can_see()) {
+            self.say_model_blind();
+        }
     }
 }

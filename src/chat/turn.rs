@@ -33,7 +33,11 @@ impl Chat {
     /// clears only then).
     pub fn send(&self, text: &str) -> bool {
         let text = text.trim();
-        if text.is_empty() || self.busy.get_untracked() {
+        let has_images = self.pending_images.with_untracked(|p| !p.is_empty());
+        if (text.is_empty() && !has_images) || self.busy.get_untracked() {
+            return false;
+        }
+        if self.refuse_images() {
             return false;
         }
         if self.key_missing() {
@@ -58,9 +62,13 @@ impl Chat {
         }
         let now = now_ms();
         let chat = *self;
+        let images = self
+            .pending_images
+            .try_update(std::mem::take)
+            .unwrap_or_default();
         let view = self.library.try_update_value(|lib| {
             let conv = lib.current_mut();
-            let id = conv.push_user(text, now);
+            let id = conv.push_user_with_images(text, images, now);
             conv.message(id).map(|m| chat.view_of(conv.id(), m))
         });
         if let Some(Some(view)) = view {

@@ -6,10 +6,13 @@ use tinychat_core::options::WidgetOptions;
 
 use crate::chat::{use_chat, ExportFormat};
 use crate::storage::Store;
+use crate::ui::attach_button::files_of;
 use crate::ui::button::{Button, ButtonVariant};
 use crate::ui::composer::Composer;
 use crate::ui::header::Header;
+use crate::ui::image_viewer::ImageViewer;
 use crate::ui::message_list::MessageList;
+use crate::ui::pending_images::PendingImages;
 use crate::ui::settings_dialog::SettingsDialog;
 
 /// The whole chat: header, conversation, composer, settings. Its accessible name is the title,
@@ -33,6 +36,24 @@ pub fn ChatWidget(
 
     view! {
         <section class="tc-chat" aria-label=title.clone() aria-busy=move || busy.get().to_string()
+            on:dragover=move |ev: web_sys::DragEvent| {
+                // Files dragged over the widget may be dropped on it.
+                if ev.data_transfer().is_some_and(|d| d.types().includes(&"Files".into(), 0)) {
+                    ev.prevent_default();
+                }
+            }
+            on:drop=move |ev: web_sys::DragEvent| {
+                let files = files_of(ev.data_transfer().and_then(|d| d.files()));
+                if files.is_empty() {
+                    return;
+                }
+                ev.prevent_default();
+                if chat.can_see() {
+                    chat.attach_files(files);
+                } else {
+                    chat.say_model_blind();
+                }
+            }
             on:keydown=move |ev: web_sys::KeyboardEvent| {
                 // Escape stops a streaming reply, otherwise closes the launcher panel (dialogs
                 // and menus handle their own Escape first).
@@ -58,7 +79,9 @@ pub fn ChatWidget(
                 </div>
             })}
             <MessageList />
+            <PendingImages />
             <Composer />
+            <ImageViewer />
             <div class="tc-visually-hidden" role="status" aria-live="polite" aria-atomic="true">
                 {move || chat.announcement().get()}
             </div>

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
 use crate::chat::Chat;
+use crate::ui::attach_button::{files_of, AttachButton};
 use crate::ui::button::{Button, ButtonVariant};
 
 /// Tallest the textarea grows before it scrolls (px).
@@ -96,12 +97,26 @@ pub fn Composer() -> impl IntoView {
             });
         }
     }
-    let cannot_send = move || busy.get() || draft.with(|d| d.trim().is_empty());
+    let pending = chat.pending_images();
+    let cannot_send =
+        move || busy.get() || (draft.with(|d| d.trim().is_empty()) && pending.with(Vec::is_empty));
 
     view! {
         <form class="tc-composer" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <AttachButton />
             <textarea node_ref=input class="tc-input tc-composer__input" rows="1"
                 aria-label=s.message.clone() placeholder=placeholder
+                on:paste=move |ev: web_sys::ClipboardEvent| {
+                    // Pasted images are attached (when the model sees them); text pastes as usual.
+                    let files: Vec<web_sys::File> = files_of(ev.clipboard_data().and_then(|d| d.files()))
+                        .into_iter()
+                        .filter(|f| f.type_().starts_with("image/"))
+                        .collect();
+                    if !files.is_empty() && chat.can_see() {
+                        ev.prevent_default();
+                        chat.attach_files(files);
+                    }
+                }
                 prop:value=move || draft.get()
                 on:input=move |ev| { chat.set_draft(event_target_value(&ev)); grow(); }
                 on:keydown=on_keydown></textarea>

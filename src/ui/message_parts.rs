@@ -10,6 +10,7 @@ use tinychat_core::i18n::Strings;
 use crate::browser::copy_text;
 use crate::chat::{Chat, MessageView};
 use crate::ui::button::{Button, ButtonVariant};
+use crate::ui::message_images::MessageImages;
 
 /// A user message's text, or the form that edits and resends it.
 #[component]
@@ -39,6 +40,7 @@ pub fn UserBody(msg: MessageView, editing: RwSignal<bool>) -> impl IntoView {
         } else {
             view! {
                 <div class="tc-msg__text">{move || { text_len.track(); chat.text_of(&msg) }}</div>
+                <MessageImages msg=msg />
             }
             .into_any()
         }
