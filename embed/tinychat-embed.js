@@ -21,7 +21,7 @@ api.assetBase = base;
 // core/tests/loader.rs, fails if they drift). Keep this block valid JSON.
 const STRINGS = /* strings:begin */ {
   "en": { "title": "TinyChat", "conversation": "Conversation", "message": "Message", "placeholder": "Ask anything…", "send": "Send", "open_chat": "Open chat", "assistant": "Assistant", "you": "You", "starting": "Starting…" },
-  "fr": { "title": "TinyChat", "conversation": "Conversation", "message": "Message", "placeholder": "Posez votre question…", "send": "Envoyer", "open_chat": "Ouvrir la discussion", "assistant": "Assistant", "you": "Vous", "starting": "Démarrage…" },
+  "fr": { "title": "TinyChat", "conversation": "Discussion", "message": "Message", "placeholder": "Posez votre question…", "send": "Envoyer", "open_chat": "Ouvrir la discussion", "assistant": "Assistant", "you": "Vous", "starting": "Démarrage…" },
   "de": { "title": "TinyChat", "conversation": "Unterhaltung", "message": "Nachricht", "placeholder": "Stellen Sie Ihre Frage…", "send": "Senden", "open_chat": "Chat öffnen", "assistant": "Assistent", "you": "Sie", "starting": "Wird gestartet…" },
   "es": { "title": "TinyChat", "conversation": "Conversación", "message": "Mensaje", "placeholder": "Pregunta lo que quieras…", "send": "Enviar", "open_chat": "Abrir chat", "assistant": "Asistente", "you": "Tú", "starting": "Iniciando…" },
   "it": { "title": "TinyChat", "conversation": "Conversazione", "message": "Messaggio", "placeholder": "Chiedi qualsiasi cosa…", "send": "Invia", "open_chat": "Apri chat", "assistant": "Assistente", "you": "Tu", "starting": "Avvio in corso…" },

@@ -90,7 +90,7 @@ strings! {
         "TinyChat", "TinyChat", "TinyChat",
         "TinyChat";
     /// Accessible name of the message list.
-    conversation: "Conversation", "Conversation",
+    conversation: "Conversation", "Discussion",
         "Unterhaltung", "Conversación", "Conversazione",
         "المحادثة";
     /// Accessible name of the composer textarea.
@@ -190,7 +190,7 @@ strings! {
         "Auf diesem Gerät merken", "Recordar en este dispositivo", "Ricorda su questo dispositivo",
         "تذكُّر المفتاح على هذا الجهاز";
     /// Explains where the key is kept.
-    key_help: "Without “Remember”, the key is kept for this browser session only. It is sent only to the API base URL.", "Sans « Mémoriser », la clé n’est gardée que pour cette session. Elle n’est envoyée qu’à l’URL de base de l’API.",
+    key_help: "Without “Remember”, the key is kept for this browser session only. It is sent only to the API base URL.", "Sans «\u{a0}Mémoriser\u{a0}», la clé n’est conservée que pour cette session du navigateur. Elle n’est envoyée qu’à l’URL de base de l’API.",
         "Ohne „Merken“ wird der Schlüssel nur für diese Browsersitzung aufbewahrt. Er wird ausschließlich an die API-Basis-URL gesendet.", "Sin «Recordar», la clave solo se conserva durante esta sesión del navegador. Solo se envía a la URL base de la API.", "Senza «Ricorda», la chiave viene conservata solo per questa sessione del browser. Viene inviata solo all’URL di base dell’API.",
         "بدون «تذكُّر المفتاح»، يُحتفَظ بالمفتاح لجلسة المتصفح هذه فقط، ولا يُرسَل إلا إلى عنوان URL الأساسي لواجهة API.";
     /// API base URL field.
@@ -242,7 +242,7 @@ strings! {
         "Frühere Nachrichten anzeigen", "Mostrar mensajes anteriores", "Mostra i messaggi precedenti",
         "عرض الرسائل السابقة";
     /// Jump to the newest message.
-    jump_to_latest: "Jump to latest", "Aller au plus récent",
+    jump_to_latest: "Jump to latest", "Aller au dernier message",
         "Zur neuesten Nachricht", "Ir al último mensaje", "Vai all’ultimo messaggio",
         "الانتقال إلى آخر رسالة";
     /// Conversations list toggle and heading.
@@ -266,7 +266,7 @@ strings! {
         "{n} Nachrichten", "{n} mensajes", "{n} messaggi",
         "عدد الرسائل: {n}";
     /// Delete confirmation question.
-    confirm_delete: "Delete this conversation? This cannot be undone.", "Supprimer cette discussion ? C’est définitif.",
+    confirm_delete: "Delete this conversation? This cannot be undone.", "Supprimer cette discussion\u{202f}? C’est définitif.",
         "Diese Unterhaltung löschen? Dies kann nicht rückgängig gemacht werden.", "¿Eliminar esta conversación? No se puede deshacer.", "Eliminare questa conversazione? L’operazione non può essere annullata.",
         "هل تريد حذف هذه المحادثة؟ لا يمكن التراجع عن ذلك.";
     /// Token usage of a reply; `{n}` = total tokens.
@@ -274,13 +274,13 @@ strings! {
         "{n} Tokens", "{n} tokens", "{n} token",
         "عدد الرموز: {n}";
     /// Auto-retry note; `{n}` = seconds.
-    retrying_in: "The server is busy. Retrying in {n} s…", "Le serveur est occupé. Nouvel essai dans {n} s…",
+    retrying_in: "The server is busy. Retrying in {n} s…", "Le serveur est occupé. Nouvel essai dans {n}\u{a0}s…",
         "Der Server ist ausgelastet. Neuer Versuch in {n} s…", "El servidor está ocupado. Reintentando en {n} s…", "Il server è occupato. Nuovo tentativo tra {n} s…",
         "الخادم مشغول. إعادة المحاولة بعد {n} ث…";
     /// Shown instead of sending when no key is set for Mistral's API.
-    key_needed: "An API key is needed to talk to api.mistral.ai. Add yours in Settings (or use a proxy API base URL).", "Une clé d’API est nécessaire pour api.mistral.ai. Ajoutez la vôtre dans les réglages (ou utilisez un proxy).",
+    key_needed: "An API key is needed to talk to api.mistral.ai. Add yours in Settings (or use a proxy API base URL).", "Une clé d’API est nécessaire pour api.mistral.ai. Ajoutez la vôtre dans les réglages (ou utilisez un proxy comme URL de base de l’API).",
         "Für api.mistral.ai wird ein API-Schlüssel benötigt. Fügen Sie Ihren Schlüssel in den Einstellungen hinzu (oder verwenden Sie einen Proxy als API-Basis-URL).", "Se necesita una clave de API para usar api.mistral.ai. Añade la tuya en Ajustes (o usa un proxy como URL base de la API).", "Serve una chiave API per usare api.mistral.ai. Aggiungi la tua nelle Impostazioni (o usa un proxy come URL di base dell’API).",
-        "يلزم مفتاح API للتواصل مع api.mistral.ai. أضف مفتاحك في الإعدادات (أو استخدم خادمًا وكيلًا كعنوان أساسي لواجهة API).";
+        "يلزم مفتاح API للتواصل مع api.mistral.ai. أضف مفتاحك في الإعدادات (أو استخدم خادمًا وكيلًا كعنوان URL أساسي لواجهة API).";
     /// Action on a bad-key error.
     open_settings: "Open Settings", "Ouvrir les réglages",
         "Einstellungen öffnen", "Abrir Ajustes", "Apri Impostazioni",
@@ -290,13 +290,13 @@ strings! {
         "Gute Antwort", "Buena respuesta", "Risposta utile",
         "رد جيد";
     /// A page tool the assistant called (the line above the reply).
-    tool_used: "Used {name}", "A utilisé {name}",
-        "Hat {name} verwendet", "Usó {name}", "Ha usato {name}",
-        "استخدم {name}";
+    tool_used: "Used {name}", "{name} a été utilisé",
+        "{name} wurde verwendet", "Usó {name}", "Ha usato {name}",
+        "تم استخدام {name}";
     /// A page tool running.
-    tool_running: "Using {name}…", "Utilise {name}…",
-        "Verwendet {name} …", "Usando {name}…", "Sta usando {name}…",
-        "يستخدم {name}…";
+    tool_running: "Using {name}…", "Utilisation de {name}…",
+        "{name} wird verwendet…", "Usando {name}…", "Sta usando {name}…",
+        "جارٍ استخدام {name}…";
     /// A page tool that threw, timed out or does not exist (the model is told).
     tool_failed: "{name} failed", "Échec de {name}",
         "{name} ist fehlgeschlagen", "{name} falló", "{name} non è riuscito",
@@ -406,11 +406,11 @@ strings! {
         "Antwort vollständig.", "Respuesta completada.", "Risposta completata.",
         "اكتمل الرد.";
     /// Storage unavailable or full.
-    storage_unavailable: "Conversations cannot be saved on this device (storage is full or disabled). They will be lost on reload.", "Les discussions ne peuvent pas être enregistrées sur cet appareil (stockage plein ou désactivé).",
+    storage_unavailable: "Conversations cannot be saved on this device (storage is full or disabled). They will be lost on reload.", "Les discussions ne peuvent pas être enregistrées sur cet appareil (stockage plein ou désactivé). Elles seront perdues au rechargement de la page.",
         "Unterhaltungen können auf diesem Gerät nicht gespeichert werden (Speicher voll oder deaktiviert). Beim Neuladen gehen sie verloren.", "No se pueden guardar las conversaciones en este dispositivo (el almacenamiento está lleno o desactivado). Se perderán al recargar la página.", "Impossibile salvare le conversazioni su questo dispositivo (memoria piena o disattivata). Andranno perse ricaricando la pagina.",
         "لا يمكن حفظ المحادثات على هذا الجهاز (التخزين ممتلئ أو معطَّل). ستُفقد عند إعادة تحميل الصفحة.";
     /// Storage quota exceeded.
-    storage_full: "Storage is full: new messages are not saved. Export your conversation to keep it.", "Le stockage est plein : les nouveaux messages ne sont pas enregistrés. Exportez votre discussion pour la garder.",
+    storage_full: "Storage is full: new messages are not saved. Export your conversation to keep it.", "Le stockage est plein\u{a0}: les nouveaux messages ne sont pas enregistrés. Exportez votre discussion pour la garder.",
         "Der Speicher ist voll: Neue Nachrichten werden nicht gespeichert. Exportieren Sie Ihre Unterhaltung, um sie zu behalten.", "El almacenamiento está lleno: los mensajes nuevos no se guardan. Exporta la conversación para conservarla.", "La memoria è piena: i nuovi messaggi non vengono salvati. Esporta la conversazione per conservarla.",
         "التخزين ممتلئ: لن تُحفظ الرسائل الجديدة. صدِّر محادثتك للاحتفاظ بها.";
     /// Export the conversation from a notice.
@@ -434,7 +434,7 @@ strings! {
         "Einige gespeicherte Daten konnten nicht gelesen werden und wurden übersprungen.", "Algunos datos guardados no se pudieron leer y se omitieron.", "Alcuni dati salvati non erano leggibili e sono stati ignorati.",
         "تعذَّرت قراءة بعض البيانات المحفوظة فتم تجاوزها.";
     /// Import failed; followed by the reason.
-    import_failed: "Import failed:", "Échec de l’import :",
+    import_failed: "Import failed:", "Échec de l’import\u{a0}:",
         "Import fehlgeschlagen:", "Error al importar:", "Importazione non riuscita:",
         "فشل الاستيراد:";
     /// Launcher button (closed).
@@ -454,7 +454,7 @@ strings! {
         "Ausblenden", "Descartar", "Chiudi",
         "تجاهل";
     /// Settings field error: API base URL.
-    invalid_api_base: "Enter an http(s) URL or a path starting with “/”.", "Saisissez une URL http(s) ou un chemin commençant par « / ».",
+    invalid_api_base: "Enter an http(s) URL or a path starting with “/”.", "Saisissez une URL http(s) ou un chemin commençant par «\u{a0}/\u{a0}».",
         "Geben Sie eine http(s)-URL oder einen Pfad ein, der mit „/“ beginnt.", "Escribe una URL http(s) o una ruta que empiece por «/».", "Inserisci un URL http(s) o un percorso che inizi con «/».",
         "أدخل عنوان URL بصيغة http(s) أو مسارًا يبدأ بـ «/».";
     /// Settings field error: model.
@@ -462,11 +462,11 @@ strings! {
         "Wählen Sie ein Modell.", "Elige un modelo.", "Scegli un modello.",
         "اختر نموذجًا.";
     /// Settings field error: temperature.
-    invalid_temperature: "Enter a number from 0 to 1.5, or leave it empty.", "Saisissez un nombre entre 0 et 1,5, ou laissez vide.",
+    invalid_temperature: "Enter a number from 0 to 1.5, or leave it empty.", "Saisissez un nombre entre 0 et 1,5, ou laissez le champ vide.",
         "Geben Sie eine Zahl von 0 bis 1,5 ein oder lassen Sie das Feld leer.", "Escribe un número entre 0 y 1,5, o deja el campo vacío.", "Inserisci un numero da 0 a 1,5 o lascia vuoto il campo.",
         "أدخل رقمًا من 0 إلى 1.5، أو اترك الحقل فارغًا.";
     /// Settings field error: max tokens.
-    invalid_max_tokens: "Enter a whole number greater than 0, or leave it empty.", "Saisissez un nombre entier supérieur à 0, ou laissez vide.",
+    invalid_max_tokens: "Enter a whole number greater than 0, or leave it empty.", "Saisissez un nombre entier supérieur à 0, ou laissez le champ vide.",
         "Geben Sie eine ganze Zahl größer als 0 ein oder lassen Sie das Feld leer.", "Escribe un número entero mayor que 0, o deja el campo vacío.", "Inserisci un numero intero maggiore di 0 o lascia vuoto il campo.",
         "أدخل عددًا صحيحًا أكبر من 0، أو اترك الحقل فارغًا.";
     /// Error: network failure.
@@ -514,15 +514,15 @@ strings! {
         "Die Anfrage wurde abgelehnt (HTTP {n}).", "Se rechazó la solicitud (HTTP {n}).", "La richiesta è stata rifiutata (HTTP {n}).",
         "رُفض الطلب (HTTP {n}).";
     /// HTTP 422 with details; `{detail}` = the server's explanation.
-    error_rejected_detail: "The request was rejected: {detail}", "La requête a été refusée : {detail}",
+    error_rejected_detail: "The request was rejected: {detail}", "La requête a été refusée\u{a0}: {detail}",
         "Die Anfrage wurde abgelehnt: {detail}", "Se rechazó la solicitud: {detail}", "La richiesta è stata rifiutata: {detail}",
         "رُفض الطلب: {detail}";
     /// HTTP 429 with a wait; `{n}` = seconds.
-    error_rate_limited_wait: "Rate limit reached. Try again in {n} s.", "Limite de débit atteinte. Réessayez dans {n} s.",
+    error_rate_limited_wait: "Rate limit reached. Try again in {n} s.", "Limite de requêtes atteinte. Réessayez dans {n}\u{a0}s.",
         "Anfragelimit erreicht. Versuchen Sie es in {n} s erneut.", "Se alcanzó el límite de solicitudes. Vuelve a intentarlo en {n} s.", "Limite di richieste raggiunto. Riprova tra {n} s.",
         "تم بلوغ حد معدل الطلبات. أعد المحاولة بعد {n} ث.";
     /// HTTP 429 without a wait.
-    error_rate_limited: "Rate limit reached. Try again in a few seconds.", "Limite de débit atteinte. Réessayez dans quelques secondes.",
+    error_rate_limited: "Rate limit reached. Try again in a few seconds.", "Limite de requêtes atteinte. Réessayez dans quelques secondes.",
         "Anfragelimit erreicht. Versuchen Sie es in einigen Sekunden erneut.", "Se alcanzó el límite de solicitudes. Vuelve a intentarlo en unos segundos.", "Limite di richieste raggiunto. Riprova tra qualche secondo.",
         "تم بلوغ حد معدل الطلبات. أعد المحاولة بعد بضع ثوانٍ.";
     /// Added to a 429 when no limit header says a limit is used up.
@@ -530,7 +530,7 @@ strings! {
         "Wenn das wiederholt auftritt, hat Ihr Workspace möglicherweise sein Ausgaben- oder Nutzungslimit erreicht, das Mistral ebenfalls als HTTP 429 meldet.", "Si esto se repite, puede que tu espacio de trabajo haya alcanzado su límite de gasto o de uso, que Mistral también indica como HTTP 429.", "Se il problema si ripete, il tuo spazio di lavoro potrebbe aver raggiunto il limite di spesa o di utilizzo, che Mistral segnala anch’esso come HTTP 429.",
         "إذا تكرر ذلك، فربما بلغت مساحة العمل لديك حد الإنفاق أو الاستخدام، وهو ما تُبلغ عنه Mistral أيضًا بالرمز HTTP 429.";
     /// The server's own words, added to an error; `{detail}` = its message.
-    error_server_note: "(Mistral: {detail})", "(Mistral : {detail})",
+    error_server_note: "(Mistral: {detail})", "(Mistral\u{a0}: {detail})",
         "(Mistral: {detail})", "(Mistral: {detail})", "(Mistral: {detail})",
         "(رسالة Mistral: {detail})";
     /// HTTP 5xx; `{n}` = HTTP status.
@@ -538,11 +538,11 @@ strings! {
         "Die Server von Mistral haben Probleme (HTTP {n}). Ein erneuter Versuch hilft meist.", "Los servidores de Mistral tienen problemas (HTTP {n}). Reintentar suele funcionar.", "I server di Mistral hanno problemi (HTTP {n}). Di solito basta riprovare.",
         "تواجه خوادم Mistral مشكلات (HTTP {n}). وعادةً ما تفيد إعادة المحاولة.";
     /// Added to an HTML page answering with 5xx.
-    error_server_retry: "Mistral's servers may be having trouble; retrying usually helps.", "Les serveurs de Mistral rencontrent peut-être des difficultés ; réessayer suffit en général.",
+    error_server_retry: "Mistral's servers may be having trouble; retrying usually helps.", "Les serveurs de Mistral rencontrent peut-être des difficultés\u{202f}; réessayer suffit en général.",
         "Die Server von Mistral haben möglicherweise Probleme; ein erneuter Versuch hilft meist.", "Puede que los servidores de Mistral tengan problemas; reintentar suele funcionar.", "I server di Mistral potrebbero avere problemi; di solito basta riprovare.",
         "ربما تواجه خوادم Mistral مشكلات؛ وعادةً ما تفيد إعادة المحاولة.";
     /// Another HTTP status; `{n}` = status, `{detail}` = the server's message or the status name.
-    error_http: "HTTP {n}: {detail}", "HTTP {n} : {detail}",
+    error_http: "HTTP {n}: {detail}", "HTTP {n}\u{a0}: {detail}",
         "HTTP-Fehler {n}: {detail}", "Error HTTP {n}: {detail}", "Errore HTTP {n}: {detail}",
         "خطأ HTTP {n}: {detail}";
     /// Another HTTP status without a known name.
@@ -550,7 +550,7 @@ strings! {
         "unerwartete Antwort des Servers", "respuesta inesperada del servidor", "risposta inattesa dal server",
         "استجابة غير متوقعة من الخادم";
     /// The stream carried an error; `{detail}` = Mistral's message.
-    error_stream_api_detail: "Mistral reported an error while answering: {detail}", "Mistral a signalé une erreur pendant la réponse : {detail}",
+    error_stream_api_detail: "Mistral reported an error while answering: {detail}", "Mistral a signalé une erreur pendant la réponse\u{a0}: {detail}",
         "Mistral hat beim Antworten einen Fehler gemeldet: {detail}", "Mistral informó de un error al responder: {detail}", "Mistral ha segnalato un errore durante la risposta: {detail}",
         "أبلغت Mistral عن خطأ أثناء الرد: {detail}";
     /// The stream carried an error without a message.
@@ -558,7 +558,7 @@ strings! {
         "Mistral hat beim Antworten einen Fehler gemeldet.", "Mistral informó de un error al responder.", "Mistral ha segnalato un errore durante la risposta.",
         "أبلغت Mistral عن خطأ أثناء الرد.";
     /// A stream chunk could not be read.
-    error_stream_malformed: "The answer could not be read: the server sent data in an unexpected format.", "La réponse est illisible : le serveur a envoyé des données dans un format inattendu.",
+    error_stream_malformed: "The answer could not be read: the server sent data in an unexpected format.", "La réponse est illisible\u{a0}: le serveur a envoyé des données dans un format inattendu.",
         "Die Antwort konnte nicht gelesen werden: Der Server hat Daten in einem unerwarteten Format gesendet.", "No se pudo leer la respuesta: el servidor envió datos en un formato inesperado.", "Impossibile leggere la risposta: il server ha inviato dati in un formato inatteso.",
         "تعذَّرت قراءة الرد: أرسل الخادم بيانات بتنسيق غير متوقع.";
     /// The stream ended without `[DONE]`.
@@ -574,27 +574,27 @@ strings! {
         "Der Server hat eine Nachricht gesendet, die größer ist, als das Widget zulässt ({n} Byte).", "El servidor envió un mensaje más grande de lo que admite el widget ({n} bytes).", "Il server ha inviato un messaggio più grande di quanto il widget accetti ({n} byte).",
         "أرسل الخادم رسالة أكبر مما تقبله الأداة ({n} بايت).";
     /// Import: file too large; `{n}` = size in MB.
-    import_too_large: "This file is too large to import ({n} MB); conversation files are limited to 10 MB.", "Ce fichier est trop volumineux pour être importé ({n} Mo) ; les fichiers de discussion sont limités à 10 Mo.",
+    import_too_large: "This file is too large to import ({n} MB); conversation files are limited to 10 MB.", "Ce fichier est trop volumineux pour être importé ({n}\u{a0}Mo)\u{202f}; les fichiers de discussion sont limités à 10 Mo.",
         "Diese Datei ist zu groß für den Import ({n} MB); Unterhaltungsdateien sind auf 10 MB begrenzt.", "Este archivo es demasiado grande para importarlo ({n} MB); los archivos de conversación están limitados a 10 MB.", "Questo file è troppo grande per essere importato ({n} MB); i file di conversazione sono limitati a 10 MB.",
         "هذا الملف أكبر من أن يُستورد ({n} ميغابايت)؛ الحد الأقصى لملفات المحادثات 10 ميغابايت.";
     /// Import: not JSON; `{detail}` = the parser's message.
-    import_not_json: "This file is not a TinyChat conversation: it is not valid JSON ({detail}).", "Ce fichier n’est pas une discussion TinyChat : ce n’est pas du JSON valide ({detail}).",
-        "Diese Datei ist keine TinyChat-Unterhaltung: sie enthält kein gültiges JSON ({detail}).", "Este archivo no es una conversación de TinyChat: no es un JSON válido ({detail}).", "Questo file non è una conversazione di TinyChat: non è un JSON valido ({detail}).",
+    import_not_json: "This file is not a TinyChat conversation: it is not valid JSON ({detail}).", "Ce fichier n’est pas une discussion TinyChat\u{a0}: ce n’est pas du JSON valide ({detail}).",
+        "Diese Datei ist keine TinyChat-Unterhaltung: Sie enthält kein gültiges JSON ({detail}).", "Este archivo no es una conversación de TinyChat: no es un JSON válido ({detail}).", "Questo file non è una conversazione di TinyChat: non è un JSON valido ({detail}).",
         "هذا الملف ليس محادثة TinyChat: فهو ليس JSON صالحًا ({detail}).";
     /// Import: JSON but not an export.
     import_not_conversation: "This file is not a TinyChat conversation export.", "Ce fichier n’est pas un export de discussion TinyChat.",
         "Diese Datei ist kein Export einer TinyChat-Unterhaltung.", "Este archivo no es una exportación de conversación de TinyChat.", "Questo file non è un’esportazione di una conversazione di TinyChat.",
         "هذا الملف ليس تصديرًا لمحادثة TinyChat.";
     /// Import: newer format; `{n}` = the file's version, `{supported}` = this build's.
-    import_newer_version: "This conversation was exported by a newer version of TinyChat (format version {n}); this version can read version {supported}.", "Cette discussion a été exportée par une version plus récente de TinyChat (format {n}) ; cette version lit le format {supported}.",
+    import_newer_version: "This conversation was exported by a newer version of TinyChat (format version {n}); this version can read version {supported}.", "Cette discussion a été exportée par une version plus récente de TinyChat (format {n})\u{202f}; cette version lit le format {supported}.",
         "Diese Unterhaltung wurde von einer neueren TinyChat-Version exportiert (Formatversion {n}); diese Version kann Version {supported} lesen.", "Esta conversación se exportó con una versión más reciente de TinyChat (versión de formato {n}); esta versión puede leer la versión {supported}.", "Questa conversazione è stata esportata da una versione più recente di TinyChat (versione del formato {n}); questa versione può leggere la versione {supported}.",
         "صُدِّرت هذه المحادثة بإصدار أحدث من TinyChat (إصدار التنسيق {n})؛ ويستطيع هذا الإصدار قراءة الإصدار {supported}.";
     /// Import: too many messages; `{n}` = messages in the file, `{max}` = the limit.
-    import_too_many: "This conversation has {n} messages; at most {max} can be imported.", "Cette discussion compte {n} messages ; {max} au plus peuvent être importés.",
+    import_too_many: "This conversation has {n} messages; at most {max} can be imported.", "Cette discussion compte {n} messages\u{202f}; {max} au plus peuvent être importés.",
         "Diese Unterhaltung enthält {n} Nachrichten; höchstens {max} können importiert werden.", "Esta conversación tiene {n} mensajes; se pueden importar {max} como máximo.", "Questa conversazione contiene {n} messaggi; se ne possono importare al massimo {max}.",
         "عدد رسائل هذه المحادثة {n}، والحد الأقصى لما يمكن استيراده {max}.";
     /// Import: damaged; `{detail}` = what is wrong.
-    import_damaged: "This conversation file is damaged: {detail}.", "Ce fichier de discussion est endommagé : {detail}.",
+    import_damaged: "This conversation file is damaged: {detail}.", "Ce fichier de discussion est endommagé\u{a0}: {detail}.",
         "Diese Unterhaltungsdatei ist beschädigt: {detail}.", "Este archivo de conversación está dañado: {detail}.", "Questo file di conversazione è danneggiato: {detail}.",
         "ملف المحادثة هذا تالف: {detail}.";
 }

@@ -78,7 +78,6 @@ const LANGUAGES: &[Language] = &[
         Strings::french,
         &[
             "title",
-            "conversation",
             "message",
             "assistant",
             "tool_arguments",

@@ -144,6 +144,6 @@ test('a French widget names the tools it used in French', async ({ page }) => {
   await box.fill('une lampe [tool:find_product] [tool:stock]');
   await box.press('Enter');
   const lines = widget.locator('details.tc-tool summary');
-  await expect(lines.nth(0)).toHaveText('A utilisé find_product');
+  await expect(lines.nth(0)).toHaveText('find_product a été utilisé');
   await expect(lines.nth(1)).toHaveText('Échec de stock');
 });
