@@ -969,7 +969,7 @@ async fn settings_refuse_invalid_values_in_words_and_keep_the_dialog_open() {
         .unwrap();
     assert_eq!(
         message,
-        "Saisissez un nombre entre 0 et 1,5, ou laissez vide."
+        "Saisissez un nombre entre 0 et 1,5, ou laissez le champ vide."
     );
     temperature.set_value("0.5");
     temperature
@@ -1162,4 +1162,205 @@ async fn an_unreadable_record_is_set_aside_and_the_rest_loads() {
     })
     .await;
     w.host.remove();
+}
+
+// ---- Mistral's platform (issue 11) and page tools (issue 12) ----
+
+/// One SSE event whose `delta` is `delta` (any JSON: content lists, tool calls…).
+fn sse_delta(delta: serde_json::Value, finish: Option<&str>) -> String {
+    let json = serde_json::json!({
+        "id": "t", "object": "chat.completion.chunk", "created": 1, "model": "m",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]
+    });
+    format!("data: {json}\n\n")
+}
+
+#[wasm_bindgen_test]
+async fn thinking_streams_collapsed_apart_from_the_answer_and_goes_back_as_a_chunk() {
+    let think = |t: &str| {
+        sse_delta(
+            serde_json::json!({"content": [{"type": "thinking", "thinking": [{"type": "text", "text": t}]}]}),
+            None,
+        )
+    };
+    let chunks = vec![
+        think("Let me **think**. "),
+        think("<script>window.__tc_ran = 1</script>"),
+        sse_delta(serde_json::json!({"content": "The answer."}), Some("stop")),
+        "data: [DONE]\n\n".to_string(),
+    ];
+    plan(serde_json::json!([{ "chunks": chunks }, ok_stream(&["Again."])]));
+    let w = mount(&[("model", "magistral-small-latest")]).await;
+    w.send("Why?").await;
+    w.until_state("done").await;
+    let details = w.q("details.tc-thinking").expect("the thinking disclosure");
+    assert!(!details.has_attribute("open"), "collapsed");
+    let summary = details.query_selector("summary").unwrap().unwrap();
+    let label = summary.text_content().unwrap();
+    assert!(
+        label.starts_with("Thought for ") && label.ends_with(" s"),
+        "{label}"
+    );
+    let body = details.query_selector(".tc-md").unwrap().unwrap();
+    assert!(body.query_selector("strong").unwrap().is_some(), "Markdown");
+    assert!(body.query_selector("script").unwrap().is_none());
+    assert!(
+        body.text_content().unwrap().contains("<script>"),
+        "inert text"
+    );
+    let answer = w
+        .last_assistant()
+        .query_selector(":scope > .tc-md")
+        .unwrap()
+        .unwrap();
+    assert_eq!(answer.text_content().unwrap(), "The answer.");
+    w.send("And?").await;
+    w.until_text("Again.").await;
+    let body = last_request_body();
+    assert_eq!(body["messages"][1]["content"][0]["type"], "thinking");
+    assert_eq!(body["messages"][1]["content"][1]["text"], "The answer.");
+}
+
+#[wasm_bindgen_test]
+async fn sources_are_safe_links_and_code_is_highlighted_once_complete() {
+    let chunks = vec![
+        sse_chunk("```rust\nfn main() {}\n```\n\nSee "),
+        sse_delta(
+            serde_json::json!({"content": [
+                {"type": "tool_reference", "tool": "web_search", "title": "Docs <b>x</b>", "url": "https://docs.mistral.ai/"},
+                {"type": "tool_reference", "tool": "web_search", "title": "Evil", "url": "javascript:alert(1)"},
+                {"type": "text", "text": "sources."}
+            ]}),
+            Some("stop"),
+        ),
+        "data: [DONE]\n\n".to_string(),
+    ];
+    plan(serde_json::json!([{ "chunks": chunks }]));
+    let w = mount(&[]).await;
+    w.send("Where?").await;
+    w.until_state("done").await;
+    let links = w.all(".tc-sources a");
+    assert_eq!(links.len(), 1);
+    assert_eq!(
+        links[0].get_attribute("href").as_deref(),
+        Some("https://docs.mistral.ai/")
+    );
+    assert_eq!(
+        links[0].get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
+    assert_eq!(links[0].text_content().as_deref(), Some("Docs <b>x</b>"));
+    assert_eq!(w.all(".tc-sources li").len(), 2);
+    assert!(w.q(".tc-sources b").is_none());
+    let kw = w
+        .q("code[data-lang='rust'] .tc-tok-kw")
+        .expect("highlighted");
+    assert_eq!(kw.text_content().as_deref(), Some("fn"));
+}
+
+#[wasm_bindgen_test]
+async fn an_agent_is_asked_at_the_agents_endpoint_without_a_model() {
+    plan(serde_json::json!([ok_stream(&["Agent here."])]));
+    let w = mount(&[("agent-id", "ag:test:1"), ("temperature", "0.5")]).await;
+    assert!(shadow_text(&w).contains("Agent ag:test:1"));
+    w.send("Hi").await;
+    w.until_text("Agent here.").await;
+    let req = request(0);
+    assert_eq!(req["url"], "http://stub.invalid/v1/agents/completions");
+    let body = last_request_body();
+    assert_eq!(body["agent_id"], "ag:test:1");
+    assert!(body.get("model").is_none() && body.get("temperature").is_none());
+}
+
+#[wasm_bindgen(inline_js = r#"
+export async function attach_png(input, name, w, h) {
+  const canvas = new OffscreenCanvas(w, h);
+  canvas.getContext('2d').fillRect(0, 0, w, h);
+  const blob = await canvas.convertToBlob({ type: 'image/png' });
+  const dt = new DataTransfer();
+  dt.items.add(new File([blob], name, { type: 'image/png' }));
+  input.files = dt.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+}
+export function give_tools(host) {
+  host.tinychatTools = {
+    specs: JSON.stringify([{ name: 'lookup', description: 'Looks up', parameters: { type: 'object' } }]),
+    async run(name, args) {
+      window.__tc_tool_args = args;
+      return name === 'lookup' ? JSON.stringify({ ok: true, result: '{"found":true}' })
+                               : JSON.stringify({ ok: false, error: `Unknown tool "${name}"` });
+    },
+  };
+}
+"#)]
+extern "C" {
+    async fn attach_png(input: &Element, name: &str, w: u32, h: u32);
+    fn give_tools(host: &Element);
+}
+
+#[wasm_bindgen_test]
+async fn an_attached_image_is_downscaled_and_sent_as_a_content_list() {
+    plan(serde_json::json!([ok_stream(&["A square."])]));
+    let w = mount(&[("model", "mistral-small-latest")]).await;
+    assert!(w.button("Attach image").is_some());
+    let input = w.q("input.tc-composer__file").expect("file input");
+    attach_png(&input, "big.png", 3000, 3000).await;
+    until("a pending image", || w.q(".tc-pending img").is_some()).await;
+    w.send("What is it?").await;
+    w.until_text("A square.").await;
+    let body = last_request_body();
+    let content = &body["messages"][0]["content"];
+    assert_eq!(content[0]["text"], "What is it?");
+    assert_eq!(content[1]["type"], "image_url");
+    assert!(content[1]["image_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/png;base64,"));
+    let thumb = w.q(".tc-msg__image img").expect("thumbnail");
+    assert_eq!(thumb.get_attribute("alt").as_deref(), Some("big.png"));
+    // A model that cannot see is not offered the button.
+    let blind = mount(&[("model", "open-mistral-nemo")]).await;
+    assert!(blind.button("Attach image").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_page_tool_runs_and_its_result_goes_back_to_the_model() {
+    let call = sse_delta(
+        serde_json::json!({"content": "", "tool_calls": [
+            {"id": "abcdefghi", "function": {"name": "lookup", "arguments": "{\"q\":\"x\"}"}, "index": 0},
+            {"id": "bcdefghij", "function": {"name": "nope", "arguments": "{}"}, "index": 1}
+        ]}),
+        Some("tool_calls"),
+    );
+    plan(serde_json::json!([
+        { "chunks": [call, "data: [DONE]\n\n"] },
+        ok_stream(&["Found it."])
+    ]));
+    let w = mount(&[]).await;
+    give_tools(&w.host);
+    w.send("Find x").await;
+    w.until_text("Found it.").await;
+    let lines: Vec<String> = w
+        .all("details.tc-tool summary")
+        .iter()
+        .filter_map(|s| s.text_content())
+        .collect();
+    assert_eq!(lines, ["Used lookup", "nope failed"]);
+    let first = request(0);
+    let body: serde_json::Value = serde_json::from_str(first["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["tools"][0]["function"]["name"], "lookup");
+    assert_eq!(body["tool_choice"], "auto");
+    let body = last_request_body();
+    let tools: Vec<&serde_json::Value> = body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["role"] == "tool")
+        .collect();
+    assert_eq!(tools[0]["content"], "{\"found\":true}");
+    assert_eq!(tools[0]["tool_call_id"], "abcdefghi");
+    assert!(tools[1]["content"]
+        .as_str()
+        .unwrap()
+        .contains("Unknown tool"));
 }
