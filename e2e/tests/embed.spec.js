@@ -183,8 +183,29 @@ test('strict CSP: no violation, and the widget streams', async ({ page }) => {
     const reply = widget.locator('article[data-role="assistant"]').last();
     await expect(reply).toHaveAttribute('data-state', 'done');
     await expect(reply.locator('pre code')).toBeVisible();
+    // Mistral's platform under the same policy: thinking, highlighted code, sources, an image.
     await widget.getByRole('button', { name: 'Settings' }).click();
-    await expect(widget.getByRole('dialog', { name: 'Settings' })).toBeVisible();
+    const dialog = widget.getByRole('dialog', { name: 'Settings' });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole('combobox', { name: 'Model' }).selectOption('magistral-small-latest');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const png = await page.evaluate(async () => {
+      const canvas = new OffscreenCanvas(64, 48);
+      canvas.getContext('2d').fillRect(0, 0, 64, 48);
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      return btoa(String.fromCharCode(...bytes));
+    });
+    await widget.locator('input.tc-composer__file').setInputFiles([{ name: 'csp.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') }]);
+    await expect(widget.locator('.tc-pending img')).toBeVisible();
+    await sendIn(widget, 'code [sources]');
+    const last = widget.locator('article[data-role="assistant"]').last();
+    await expect(last).toHaveAttribute('data-state', 'done');
+    await expect(last.locator('details.tc-thinking summary')).toHaveText(/^Thought for/);
+    await expect(last.locator('.tc-tok-kw').first()).toHaveText('fn');
+    await expect(last.locator('.tc-sources a')).toHaveCount(2);
+    await expect(last).toContainText('I received 1 image.');
+    await widget.getByRole('button', { name: 'Open csp.png' }).click();
+    await expect(widget.getByRole('dialog', { name: 'csp.png' }).locator('img')).toBeVisible();
     expect(await page.evaluate(() => window.__csp)).toEqual([]);
     expect(violations).toEqual([]);
   } finally {
