@@ -209,12 +209,14 @@ api.tools = (el, list = []) => {
       try { args = JSON.parse(text || '{}'); } catch { return report(false, 'The arguments are not valid JSON'); }
       const ms = t.timeoutMs ?? 30000;
       let timer;
+      let onAbort;
       try {
         const result = await Promise.race([
           Promise.resolve().then(() => t.handler(args, { signal })),
           new Promise((_, reject) => {
             timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms`)), ms);
-            signal.addEventListener('abort', () => reject(new Error('Stopped')), { once: true });
+            onAbort = () => reject(new Error('Stopped'));
+            signal.addEventListener('abort', onAbort, { once: true });
           }),
         ]);
         return report(true, result);
@@ -222,6 +224,7 @@ api.tools = (el, list = []) => {
         return report(false, e?.message || e);
       } finally {
         clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
       }
     },
   };

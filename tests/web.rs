@@ -1364,3 +1364,23 @@ async fn a_page_tool_runs_and_its_result_goes_back_to_the_model() {
         .unwrap()
         .contains("Unknown tool"));
 }
+
+#[wasm_bindgen_test]
+async fn tool_calls_the_widget_did_not_offer_are_not_run_and_nothing_loops() {
+    let call = sse_delta(
+        serde_json::json!({"content": "Let me check.", "tool_calls": [
+            {"id": "abcdefghi", "function": {"name": "lookup", "arguments": "{}"}, "index": 0}
+        ]}),
+        Some("tool_calls"),
+    );
+    plan(serde_json::json!([{ "chunks": [call, "data: [DONE]\n\n"] }]));
+    let w = mount(&[]).await;
+    w.send("Hi").await;
+    w.until_state("done").await;
+    settle().await;
+    assert_eq!(request_count(), 1, "no second request");
+    assert!(w.q("details.tc-tool").is_none());
+    assert!(w.last_assistant().text_content().unwrap().contains("Let me check."));
+    let body = last_request_body();
+    assert!(body.get("tools").is_none());
+}

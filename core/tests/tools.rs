@@ -81,14 +81,33 @@ fn a_round_cut_short_sends_only_the_answered_calls() {
     // Stop while the second handler runs.
     let t2 = c.start_tool(call("b", "two", "{}"), 7.0);
     assert!(c.stop(t2, 8.0));
+    // The continuation never came: Mistral refuses a user message right after a tool result,
+    // so the round is left out and the two user turns merge.
     c.push_user("Never mind", 9.0);
     let wire: Value = serde_json::to_value(c.request_messages(None)).unwrap();
-    let calls = &wire[1]["tool_calls"];
-    assert_eq!(calls.as_array().unwrap().len(), 1);
-    assert_eq!(calls[0]["id"], "a");
-    assert_eq!(wire[2]["role"], "tool");
-    assert_eq!(wire[3], json!({"role": "user", "content": "Never mind"}));
-    assert_eq!(wire.as_array().unwrap().len(), 4);
+    assert_eq!(
+        wire,
+        json!([{"role": "user", "content": "Find\n\nNever mind"}])
+    );
+    // While the continuation is asked for, the answered call is kept and the stopped one left out.
+    c.retry();
+    c.push_user("Find", 10.0);
+    let ask = c.start_assistant("m", 11.0);
+    c.set_tool_calls(ask, vec![call("a", "one", "{}"), call("b", "two", "{}")]);
+    c.finish(ask, None, 12.0);
+    let t1 = c.start_tool(call("a", "one", "{}"), 13.0);
+    c.finish_tool(
+        t1,
+        ToolOutcome::from_report(r#"{"ok":true,"result":"1"}"#),
+        14.0,
+    );
+    let t2 = c.start_tool(call("b", "two", "{}"), 15.0);
+    c.stop(t2, 16.0);
+    let wire: Value = serde_json::to_value(c.request_messages(None)).unwrap();
+    let last = wire.as_array().unwrap().len() - 1;
+    assert_eq!(wire[last]["role"], "tool");
+    assert_eq!(wire[last - 1]["tool_calls"].as_array().unwrap().len(), 1);
+    assert_eq!(wire[last - 1]["tool_calls"][0]["id"], "a");
 
     // A round with no answer at all sends neither the calls nor a lone result.
     let mut c = Conversation::new("c2", 1.0);
@@ -184,4 +203,78 @@ fn a_streamed_reply_yields_its_tool_calls() {
         summary.tool_calls,
         vec![call("aaaaaaaaa", "find_product", r#"{"q": "lamp"}"#)]
     );
+}
+
+#[test]
+fn a_round_whose_continuation_never_came_is_left_out_before_the_next_user_message() {
+    let mut c = Conversation::new("c", 1.0);
+    c.push_user("Find", 2.0);
+    let ask = c.start_assistant("m", 3.0);
+    c.set_tool_calls(ask, vec![call("aaaaaaaaa", "one", "{}")]);
+    c.finish(ask, None, 4.0);
+    let t = c.start_tool(call("aaaaaaaaa", "one", "{}"), 5.0);
+    c.finish_tool(
+        t,
+        ToolOutcome::from_report(r#"{"ok":true,"result":"1"}"#),
+        6.0,
+    );
+    // While the continuation is asked for, the round ends the request.
+    let wire: Value = serde_json::to_value(c.request_messages(None)).unwrap();
+    assert_eq!(wire.as_array().unwrap().last().unwrap()["role"], "tool");
+    // Stopped before any text: the next user message must not follow a tool message.
+    let cont = c.start_assistant("m", 7.0);
+    c.stop(cont, 8.0);
+    c.push_user("Never mind", 9.0);
+    let wire: Value = serde_json::to_value(c.request_messages(None)).unwrap();
+    let roles: Vec<&str> = wire
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["user"]);
+    assert!(
+        !roles.windows(2).any(|w| w == ["tool", "user"]),
+        "{roles:?}"
+    );
+    assert!(!roles.contains(&"tool"));
+}
+
+#[test]
+fn thinking_before_a_tool_call_is_replayed_with_it() {
+    let mut c = Conversation::new("c", 1.0);
+    c.push_user("Find", 2.0);
+    let ask = c.start_assistant("magistral-small-latest", 3.0);
+    c.append_thinking(ask, "I should look it up.");
+    c.set_tool_calls(ask, vec![call("aaaaaaaaa", "one", "{}")]);
+    c.finish(ask, None, 4.0);
+    let t = c.start_tool(call("aaaaaaaaa", "one", "{}"), 5.0);
+    c.finish_tool(
+        t,
+        ToolOutcome::from_report(r#"{"ok":true,"result":"1"}"#),
+        6.0,
+    );
+    let wire: Value = serde_json::to_value(c.request_messages(None)).unwrap();
+    assert_eq!(wire[1]["content"][0]["type"], "thinking");
+    assert_eq!(wire[1]["tool_calls"][0]["id"], "aaaaaaaaa");
+}
+
+#[test]
+fn imported_sources_and_images_are_vetted() {
+    let json = json!({"format": "tinychat.conversation", "version": 1, "conversation": {
+    "id": "x", "title": "t", "created_ms": 1, "updated_ms": 1, "messages": [
+        {"id": 1, "role": "user", "text": "hi", "state": "done", "created_ms": 1,
+         "images": [{"name": "ok.png", "data_url": "data:image/png;base64,AAAA"},
+                    {"name": "pixel", "data_url": "https://tracker.example/p.gif"}]},
+        {"id": 2, "role": "assistant", "text": "yo", "state": "done", "created_ms": 2,
+         "sources": [{"title": "bad", "url": "javascript:alert(1)"},
+                     {"title": "good", "url": "https://docs.mistral.ai/"}]}
+    ]}});
+    let c = import_json(&json.to_string()).unwrap();
+    let images = &c.message(1).unwrap().images;
+    assert_eq!(images.len(), 1);
+    assert_eq!(images[0].name, "ok.png");
+    let sources = &c.message(2).unwrap().sources;
+    assert_eq!(sources[0].url, None);
+    assert_eq!(sources[1].url.as_deref(), Some("https://docs.mistral.ai/"));
 }

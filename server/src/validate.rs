@@ -153,7 +153,12 @@ impl ChatRequest {
     /// the next message of another role. The error is Mistral's sentence.
     pub fn check_tool_pairing(&self) -> Result<(), String> {
         let mut open: Vec<&str> = Vec::new();
+        let mut previous = "";
         for m in &self.messages {
+            if previous == "tool" && m.role != "tool" && m.role != "assistant" {
+                return Err(format!("Unexpected role '{}' after role 'tool'", m.role));
+            }
+            previous = m.role.as_str();
             if m.role == "tool" {
                 let id = m.tool_call_id.as_deref().unwrap_or("");
                 match open.iter().position(|o| *o == id) {

@@ -133,6 +133,15 @@ async fn unpaired_calls_and_results_are_refused_as_mistral_does() {
             json!([user("x"), calls(&["aaaaaaaaa"]), user("y")]),
             "Not the same number of function calls and responses",
         ),
+        (
+            json!([
+                user("x"),
+                calls(&["aaaaaaaaa"]),
+                result("aaaaaaaaa", "1"),
+                user("y")
+            ]),
+            "Unexpected role 'user' after role 'tool'",
+        ),
     ] {
         let response = chat(server, &request(messages, "auto", false)).await;
         assert_eq!(response.status, 400, "{}", response.text());

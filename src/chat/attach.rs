@@ -46,6 +46,13 @@ impl Chat {
                 let name = file.name();
                 match images::prepare(&file).await {
                     Ok(image) if chat.alive() => {
+                        // Checked again: another attach (a paste during a drop) may have filled
+                        // the message meanwhile.
+                        if chat.pending_images.with_untracked(Vec::len) >= MAX_IMAGES_PER_REQUEST {
+                            let limit = Strings::fill(&strings.image_limit, MAX_IMAGES_PER_REQUEST);
+                            chat.show_notice(limit);
+                            return;
+                        }
                         chat.pending_images.update(|p| p.push(image));
                         chat.dismiss_notice();
                     }

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use tinychat_core::chat::Role;
 use tinychat_core::i18n::Strings;
 use tinychat_core::mistral::{
-    backoff, takes_reasoning_effort, ChatRequest, Source, ToolInvocation, ToolOutcome,
+    backoff, takes_reasoning_effort, ChatRequest, Source, ToolChoice, ToolInvocation, ToolOutcome,
 };
 use web_sys::AbortController;
 
@@ -178,6 +178,13 @@ impl Chat {
         request.max_tokens = settings.max_tokens;
         request.stream = true;
         request.agent_id = settings.agent_id.clone();
+        if !untrack(|| self.can_see()) {
+            // Images earlier in the conversation would make a model that cannot see refuse
+            // every request: their messages go as text only.
+            for m in &mut request.messages {
+                m.images.clear();
+            }
+        }
         if request.agent_id.is_none()
             && takes_reasoning_effort(
                 &settings.model,
@@ -246,7 +253,11 @@ impl Chat {
                 return;
             }
             self.retry_note.set(None);
-            if result.is_err() || calls.is_empty() || self.unloading.get_value() {
+            // Tools run only when this request offered them with `tool_choice: "auto"`: a reply
+            // that asks anyway (no tools offered, the last round, an agent's own tools) ends
+            // here, so no server can make the widget loop.
+            let may_run = request.tool_choice == Some(ToolChoice::Auto);
+            if result.is_err() || calls.is_empty() || !may_run || self.unloading.get_value() {
                 self.controller.set_value(None);
                 self.finish_turn(view, result);
                 return;
@@ -267,7 +278,13 @@ impl Chat {
                     .map(|v| (v, next))
             });
             let Some((next_view, next_request)) = next else {
+                // The conversation is gone (deleted meanwhile): end the turn everywhere.
+                self.controller.set_value(None);
                 self.busy.set(false);
+                self.announce_change(Change::Streaming {
+                    id: conv,
+                    done: true,
+                });
                 return;
             };
             self.save_conversation(&conv);

@@ -26,6 +26,63 @@ fn push_merged(out: &mut Vec<ChatMessage>, role: Role, text: &str) {
     }
 }
 
+/// Whether `url` is an `http:` or `https:` URL without whitespace.
+pub(crate) fn is_http_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.chars().any(char::is_whitespace)
+}
+
+/// Whether `url` is a base64 `data:` URL of a PNG, JPEG, WebP or GIF image.
+pub(crate) fn is_image_data_url(url: &str) -> bool {
+    ["png", "jpeg", "webp", "gif"].iter().any(|kind| {
+        url.strip_prefix("data:image/")
+            .and_then(|rest| rest.strip_prefix(kind))
+            .is_some_and(|rest| rest.starts_with(";base64,"))
+    })
+}
+
+/// Whether `b` can be merged into `a`: same role, both plain text.
+fn mergeable(a: &ChatMessage, b: &ChatMessage) -> bool {
+    let plain = |m: &ChatMessage| {
+        m.tool_calls.is_empty()
+            && m.thinking.is_none()
+            && m.images.is_empty()
+            && m.role != Role::Tool
+    };
+    a.role == b.role && plain(a) && plain(b)
+}
+
+/// Removes every tool round (the reply that asked, and its results) that is followed by a
+/// user message instead of the model's continuation: Mistral refuses a `user` message right
+/// after a `tool` one ("Unexpected role 'user' after role 'tool'"). That happens when the
+/// continuation was stopped before any text, failed, or was interrupted by a reload. A round
+/// that ends the request stays: the continuation is what is being asked for.
+fn drop_unfinished_rounds(out: &mut Vec<ChatMessage>) {
+    let mut i = 0;
+    while i < out.len() {
+        if out[i].role == Role::Assistant && !out[i].tool_calls.is_empty() {
+            let end = (i + 1..out.len())
+                .find(|&j| out[j].role != Role::Tool)
+                .unwrap_or(out.len());
+            if end < out.len() && out[end].role != Role::Assistant {
+                out.drain(i..end);
+                // The messages around the round may now be two turns of one role: merge them,
+                // as the history does elsewhere.
+                if i > 0 && mergeable(&out[i - 1], &out[i]) {
+                    let next = out.remove(i);
+                    out[i - 1].content.push_str("\n\n");
+                    out[i - 1].content.push_str(&next.content);
+                }
+                continue;
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+}
+
 /// Keeps the newest [`MAX_IMAGES_PER_REQUEST`] images of a request (Mistral refuses more):
 /// older ones are dropped from the history, their messages keep their text.
 fn limit_images(out: &mut [ChatMessage]) {
@@ -555,6 +612,7 @@ impl Conversation {
                         .collect();
                     let mut wire = ChatMessage::assistant(m.text.clone());
                     wire.tool_calls = calls;
+                    wire.thinking = Some(m.thinking.clone()).filter(|t| !t.is_empty());
                     out.push(wire);
                 }
                 Role::Tool => {
@@ -585,6 +643,7 @@ impl Conversation {
                 }
             }
         }
+        drop_unfinished_rounds(&mut out);
         limit_images(&mut out);
         out
     }
@@ -599,6 +658,14 @@ impl Conversation {
         for m in &mut self.messages {
             m.created_ms = clean_time(m.created_ms);
             m.finished_ms = m.finished_ms.map(clean_time);
+            // Imported or stored data is not trusted: a source links only to http(s), an image
+            // is only a data URL of an image type Mistral takes (nothing is fetched from it).
+            for source in &mut m.sources {
+                if source.url.as_deref().is_some_and(|u| !is_http_url(u)) {
+                    source.url = None;
+                }
+            }
+            m.images.retain(|i| is_image_data_url(&i.data_url));
         }
         self.mark_interrupted();
         if self.title_is_custom && self.title.trim().is_empty() {

@@ -141,8 +141,8 @@ pub struct Message {
     /// `{"error": …}` the model got.
     #[serde(default, skip_serializing_if = "is_false")]
     pub tool_failed: bool,
-    /// A reasoning model's thinking before the answer (shown collapsed, never copied, not sent
-    /// back to the model).
+    /// A reasoning model's thinking before the answer (shown collapsed, never copied, sent back
+    /// to the model as a thinking chunk).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub thinking: String,
     /// How long the model thought, in ms (from the request to the first answer text).

@@ -216,11 +216,7 @@ impl Source {
         let url = url
             .as_deref()
             .map(str::trim)
-            .filter(|u| {
-                let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
-                (lower.starts_with("https://") || lower.starts_with("http://"))
-                    && !u.chars().any(char::is_whitespace)
-            })
+            .filter(|u| crate::chat::conversation::is_http_url(u))
             .map(str::to_owned);
         let title = crate::text::one_line(title, 300);
         if title.is_empty() && url.is_none() {

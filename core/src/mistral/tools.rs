@@ -209,7 +209,8 @@ impl ToolCallCollector {
         self.calls.is_empty()
     }
 
-    /// The calls, in order. A call without an id gets `call{n}` so its result can quote it;
+    /// The calls, in order. A call without an id gets `call0000n` (nine letters and digits,
+    /// as Mistral's ids are) so its result can quote it;
     /// empty arguments become `{}`.
     pub fn finish(self) -> Vec<ToolInvocation> {
         self.calls
@@ -217,7 +218,7 @@ impl ToolCallCollector {
             .enumerate()
             .map(|(n, (_, mut call))| {
                 if call.id.is_empty() {
-                    call.id = format!("call{n}");
+                    call.id = format!("call{:05}", n % 100_000);
                 }
                 if call.arguments.trim().is_empty() {
                     call.arguments = "{}".to_owned();
@@ -370,7 +371,7 @@ mod tests {
         assert_eq!(calls[0].id, "abcdefghi");
         assert_eq!(calls[0].arguments, r#"{"q":"#);
         assert_eq!(calls[1].arguments, r#"{"a":1}"#);
-        assert_eq!(calls[2].id, "call2");
+        assert_eq!(calls[2].id, "call00002");
         assert_eq!(calls[2].arguments, "{}");
 
         let mut c = ToolCallCollector::default();
