@@ -33,11 +33,33 @@ let loading = null;
 let resolveReady;
 const running = new Promise((resolve) => { resolveReady = resolve; });
 
+// Languages other than English are small JSON files beside the wasm (i18n/fr.json…), fetched
+// once, only for the pages that use them, alongside the wasm; the widget reads
+// `TinyChat.languages[lang]` when it mounts (src/embed.rs).
+const SELECTOR = '[data-tinychat], tiny-chat';
+const LANGUAGES = ['fr', 'de', 'es', 'it', 'ar'];
+const languageRequests = {};
+api.languages = {};
+/** Fetches language `lang`'s strings once; resolves when they are in `TinyChat.languages`. */
+api.language = (lang) => {
+  if (!LANGUAGES.includes(lang)) return Promise.resolve();
+  languageRequests[lang] ??= fetch(new URL(`i18n/${lang}.json`, base))
+    .then((r) => (r.ok ? r.text() : ''), () => '')
+    .then((json) => { api.languages[lang] = json; });
+  return languageRequests[lang];
+};
+/** The language a widget element speaks: its locale, else the page's, else the browser's. */
+const languageOf = (el, options) =>
+  String(options?.locale || opt(el, 'locale') || document.documentElement.lang || navigator.language || 'en')
+    .split(/[-_]/)[0].toLowerCase();
+/** The languages of the widgets on the page now. */
+const pageLanguages = () => Promise.all([...document.querySelectorAll(SELECTOR)].map((el) => api.language(languageOf(el))));
+
 /** Fetches and starts the wasm once; resolves to `window.TinyChat` when it runs. */
 function load() {
   if (!loading) {
-    loading = import(new URL('tinychat.js', base).href)
-      .then((glue) => glue.default({ module_or_path: new URL('tinychat_bg.wasm', base) }))
+    loading = Promise.all([import(new URL('tinychat.js', base).href), pageLanguages()])
+      .then(([glue]) => glue.default({ module_or_path: new URL('tinychat_bg.wasm', base) }))
       .then((wasm) => {
         // Diagnostics (bench/elements): the wasm's linear memory in bytes.
         api.wasmMemoryBytes = () => wasm.memory.buffer.byteLength;
@@ -51,7 +73,10 @@ function load() {
 api.load = load;
 // A thenable: awaiting it starts loading if nothing has, then waits for the wasm.
 api.ready = { then: (ok, err) => { load(); return running.then(ok, err); } };
-api.mount = (el, options) => { load(); return running.then(() => api.mount(el, options)); };
+api.mount = (el, options) => {
+  load();
+  return Promise.all([running, api.language(languageOf(el, options))]).then(() => api.mount(el, options));
+};
 
 /** `data-foo-bar` → value, trimmed; `undefined` when absent. */
 const opt = (el, name) => {
@@ -230,13 +255,12 @@ api.tools = (el, list = []) => {
   };
 };
 
-const SELECTOR = '[data-tinychat], tiny-chat';
 const isMount = (node) => node instanceof Element && node.matches(SELECTOR);
 
 /** A widget element entered the page: draw it, and mount it if the wasm already runs. */
 function connect(el) {
   skeleton(el);
-  if (loading) running.then(() => { if (el.isConnected) api.mount(el); });
+  if (loading) Promise.all([running, api.language(languageOf(el))]).then(() => { if (el.isConnected) api.mount(el); });
 }
 
 /** A widget element left the page: unmount it, freeing everything it held. */
@@ -259,7 +283,10 @@ if (!customElements.get('tiny-chat')) {
     disconnectedCallback() { disconnect(this); }
     attributeChangedCallback(name, before, after) {
       if (before === after || !this.hasAttribute('data-tinychat-mounted') || typeof this.setOptions !== 'function') return;
-      this.setOptions({ [name]: after ?? '' });
+      // A new language is fetched first, so the widget never shows in English meanwhile.
+      const apply = () => this.setOptions?.({ [name]: after ?? '' });
+      if (name === 'locale') api.language(languageOf(this, { locale: after })).then(apply);
+      else apply();
     }
   });
 }

@@ -45,19 +45,30 @@ const files = servedFiles(dir).map((name) => {
 const total = { name: 'total', raw: 0, gzip: 0, brotli: 0 };
 for (const file of files) for (const kind of KINDS) total[kind] += file[kind];
 
+// A visitor downloads at most one language file (none in English): the most any page pays.
+const LANGUAGE_FILE = /^i18n\//;
+const visitor = { name: 'one visitor, at most', raw: 0, gzip: 0, brotli: 0 };
+for (const kind of KINDS) {
+  const languages = files.filter((f) => LANGUAGE_FILE.test(f.name)).map((f) => f[kind]);
+  const rest = files.filter((f) => !LANGUAGE_FILE.test(f.name)).reduce((sum, f) => sum + f[kind], 0);
+  visitor[kind] = rest + Math.max(0, ...languages);
+}
+
 const n = (x) => x.toLocaleString('en-US');
 if (flag('--markdown')) {
   console.log('| file | raw | gzip -9 | brotli -q 11 |');
   console.log('|---|--:|--:|--:|');
   for (const f of files) console.log(`| \`${f.name}\` | ${n(f.raw)} | ${n(f.gzip)} | ${n(f.brotli)} |`);
   console.log(`| **total** | **${n(total.raw)}** | **${n(total.gzip)}** | **${n(total.brotli)}** |`);
+  console.log(`| one visitor, at most (one language file) | ${n(visitor.raw)} | ${n(visitor.gzip)} | ${n(visitor.brotli)} |`);
 } else {
-  const width = Math.max(5, ...files.map((f) => f.name.length));
+  const width = Math.max(20, ...files.map((f) => f.name.length));
   const row = (f) =>
     `  ${f.name.padEnd(width)}  ${KINDS.map((k) => n(f[k]).padStart(10)).join('  ')}`;
   console.log(`  ${'file'.padEnd(width)}  ${['raw', 'gzip -9', 'brotli'].map((h) => h.padStart(10)).join('  ')}`);
   for (const f of files) console.log(row(f));
   console.log(row(total));
+  console.log(row(visitor));
 }
 
 if (flag('--update')) {

@@ -171,6 +171,46 @@ pub(crate) fn js_options(opts: &JsValue) -> Vec<(String, String)> {
     pairs
 }
 
+/// `window.TinyChat.languages[lang]`: the language file's JSON, `""` when it could not be
+/// fetched, `None` when it was not asked for yet.
+fn language_json(lang: &str) -> Option<String> {
+    let window: JsValue = web_sys::window()?.into();
+    let api = js_sys::Reflect::get(&window, &"TinyChat".into()).ok()?;
+    let languages = js_sys::Reflect::get(&api, &"languages".into()).ok()?;
+    js_sys::Reflect::get(&languages, &lang.into())
+        .ok()?
+        .as_string()
+}
+
+/// Asks the loader for `lang` (`TinyChat.language(lang)`), then remounts `el` with the same
+/// options (its `setOptions({})`), now in its language.
+fn load_language_then_remount(el: &Element, lang: &'static str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let promise = js_sys::Reflect::get(&window, &"TinyChat".into())
+        .and_then(|api| {
+            let load: js_sys::Function =
+                js_sys::Reflect::get(&api, &"language".into())?.dyn_into()?;
+            load.call1(&api, &lang.into())
+        })
+        .ok();
+    let Some(promise) = promise else { return };
+    let el = el.clone();
+    leptos::task::spawn_local(async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise)).await;
+        if language_json(lang).is_none() || !el.has_attribute(MOUNTED_ATTR) {
+            return;
+        }
+        let set_options = js_sys::Reflect::get(&el, &"setOptions".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        if let Some(set_options) = set_options {
+            let _ = set_options.call1(&el, &js_sys::Object::new());
+        }
+    });
+}
+
 fn page_locale() -> String {
     let Some(window) = web_sys::window() else {
         return "en".into();
@@ -316,6 +356,17 @@ pub fn mount(
 
     let locale = options.locale.clone().unwrap_or_else(page_locale);
     let mut strings = Strings::for_locale(&locale);
+    if let Some(lang) = Strings::language_file(&locale).filter(|_| !Strings::BUNDLED) {
+        // The language's strings: fetched by the loader before the wasm started (or before
+        // this mount); if they are not there yet, the widget starts in English and mounts
+        // again in its language once they are.
+        match language_json(lang) {
+            Some(json) => {
+                strings.apply_overrides(&json);
+            }
+            None => load_language_then_remount(el, lang),
+        }
+    }
     if let Some((_, json)) = pairs.iter().find(|(k, _)| k == "strings") {
         for key in strings.apply_overrides(json) {
             web_sys::console::warn_1(

@@ -1380,7 +1380,11 @@ async fn tool_calls_the_widget_did_not_offer_are_not_run_and_nothing_loops() {
     settle().await;
     assert_eq!(request_count(), 1, "no second request");
     assert!(w.q("details.tc-tool").is_none());
-    assert!(w.last_assistant().text_content().unwrap().contains("Let me check."));
+    assert!(w
+        .last_assistant()
+        .text_content()
+        .unwrap()
+        .contains("Let me check."));
     let body = last_request_body();
     assert!(body.get("tools").is_none());
 }

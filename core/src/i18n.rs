@@ -28,8 +28,16 @@ macro_rules! strings {
         impl Strings {
             /// The strings of column `lang` of the table (0 English … 5 Arabic): one
             /// constructor for every language keeps the wasm small.
+            #[cfg(feature = "bundled-languages")]
             fn column(lang: usize) -> Self {
                 Self { $( $field: [$en, $fr, $de, $es, $it, $ar][lang].to_string(), )* }
+            }
+
+            /// English only: without the `bundled-languages` feature the other columns are not
+            /// compiled in; their strings arrive as JSON ([`Strings::apply_overrides`]).
+            #[cfg(not(feature = "bundled-languages"))]
+            fn column(_lang: usize) -> Self {
+                Self { $( $field: $en.to_string(), )* }
             }
 
             /// English, the default.
@@ -611,6 +619,30 @@ impl Strings {
             "ar" => Self::arabic(),
             _ => Self::english(),
         }
+    }
+
+    /// Whether every shipped language is compiled in (the `bundled-languages` feature);
+    /// otherwise [`Strings::for_locale`] gives English, and a language's strings come from its
+    /// file ([`Strings::language_file`]).
+    pub const BUNDLED: bool = cfg!(feature = "bundled-languages");
+
+    /// The shipped languages other than English, by their file names (`fr.json`…).
+    pub const LANGUAGE_FILES: [&'static str; 5] = ["fr", "de", "es", "it", "ar"];
+
+    /// The language file `locale` needs (`"fr"` for `fr-CA`), or `None` for English and for a
+    /// language TinyChat does not ship.
+    pub fn language_file(locale: &str) -> Option<&'static str> {
+        let lang = language(locale);
+        Self::LANGUAGE_FILES.into_iter().find(|l| *l == lang)
+    }
+
+    /// Every string as one JSON object, `{"key": "text", …}`: a language file.
+    pub fn to_json(&self) -> String {
+        let map: serde_json::Map<String, serde_json::Value> = Self::KEYS
+            .iter()
+            .filter_map(|k| Some(((*k).to_owned(), self.get(k)?.into())))
+            .collect();
+        serde_json::Value::Object(map).to_string()
     }
 
     /// Applies overrides from a JSON object (`{"send": "Go"}`). Unknown keys and non-string

@@ -379,3 +379,17 @@ fn fill_named_fills_each_placeholder_once() {
     );
     assert_eq!(Strings::fill_named("{unknown} {", &[]), "{unknown} {");
 }
+
+#[test]
+fn a_language_file_rebuilds_the_language_from_english() {
+    for lang in Strings::LANGUAGE_FILES {
+        let mut s = Strings::english();
+        assert!(s
+            .apply_overrides(&Strings::for_locale(lang).to_json())
+            .is_empty());
+        assert_eq!(s, Strings::for_locale(lang), "{lang}");
+    }
+    assert_eq!(Strings::language_file("fr-CA"), Some("fr"));
+    assert_eq!(Strings::language_file("en-GB"), None);
+    assert_eq!(Strings::language_file("ja"), None);
+}

@@ -201,3 +201,21 @@ test('with nothing stored (storage-key="none") an attribute change keeps the con
   await expect(two.locator('article[data-role="user"]')).toHaveText(/Kept in memory/);
   await expect(two.getByRole('textbox', { name: 'Message' })).toHaveValue('half-typed');
 });
+
+test('languages load on demand: an English page fetches none; a locale set later arrives in its language', async ({ page }) => {
+  const fetched = [];
+  page.on('request', (r) => { if (r.url().includes('/i18n/')) fetched.push(new URL(r.url()).pathname); });
+  await open(page, 'host-languages', `<tiny-chat api-base="${API}" title="Lang" load="eager" style="display:block;height:420px"></tiny-chat>
+    <div id="later" style="height:420px"></div>`);
+  const widget = page.getByRole('region', { name: 'Lang' });
+  await expect(widget.getByRole('button', { name: 'Send' })).toBeVisible();
+  expect(fetched).toEqual([]);
+  // setOptions straight on the element: the widget fetches German, then mounts in German.
+  await page.evaluate(() => document.querySelector('tiny-chat').setOptions({ locale: 'de' }));
+  await expect(page.getByRole('region', { name: 'Lang' }).getByRole('button', { name: 'Senden' })).toBeVisible();
+  expect(fetched).toEqual(['/i18n/de.json']);
+  // TinyChat.mount after the wasm runs, in Italian.
+  await page.evaluate(() => window.TinyChat.mount(document.getElementById('later'), { locale: 'it', title: 'Dopo' }));
+  await expect(page.getByRole('region', { name: 'Dopo' }).getByRole('button', { name: 'Invia' })).toBeVisible();
+  expect(fetched).toEqual(['/i18n/de.json', '/i18n/it.json']);
+});
