@@ -66,6 +66,8 @@ pub enum StreamEvent {
     Thinking(String),
     /// A source the answer cites.
     Source(Source),
+    /// A citation of documents the page's tools returned (their ids).
+    Reference(Vec<String>),
 }
 
 /// Why a request or stream failed. Every variant has a [`ErrorKind`] and words for people
@@ -317,6 +319,7 @@ async fn read_stream(
                     StreamItem::Usage(usage) => on_event(StreamEvent::Usage(usage)),
                     StreamItem::Thinking(text) => on_event(StreamEvent::Thinking(text)),
                     StreamItem::Source(source) => on_event(StreamEvent::Source(source)),
+                    StreamItem::Reference(ids) => on_event(StreamEvent::Reference(ids)),
                     StreamItem::Done => {
                         let calls = mapper.take_tool_calls();
                         if !calls.is_empty() {

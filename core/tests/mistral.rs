@@ -397,6 +397,7 @@ fn content_chunk_list_keeps_text_thinking_and_sources_apart_in_order() {
         mapper.on_event(&data(&chunk)).unwrap(),
         [
             StreamItem::Thinking("Let me think".into()),
+            StreamItem::Reference(vec!["0".into()]),
             StreamItem::Source(Source {
                 title: "Mistral <b>docs</b>".into(),
                 url: Some("https://docs.mistral.ai/".into()),

@@ -278,3 +278,50 @@ fn imported_sources_and_images_are_vetted() {
     assert_eq!(sources[0].url, None);
     assert_eq!(sources[1].url.as_deref(), Some("https://docs.mistral.ai/"));
 }
+
+#[test]
+fn reference_chunks_cite_the_documents_a_tool_returned() {
+    let mut c = Conversation::new("c", 1.0);
+    c.push_user("What do the docs say?", 2.0);
+    let ask = c.start_assistant("m", 3.0);
+    c.set_tool_calls(ask, vec![call("aaaaaaaaa", "search_docs", "{}")]);
+    c.finish(ask, None, 4.0);
+    let t = c.start_tool(call("aaaaaaaaa", "search_docs", "{}"), 5.0);
+    let docs = json!({
+        "0": {"url": "https://docs.mistral.ai/capabilities/citations/", "title": "Citations", "snippets": ["…"]},
+        "1": {"url": "javascript:alert(1)", "title": "Not a link"},
+        "2": {"source": "Internal wiki"}
+    })
+    .to_string();
+    let report = json!({"ok": true, "result": docs}).to_string();
+    c.finish_tool(t, ToolOutcome::from_report(&report), 6.0);
+    let reply = c.start_assistant("m", 7.0);
+    assert_eq!(c.cite(reply, &["0".into(), "1".into(), "7".into()]), 2);
+    assert_eq!(c.cite(reply, &["0".into(), "2".into()]), 1, "no duplicates");
+    let sources = &c.message(reply).unwrap().sources;
+    assert_eq!(sources[0].title, "Citations");
+    assert_eq!(
+        sources[0].url.as_deref(),
+        Some("https://docs.mistral.ai/capabilities/citations/")
+    );
+    assert_eq!(
+        (sources[1].title.as_str(), sources[1].url.as_deref()),
+        ("Not a link", None)
+    );
+    assert_eq!(sources[2].title, "Internal wiki");
+    // A list with ids works too.
+    let mut c = Conversation::new("d", 1.0);
+    c.push_user("q", 2.0);
+    let ask = c.start_assistant("m", 3.0);
+    c.set_tool_calls(ask, vec![call("bbbbbbbbb", "s", "{}")]);
+    c.finish(ask, None, 4.0);
+    let t = c.start_tool(call("bbbbbbbbb", "s", "{}"), 5.0);
+    let docs = json!([{"id": 3, "title": "Three", "url": "https://three.example/"}]).to_string();
+    c.finish_tool(
+        t,
+        ToolOutcome::from_report(&json!({"ok": true, "result": docs}).to_string()),
+        6.0,
+    );
+    let reply = c.start_assistant("m", 7.0);
+    assert_eq!(c.cite(reply, &["3".into()]), 1);
+}

@@ -147,3 +147,21 @@ test('a French widget names the tools it used in French', async ({ page }) => {
   await expect(lines.nth(0)).toHaveText('find_product a été utilisé');
   await expect(lines.nth(1)).toHaveText('Échec de stock');
 });
+
+test('documents a page tool returns are cited: reference chunks become numbered sources', async ({ page }) => {
+  const widget = await open(page, 'tools-citations');
+  await page.waitForFunction(() => window.TinyChat?.tools);
+  await page.evaluate(() => {
+    window.TinyChat.tools(document.querySelector('tiny-chat'), [{
+      name: 'search_docs',
+      description: 'Searches the docs; returns documents keyed by id, as in Mistral citations',
+      handler: () => ({ 0: { url: 'https://docs.mistral.ai/capabilities/citations/', title: 'Citations', snippets: ['…'] } }),
+    }]);
+  });
+  await sendText(widget, 'docs [tool:search_docs]');
+  const reply = widget.locator('article[data-role="assistant"]:not([hidden])').last();
+  await expect(reply).toHaveAttribute('data-state', 'done');
+  const link = reply.getByRole('region', { name: 'Sources' }).getByRole('link', { name: 'Citations' });
+  await expect(link).toHaveAttribute('href', 'https://docs.mistral.ai/capabilities/citations/');
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+});

@@ -200,6 +200,11 @@ async fn respond(
         } else {
             Vec::new()
         },
+        references: if request.messages.last().is_some_and(|m| m.role == "tool") {
+            cited_documents(&request)
+        } else {
+            Vec::new()
+        },
         sources: if directives.sources || agent.is_some_and(|a| a.cites) {
             reply::SOURCES
                 .iter()
@@ -224,6 +229,24 @@ struct Extras {
     tool_calls: Vec<ToolCallOut>,
     thinking: Vec<String>,
     sources: Vec<SourceOut>,
+    references: Vec<String>,
+}
+
+/// The ids of the documents the tool results since the last user message hold, in Mistral's
+/// citation format: a JSON object whose values have a `url` (`{"0": {"url", "title"}}`).
+fn cited_documents(request: &ChatRequest) -> Vec<String> {
+    request
+        .tool_results()
+        .iter()
+        .filter_map(|(_, content)| serde_json::from_str::<serde_json::Value>(content).ok())
+        .filter_map(|doc| doc.as_object().cloned())
+        .flat_map(|map| {
+            map.into_iter()
+                .filter(|(_, v)| v.get("url").is_some())
+                .map(|(k, _)| k)
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Whether the reply streams `thinking` chunks first: `magistral-*` models always, other
@@ -377,6 +400,7 @@ fn stream_response(
         tool_calls: extras.tool_calls,
         thinking: extras.thinking,
         sources: extras.sources,
+        references: extras.references,
     };
     (
         [

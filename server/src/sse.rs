@@ -222,6 +222,9 @@ pub struct StreamSpec {
     /// Sources, streamed after the content: a `reference` chunk, then one `tool_reference`
     /// chunk per source.
     pub sources: Vec<SourceOut>,
+    /// Ids of documents the tool results held, cited after the content in a `reference`
+    /// chunk (Mistral's citations).
+    pub references: Vec<String>,
 }
 
 /// The response body of a streamed reply.
@@ -290,6 +293,7 @@ struct Generator {
     tool_calls: Vec<ToolCallOut>,
     thinking: VecDeque<String>,
     sources: Vec<SourceOut>,
+    references: Vec<String>,
 }
 
 impl Generator {
@@ -308,6 +312,7 @@ impl Generator {
             tool_calls: spec.tool_calls,
             thinking: spec.thinking.into(),
             sources: spec.sources,
+            references: spec.references,
         }
     }
 
@@ -385,6 +390,15 @@ impl Generator {
                     }
                     None if self.fault_pending => self.fire_fault().await,
                     None => {
+                        let references = std::mem::take(&mut self.references);
+                        if !references.is_empty() {
+                            let parts = serde_json::json!([
+                                { "type": "reference", "reference_ids": references },
+                                { "type": "text", "text": "" },
+                            ]);
+                            let chunk = self.meta.chunk_with_parts(&parts);
+                            self.queue.push_back(self.data(&chunk));
+                        }
                         let sources = std::mem::take(&mut self.sources);
                         if !sources.is_empty() {
                             let mut parts = vec![serde_json::json!({
@@ -470,6 +484,7 @@ mod tests {
             tool_calls: Vec::new(),
             thinking: Vec::new(),
             sources: Vec::new(),
+            references: Vec::new(),
         };
         let mut generator = Generator::new(spec);
         let mut out = String::new();

@@ -150,3 +150,26 @@ async fn unpaired_calls_and_results_are_refused_as_mistral_does() {
         assert_eq!(body["type"], "invalid_request_message_error");
     }
 }
+
+#[tokio::test]
+async fn documents_returned_by_a_tool_are_cited_with_a_reference_chunk() {
+    let server = start(config()).await;
+    let docs = json!({ "0": { "url": "https://docs.mistral.ai/", "title": "Docs" }, "note": "x" })
+        .to_string();
+    let messages = json!([
+        user("docs [tool:find_product]"),
+        calls(&["tc0000000"]),
+        result("tc0000000", &docs)
+    ]);
+    let response = chat(server, &request(messages, "auto", true)).await;
+    let parts: Vec<Value> = response
+        .chunks_json()
+        .iter()
+        .filter_map(|c| c["choices"][0]["delta"]["content"].as_array().cloned())
+        .flatten()
+        .collect();
+    assert_eq!(
+        parts[0],
+        json!({ "type": "reference", "reference_ids": ["0"] })
+    );
+}

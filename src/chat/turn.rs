@@ -375,6 +375,7 @@ impl Chat {
                     StreamEvent::ToolCalls(asked) => *calls = asked,
                     StreamEvent::Thinking(delta) => chat.on_thinking(view, &delta),
                     StreamEvent::Source(source) => chat.on_source(view, source),
+                    StreamEvent::Reference(ids) => chat.on_reference(view, &ids),
                 })
                 .await;
             match result {
@@ -545,6 +546,21 @@ impl Chat {
         }
         if self.with_streaming_conv(view, |c| c.add_source(view.id, source)) {
             view.source_count.update(|n| *n += 1);
+        }
+    }
+
+    /// A citation: the cited documents of the page's tools become sources.
+    fn on_reference(&self, view: MessageView, ids: &[String]) {
+        if !self.alive() || view.disposed() {
+            return;
+        }
+        let mut added = 0;
+        self.with_streaming_conv(view, |c| {
+            added = c.cite(view.id, ids);
+            true
+        });
+        if added > 0 {
+            view.source_count.update(|n| *n += added);
         }
     }
 

@@ -413,6 +413,65 @@ impl Conversation {
         }
     }
 
+    /// Cites the documents `ids` in streaming reply `id`: Mistral's citation format
+    /// (<https://docs.mistral.ai/capabilities/citations/>) has a tool return its documents as a
+    /// JSON object keyed by id (`{"0": {"url", "title", …}}`, or a list of objects with an
+    /// `id`), and the reply cite them with `{"type": "reference", "reference_ids": [0]}`. The
+    /// documents are looked up in the tool results since the last user message; each found
+    /// becomes a source (http(s) links only). Returns how many sources were added.
+    pub fn cite(&mut self, id: u64, ids: &[String]) -> usize {
+        let documents: Vec<serde_json::Value> = self
+            .messages
+            .iter()
+            .rev()
+            .take_while(|m| m.role != Role::User)
+            .filter(|m| m.role == Role::Tool && !m.tool_failed)
+            .filter_map(|m| serde_json::from_str(&m.text).ok())
+            .collect();
+        let find = |wanted: &str| {
+            documents.iter().find_map(|doc| match doc {
+                serde_json::Value::Object(map) => map.get(wanted).cloned(),
+                serde_json::Value::Array(list) => list
+                    .iter()
+                    .find(|d| match d.get("id") {
+                        Some(serde_json::Value::String(s)) => s == wanted,
+                        Some(serde_json::Value::Number(n)) => n.to_string() == wanted,
+                        _ => false,
+                    })
+                    .cloned(),
+                _ => None,
+            })
+        };
+        let mut added = 0;
+        for wanted in ids {
+            let Some(doc) = find(wanted) else { continue };
+            let field = |k: &str| {
+                doc.get(k)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned()
+            };
+            let url = Some(field("url")).filter(|u| is_http_url(u));
+            let mut title = one_line(&field("title"), 300);
+            if title.is_empty() {
+                title = one_line(&field("source"), 300);
+            }
+            if title.is_empty() && url.is_none() {
+                continue;
+            }
+            let source = Source {
+                title,
+                url,
+                tool: "reference".to_owned(),
+            };
+            if self.add_source(id, source) {
+                added += 1;
+            }
+        }
+        added
+    }
+
     /// End reply `id` normally, recording `usage`. Returns false if it was not streaming.
     pub fn finish(&mut self, id: u64, usage: Option<Usage>, now_ms: f64) -> bool {
         self.end(id, MessageState::Done, usage, None, now_ms)

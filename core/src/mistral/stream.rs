@@ -31,6 +31,9 @@ pub enum StreamItem {
     Usage(Usage),
     /// A source the answer cites (a `tool_reference` chunk: web search, document library).
     Source(Source),
+    /// A citation (a `reference` chunk): ids of documents the page's tools returned, in
+    /// Mistral's citation format (see [`crate::chat::Conversation::cite`]).
+    Reference(Vec<String>),
     /// `data: [DONE]`: the stream is complete; later events are ignored.
     Done,
 }
@@ -299,6 +302,19 @@ impl StreamMapper {
                                 }
                                 if !thought.is_empty() {
                                     items.push(StreamItem::Thinking(thought));
+                                }
+                            }
+                            ContentChunk::Reference { reference_ids } => {
+                                let ids: Vec<String> = reference_ids
+                                    .iter()
+                                    .filter_map(|id| match id {
+                                        Value::String(s) => Some(s.clone()),
+                                        Value::Number(n) => Some(n.to_string()),
+                                        _ => None,
+                                    })
+                                    .collect();
+                                if !ids.is_empty() {
+                                    items.push(StreamItem::Reference(ids));
                                 }
                             }
                             other => {
