@@ -265,7 +265,11 @@ strings! {
     delete: "Delete", "Supprimer",
         "Löschen", "Eliminar", "Elimina",
         "حذف";
-    /// Size of a conversation in the list, exactly one message.
+    /// Size of an empty conversation in the list.
+    message_count_none: "No messages", "Aucun message",
+        "Keine Nachrichten", "Ningún mensaje", "Nessun messaggio",
+        "لا رسائل";
+    /// Size of a conversation of one message in the list.
     message_count_one: "1 message", "1 message",
         "1 Nachricht", "1 mensaje", "1 messaggio",
         "رسالة واحدة";

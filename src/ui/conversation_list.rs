@@ -54,6 +54,7 @@ fn ConversationRowView(row: ConversationRow, on_close: Callback<()>) -> impl Int
     // The button is named by the title; the size describes it.
     let meta_id = format!("tc-conv-meta-{}", row.id);
     let count = match row.message_count {
+        0 => s.message_count_none.clone(),
         1 => s.message_count_one.clone(),
         n => Strings::fill(&s.message_count, n),
     };
