@@ -16,7 +16,7 @@ use tinychat_core::chat::ErrorInfo;
 use tinychat_core::error::ErrorKind;
 use tinychat_core::i18n::Strings;
 use tinychat_core::mistral::{
-    ApiError, ChatRequest, ModelCapabilities, ModelList, Source, StreamError, StreamItem,
+    chat_model_cards, ApiError, ChatRequest, ModelCapabilities, Source, StreamError, StreamItem,
     StreamMapper, ToolInvocation, Usage,
 };
 use tinychat_core::sse::Decoder;
@@ -364,19 +364,7 @@ pub async fn fetch_models(
         let headers: Vec<(String, String)> = response.headers().entries().collect();
         return Err(ApiError::from_response(response.status(), &headers, &text).into());
     }
-    let list: ModelList = serde_json::from_str(&text)
-        .map_err(|e| TransportError::BadResponse(format!("unexpected model list: {e}")))?;
     // Embedding, moderation and OCR models cannot chat: the picker offers chat models only.
-    let ids = list.chat_model_ids();
-    Ok(ids
-        .iter()
-        .map(|id| {
-            let caps = list
-                .data
-                .iter()
-                .find(|m| m.id == *id)
-                .and_then(|m| m.capabilities);
-            ((*id).to_owned(), caps)
-        })
-        .collect())
+    chat_model_cards(&text)
+        .map_err(|e| TransportError::BadResponse(format!("unexpected model list: {e}")))
 }

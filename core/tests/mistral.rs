@@ -1090,3 +1090,20 @@ fn decoder_finish_feeds_mapper_finish() {
         })
     );
 }
+
+#[test]
+fn the_lean_model_cards_read_what_the_model_list_reads() {
+    let body = r#"{"object":"list","data":[
+        {"id":"mistral-small-latest","capabilities":{"completion_chat":true,"vision":true,"reasoning":true},"name":7},
+        {"id":"mistral-embed","capabilities":{"completion_chat":false}},
+        {"id":"no-caps"},
+        {"id":"mistral-small-latest","capabilities":{"completion_chat":true}},
+        {"id":""}]}"#;
+    let cards = tinychat_core::mistral::chat_model_cards(body).unwrap();
+    let ids: Vec<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
+    let list: ModelList = serde_json::from_str(body).unwrap();
+    assert_eq!(ids, list.chat_model_ids());
+    assert!(cards[0].1.unwrap().vision && cards[0].1.unwrap().reasoning);
+    assert_eq!(cards[1].1, None);
+    assert!(tinychat_core::mistral::chat_model_cards("not json").is_err());
+}

@@ -43,9 +43,9 @@ pub use error::{
 pub use models::{sees_images, takes_reasoning_effort};
 pub use request::{ChatMessage, ChatRequest, Role};
 pub use response::{
-    ChatCompletion, ChatCompletionChunk, ChunkChoice, CompletionChoice, ContentChunk, Delta,
-    FinishReason, FunctionCall, MessageContent, ModelCapabilities, ModelInfo, ModelList,
-    ResponseMessage, Source, ToolCall, Usage,
+    chat_model_cards, ChatCompletion, ChatCompletionChunk, ChunkChoice, CompletionChoice,
+    ContentChunk, Delta, FinishReason, FunctionCall, MessageContent, ModelCapabilities, ModelInfo,
+    ModelList, ResponseMessage, Source, ToolCall, Usage,
 };
 pub use stream::{StreamError, StreamItem, StreamMapper, Summary};
 pub use tools::{

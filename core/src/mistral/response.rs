@@ -403,6 +403,34 @@ impl ModelList {
     }
 }
 
+/// What the widget reads of `GET /v1/models`: each chat model's id and capability flags, in
+/// listed order, without duplicates. A lean reading of the same body as [`ModelList`] (whose
+/// other fields cost wasm bytes the widget does not need); entries that are not chat models
+/// are left out, as in [`ModelList::chat_model_ids`].
+pub fn chat_model_cards(json: &str) -> Result<Vec<(String, Option<ModelCapabilities>)>, String> {
+    #[derive(Deserialize)]
+    struct Cards {
+        #[serde(default, deserialize_with = "nullable")]
+        data: Vec<Card>,
+    }
+    #[derive(Deserialize)]
+    struct Card {
+        #[serde(default, deserialize_with = "lenient_default")]
+        id: String,
+        #[serde(default, deserialize_with = "lenient")]
+        capabilities: Option<ModelCapabilities>,
+    }
+    let cards: Cards = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let mut out: Vec<(String, Option<ModelCapabilities>)> = Vec::new();
+    for card in cards.data {
+        let chat = card.capabilities.as_ref().is_none_or(|c| c.completion_chat);
+        if chat && !card.id.is_empty() && !out.iter().any(|(id, _)| *id == card.id) {
+            out.push((card.id, card.capabilities));
+        }
+    }
+    Ok(out)
+}
+
 /// One entry of a [`ModelList`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModelInfo {
