@@ -248,7 +248,7 @@ impl Chat {
     async fn converse(self, mut view: MessageView, mut request: ChatRequest) {
         loop {
             let mut calls = Vec::new();
-            let result = self.stream_with_retries(view, &request, &mut calls).await;
+            let result = Box::pin(self.stream_with_retries(view, &request, &mut calls)).await;
             if !self.alive() {
                 return;
             }
@@ -264,7 +264,7 @@ impl Chat {
             }
             let conv = view.conversation.get_value();
             self.end_tool_request(view, calls.clone());
-            if let Err(stopped) = self.run_tools(&conv, calls).await {
+            if let Err(stopped) = Box::pin(self.run_tools(&conv, calls)).await {
                 if self.alive() {
                     self.controller.set_value(None);
                     self.finish_turn(stopped, Err(TransportError::Aborted));
