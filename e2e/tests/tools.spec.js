@@ -165,3 +165,17 @@ test('documents a page tool returns are cited: reference chunks become numbered 
   await expect(link).toHaveAttribute('href', 'https://docs.mistral.ai/capabilities/citations/');
   await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
 });
+
+test('a reasoning model that thinks before calling a tool keeps its thinking visible, without actions', async ({ page }) => {
+  const widget = await open(page, 'tools-thinking', 'model="magistral-small-latest"');
+  await giveTools(page);
+  await sendText(widget, 'lamp [tool:find_product]');
+  const replies = widget.locator('article[data-role="assistant"]:not([hidden])');
+  await expect(replies.last()).toHaveAttribute('data-state', 'done');
+  await expect(replies).toHaveCount(2);
+  const asked = replies.first();
+  await expect(asked).toHaveClass(/tc-msg--tool-request/);
+  await expect(asked.locator('details.tc-thinking summary')).toHaveText(/^Thought for \d+ s$/);
+  await expect(asked.getByRole('button', { name: 'Copy' })).toBeHidden();
+  await expect(widget.locator('details.tc-tool summary')).toHaveText('Used find_product');
+});

@@ -337,6 +337,20 @@ impl Generator {
                     self.queue.push_back(first);
                     self.phase = Phase::Content;
                 }
+                Phase::Content if !self.thinking.is_empty() => {
+                    if let Some(piece) = self.thinking.pop_front() {
+                        if self.sent > 0 && !self.delay.is_zero() {
+                            tokio::time::sleep(self.delay).await;
+                        }
+                        let parts = serde_json::json!([{
+                            "type": "thinking",
+                            "thinking": [{ "type": "text", "text": piece }],
+                        }]);
+                        let chunk = self.meta.chunk_with_parts(&parts);
+                        self.queue.push_back(self.data(&chunk));
+                        self.sent += 1;
+                    }
+                }
                 Phase::Content if !self.tool_calls.is_empty() => {
                     let arguments: usize = self
                         .tool_calls
@@ -358,20 +372,6 @@ impl Generator {
                     } else {
                         Phase::Done
                     };
-                }
-                Phase::Content if !self.thinking.is_empty() => {
-                    if let Some(piece) = self.thinking.pop_front() {
-                        if self.sent > 0 && !self.delay.is_zero() {
-                            tokio::time::sleep(self.delay).await;
-                        }
-                        let parts = serde_json::json!([{
-                            "type": "thinking",
-                            "thinking": [{ "type": "text", "text": piece }],
-                        }]);
-                        let chunk = self.meta.chunk_with_parts(&parts);
-                        self.queue.push_back(self.data(&chunk));
-                        self.sent += 1;
-                    }
                 }
                 Phase::Content if self.fault_pending && self.sent >= FAULT_AFTER => {
                     self.fire_fault().await;

@@ -302,10 +302,12 @@ impl Chat {
             let c = lib.get_mut(&conv)?;
             c.set_tool_calls(view.id, calls);
             c.finish(view.id, usage, now);
-            c.message(view.id).map(|m| (m.state, m.is_tool_request()))
+            c.message(view.id)
+                .map(|m| (m.state, m.is_tool_request(), m.thought_ms))
         });
-        if let Some(Some((state, tool_request))) = state {
+        if let Some(Some((state, tool_request, thought))) = state {
             view.tool_request.set(tool_request);
+            view.thought_ms.set(thought);
             view.state.set(state);
         }
     }

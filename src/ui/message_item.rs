@@ -23,6 +23,7 @@ pub fn MessageItem(
     let chat = expect_context::<Chat>();
     let s = chat.strings();
     let tool_request = msg.tool_request();
+    let thinking_len = msg.thinking_len();
     let is_user = msg.role == Role::User;
     let editing = RwSignal::new(false);
     let author = if is_user {
@@ -36,7 +37,10 @@ pub fn MessageItem(
         <article class="tc-msg" class:tc-msg--user=is_user class:tc-msg--assistant=!is_user
             data-role=if is_user { "user" } else { "assistant" }
             data-state=move || state.get().as_str() aria-label=author.clone()
-            hidden=move || tool_request.get()>
+            // A reply that only asked for tools is not shown, unless it thought first: then
+            // its thinking stays visible (without actions: there is no text to act on).
+            class:tc-msg--tool-request=move || tool_request.get()
+            hidden=move || tool_request.get() && thinking_len.with(|n| *n == 0)>
             <div class="tc-msg__author" aria-hidden="true">{author.clone()}</div>
             {if is_user {
                 view! { <UserBody msg=msg editing=editing /> }.into_any()
