@@ -143,6 +143,8 @@ test('hostile host CSS does not break the widget, and the widget changes nothing
   const widget = page.getByRole('region', { name: 'TinyChat' });
   await expect(widget).toBeVisible();
   expect(await probe()).toEqual(before);
+  // Measure the widget's own composer, not the loader's skeleton it replaces.
+  await expect(page.locator('.tc-host:not([data-skeleton])')).toHaveCount(1);
   const box = widget.getByRole('textbox', { name: 'Message' });
   await expect(box).toBeVisible();
   const style = await box.evaluate((el) => {
