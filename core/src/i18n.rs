@@ -373,6 +373,10 @@ strings! {
     attach_image: "Attach image", "Joindre une image",
         "Bild anhängen", "Adjuntar imagen", "Allega immagine",
         "إرفاق صورة";
+    /// The list of images waiting to be sent with the next message.
+    images_to_send: "Images to send", "Images à envoyer",
+        "Zu sendende Bilder", "Imágenes para enviar", "Immagini da inviare",
+        "الصور المراد إرسالها";
     /// A pending image's remove button.
     remove_image: "Remove {name}", "Retirer {name}",
         "{name} entfernen", "Quitar {name}", "Rimuovi {name}",

@@ -237,7 +237,7 @@ test('images: attach, downscale, send as a content list, thumbnail, viewer, expo
   const attach = widget.getByRole('button', { name: 'Attach image' });
   await expect(attach).toBeVisible();
   await widget.locator('input.tc-composer__file').setInputFiles([await png(page, 'wide.png', 3080, 1540)]);
-  const pending = widget.locator('.tc-pending img');
+  const pending = widget.getByRole('list', { name: 'Images to send' }).locator('img');
   await expect(pending).toHaveAttribute('alt', 'wide.png');
   expect((await new AxeBuilder({ page }).include('tiny-chat').analyze()).violations).toEqual([]);
   await sendText(widget, 'What is this?');

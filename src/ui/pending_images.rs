@@ -13,7 +13,7 @@ pub fn PendingImages() -> impl IntoView {
     let pending = chat.pending_images();
     view! {
         <Show when=move || pending.with(|p| !p.is_empty())>
-            <ul class="tc-pending" aria-label=chat.t(|s| &s.attach_image)>
+            <ul class="tc-pending" aria-label=chat.t(|s| &s.images_to_send)>
                 {move || pending.get().into_iter().enumerate().map(|(i, image)| {
                     let remove = Strings::fill_named(&chat.strings().remove_image, &[("name", &image.name)]);
                     view! {
