@@ -48,3 +48,19 @@ pub fn clean_text(text: &str, max: usize) -> String {
     }
     truncate(&out, max + 1).into_owned()
 }
+
+/// Whether `url` is an `http:` or `https:` URL without whitespace.
+pub(crate) fn is_http_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.chars().any(char::is_whitespace)
+}
+
+/// Whether `url` is a base64 `data:` URL of a PNG, JPEG, WebP or GIF image.
+pub(crate) fn is_image_data_url(url: &str) -> bool {
+    ["png", "jpeg", "webp", "gif"].iter().any(|kind| {
+        url.strip_prefix("data:image/")
+            .and_then(|rest| rest.strip_prefix(kind))
+            .is_some_and(|rest| rest.starts_with(";base64,"))
+    })
+}

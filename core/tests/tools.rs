@@ -16,6 +16,22 @@ fn call(id: &str, name: &str, args: &str) -> ToolInvocation {
     }
 }
 
+/// A reply of `c` that asked for `calls`, started at `now` and done.
+fn asked(c: &mut Conversation, calls: Vec<ToolInvocation>, now: f64) -> u64 {
+    let ask = c.start_assistant("m", now);
+    assert!(c.set_tool_calls(ask, calls));
+    assert!(c.finish(ask, None, now + 1.0));
+    ask
+}
+
+/// `call` answered by the page with `result` (JSON text), from `now`.
+fn answered(c: &mut Conversation, call: ToolInvocation, result: &str, now: f64) -> u64 {
+    let t = c.start_tool(call, now);
+    let report = json!({"ok": true, "result": result}).to_string();
+    assert!(c.finish_tool(t, ToolOutcome::from_report(&report), now + 1.0));
+    t
+}
+
 /// user → reply asking for two tools → both results → the continuation.
 fn round_trip() -> (Conversation, u64, u64) {
     let mut c = Conversation::new("c1", 1.0);
@@ -69,15 +85,12 @@ fn the_history_pairs_each_call_with_its_result() {
 fn a_round_cut_short_sends_only_the_answered_calls() {
     let mut c = Conversation::new("c1", 1.0);
     c.push_user("Find", 2.0);
-    let ask = c.start_assistant("m", 3.0);
-    c.set_tool_calls(ask, vec![call("a", "one", "{}"), call("b", "two", "{}")]);
-    c.finish(ask, None, 4.0);
-    let t1 = c.start_tool(call("a", "one", "{}"), 5.0);
-    c.finish_tool(
-        t1,
-        ToolOutcome::from_report(r#"{"ok":true,"result":1}"#),
-        6.0,
+    asked(
+        &mut c,
+        vec![call("a", "one", "{}"), call("b", "two", "{}")],
+        3.0,
     );
+    answered(&mut c, call("a", "one", "{}"), "1", 5.0);
     // Stop while the second handler runs.
     let t2 = c.start_tool(call("b", "two", "{}"), 7.0);
     assert!(c.stop(t2, 8.0));
@@ -92,15 +105,12 @@ fn a_round_cut_short_sends_only_the_answered_calls() {
     // While the continuation is asked for, the answered call is kept and the stopped one left out.
     c.retry();
     c.push_user("Find", 10.0);
-    let ask = c.start_assistant("m", 11.0);
-    c.set_tool_calls(ask, vec![call("a", "one", "{}"), call("b", "two", "{}")]);
-    c.finish(ask, None, 12.0);
-    let t1 = c.start_tool(call("a", "one", "{}"), 13.0);
-    c.finish_tool(
-        t1,
-        ToolOutcome::from_report(r#"{"ok":true,"result":"1"}"#),
-        14.0,
+    asked(
+        &mut c,
+        vec![call("a", "one", "{}"), call("b", "two", "{}")],
+        11.0,
     );
+    answered(&mut c, call("a", "one", "{}"), "1", 13.0);
     let t2 = c.start_tool(call("b", "two", "{}"), 15.0);
     c.stop(t2, 16.0);
     let wire: Value = serde_json::to_value(c.request_messages(None)).unwrap();
@@ -112,9 +122,7 @@ fn a_round_cut_short_sends_only_the_answered_calls() {
     // A round with no answer at all sends neither the calls nor a lone result.
     let mut c = Conversation::new("c2", 1.0);
     c.push_user("Find", 2.0);
-    let ask = c.start_assistant("m", 3.0);
-    c.set_tool_calls(ask, vec![call("a", "one", "{}")]);
-    c.finish(ask, None, 4.0);
+    asked(&mut c, vec![call("a", "one", "{}")], 3.0);
     let t = c.start_tool(call("a", "one", "{}"), 5.0);
     c.stop(t, 6.0);
     let wire: Value = serde_json::to_value(c.request_messages(None)).unwrap();
@@ -209,15 +217,8 @@ fn a_streamed_reply_yields_its_tool_calls() {
 fn a_round_whose_continuation_never_came_is_left_out_before_the_next_user_message() {
     let mut c = Conversation::new("c", 1.0);
     c.push_user("Find", 2.0);
-    let ask = c.start_assistant("m", 3.0);
-    c.set_tool_calls(ask, vec![call("aaaaaaaaa", "one", "{}")]);
-    c.finish(ask, None, 4.0);
-    let t = c.start_tool(call("aaaaaaaaa", "one", "{}"), 5.0);
-    c.finish_tool(
-        t,
-        ToolOutcome::from_report(r#"{"ok":true,"result":"1"}"#),
-        6.0,
-    );
+    asked(&mut c, vec![call("aaaaaaaaa", "one", "{}")], 3.0);
+    answered(&mut c, call("aaaaaaaaa", "one", "{}"), "1", 5.0);
     // While the continuation is asked for, the round ends the request.
     let wire: Value = serde_json::to_value(c.request_messages(None)).unwrap();
     assert_eq!(wire.as_array().unwrap().last().unwrap()["role"], "tool");
@@ -248,12 +249,7 @@ fn thinking_before_a_tool_call_is_replayed_with_it() {
     c.append_thinking(ask, "I should look it up.");
     c.set_tool_calls(ask, vec![call("aaaaaaaaa", "one", "{}")]);
     c.finish(ask, None, 4.0);
-    let t = c.start_tool(call("aaaaaaaaa", "one", "{}"), 5.0);
-    c.finish_tool(
-        t,
-        ToolOutcome::from_report(r#"{"ok":true,"result":"1"}"#),
-        6.0,
-    );
+    answered(&mut c, call("aaaaaaaaa", "one", "{}"), "1", 5.0);
     let wire: Value = serde_json::to_value(c.request_messages(None)).unwrap();
     assert_eq!(wire[1]["content"][0]["type"], "thinking");
     assert_eq!(wire[1]["tool_calls"][0]["id"], "aaaaaaaaa");
@@ -283,18 +279,14 @@ fn imported_sources_and_images_are_vetted() {
 fn reference_chunks_cite_the_documents_a_tool_returned() {
     let mut c = Conversation::new("c", 1.0);
     c.push_user("What do the docs say?", 2.0);
-    let ask = c.start_assistant("m", 3.0);
-    c.set_tool_calls(ask, vec![call("aaaaaaaaa", "search_docs", "{}")]);
-    c.finish(ask, None, 4.0);
-    let t = c.start_tool(call("aaaaaaaaa", "search_docs", "{}"), 5.0);
+    asked(&mut c, vec![call("aaaaaaaaa", "search_docs", "{}")], 3.0);
     let docs = json!({
         "0": {"url": "https://docs.mistral.ai/capabilities/citations/", "title": "Citations", "snippets": ["…"]},
         "1": {"url": "javascript:alert(1)", "title": "Not a link"},
         "2": {"source": "Internal wiki"}
     })
     .to_string();
-    let report = json!({"ok": true, "result": docs}).to_string();
-    c.finish_tool(t, ToolOutcome::from_report(&report), 6.0);
+    answered(&mut c, call("aaaaaaaaa", "search_docs", "{}"), &docs, 5.0);
     let reply = c.start_assistant("m", 7.0);
     assert_eq!(c.cite(reply, &["0".into(), "1".into(), "7".into()]), 2);
     assert_eq!(c.cite(reply, &["0".into(), "2".into()]), 1, "no duplicates");
@@ -312,16 +304,9 @@ fn reference_chunks_cite_the_documents_a_tool_returned() {
     // A list with ids works too.
     let mut c = Conversation::new("d", 1.0);
     c.push_user("q", 2.0);
-    let ask = c.start_assistant("m", 3.0);
-    c.set_tool_calls(ask, vec![call("bbbbbbbbb", "s", "{}")]);
-    c.finish(ask, None, 4.0);
-    let t = c.start_tool(call("bbbbbbbbb", "s", "{}"), 5.0);
+    asked(&mut c, vec![call("bbbbbbbbb", "s", "{}")], 3.0);
     let docs = json!([{"id": 3, "title": "Three", "url": "https://three.example/"}]).to_string();
-    c.finish_tool(
-        t,
-        ToolOutcome::from_report(&json!({"ok": true, "result": docs}).to_string()),
-        6.0,
-    );
+    answered(&mut c, call("bbbbbbbbb", "s", "{}"), &docs, 5.0);
     let reply = c.start_assistant("m", 7.0);
     assert_eq!(c.cite(reply, &["3".into()]), 1);
 }

@@ -1,6 +1,24 @@
 // Shared helpers: the widget lives in a shadow root; Playwright's role locators pierce it.
 import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test as base, expect } from '@playwright/test';
+import { API_PORT, STATIC_PORT } from '../playwright.config.js';
+
+/** The local API (tinychat-server) and the second origin that serves dist/ alone. */
+export const API = `http://127.0.0.1:${API_PORT}`;
+export const STATIC = `http://127.0.0.1:${STATIC_PORT}`;
+/** Pages the suite writes for itself, inside dist/ (never shipped: scripts/compress.mjs skips them). */
+const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'e2e-pages');
+
+/** Writes `dist/e2e-pages/NAME.html` (`body`, then the loader) and opens it from the static origin. */
+export async function openHostPage(page, name, body, { lang = 'en', title = 'Host' } = {}) {
+  await fs.mkdir(PAGES, { recursive: true });
+  await fs.writeFile(path.join(PAGES, `${name}.html`), `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
+<title>${title}</title><link rel="icon" href="data:,"></head><body>${body}
+<script type="module" src="../tinychat-embed.js"></script></body></html>`);
+  await page.goto(`${STATIC}/e2e-pages/${name}.html`);
+}
 
 // Chromium logs this (as a console error) for every response with an error status. The fault
 // tests ask for such responses on purpose, so these lines, and only these, are expected.

@@ -1,23 +1,7 @@
 // The host page in control (issue 12): the <tiny-chat> element in a single-page app, live
 // attribute changes, events with their detail, the cancelable send, the JavaScript API.
 import { test, expect } from '@playwright/test';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { API_PORT, STATIC_PORT } from '../playwright.config.js';
-import { watchErrors } from './helpers.js';
-
-const STATIC = `http://127.0.0.1:${STATIC_PORT}`;
-const API = `http://127.0.0.1:${API_PORT}`;
-const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'e2e-pages');
-
-async function open(page, name, body) {
-  fs.mkdirSync(PAGES, { recursive: true });
-  fs.writeFileSync(path.join(PAGES, `${name}.html`), `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Host</title><link rel="icon" href="data:,"></head><body>${body}
-<script type="module" src="../tinychat-embed.js"></script></body></html>`);
-  await page.goto(`${STATIC}/e2e-pages/${name}.html`);
-}
+import { API, openHostPage, watchErrors } from './helpers.js';
 
 /** Collects every tinychat:* event seen on document, with its detail. */
 async function recordEvents(page) {
@@ -31,7 +15,7 @@ async function recordEvents(page) {
 
 test('<tiny-chat>: mounts from attributes, events carry their detail, send is cancelable', async ({ page }) => {
   const errors = watchErrors(page);
-  await open(page, 'host-element', `<div id="app" style="height:480px"></div>`);
+  await openHostPage(page, 'host-element', `<div id="app" style="height:480px"></div>`);
   await recordEvents(page);
   await page.evaluate((api) => {
     const el = document.createElement('tiny-chat');
@@ -72,7 +56,7 @@ test('<tiny-chat>: mounts from attributes, events carry their detail, send is ca
 });
 
 test('<tiny-chat>: attribute changes apply live and keep the conversation', async ({ page }) => {
-  await open(page, 'host-attrs', `<tiny-chat api-base="${API}" title="Before" load="eager" style="display:block;height:460px"></tiny-chat>`);
+  await openHostPage(page, 'host-attrs', `<tiny-chat api-base="${API}" title="Before" load="eager" style="display:block;height:460px"></tiny-chat>`);
   const before = page.getByRole('region', { name: 'Before' });
   await expect(before).toBeVisible();
   const box = before.getByRole('textbox', { name: 'Message' });
@@ -93,7 +77,7 @@ test('<tiny-chat>: attribute changes apply live and keep the conversation', asyn
 
 test('an SPA route change inserts and removes the element; it mounts and cleans up each time', async ({ page }) => {
   const errors = watchErrors(page);
-  await open(page, 'host-spa', `<main id="route"></main>`);
+  await openHostPage(page, 'host-spa', `<main id="route"></main>`);
   for (let i = 0; i < 5; i++) {
     await page.evaluate((api) => {
       const el = document.createElement('tiny-chat');
@@ -127,7 +111,7 @@ test('an SPA route change inserts and removes the element; it mounts and cleans 
 });
 
 test('the JavaScript API: open, close, toggle, send, newChat, getConversation, clear, destroy', async ({ page }) => {
-  await open(page, 'host-api', `<div id="w" data-tinychat data-api-base="${API}" data-mode="launcher" data-load="eager"></div>`);
+  await openHostPage(page, 'host-api', `<div id="w" data-tinychat data-api-base="${API}" data-mode="launcher" data-load="eager"></div>`);
   await recordEvents(page);
   await expect.poll(() => page.evaluate(() => typeof document.getElementById('w').open)).toBe('function');
   await page.evaluate(() => window.TinyChat.open(document.getElementById('w')));
@@ -158,7 +142,7 @@ test('feedback: thumbs on a finished reply, stored, exported, announced and POST
     posted.push({ body: JSON.parse(route.request().postData()), auth: route.request().headers().authorization ?? null });
     await route.fulfill({ status: posted.length === 1 ? 204 : 500, body: '' });
   });
-  await open(page, 'host-feedback', `<tiny-chat api-base="${API}" feedback-url="/feedback-endpoint" load="eager" style="display:block;height:460px"></tiny-chat>`);
+  await openHostPage(page, 'host-feedback', `<tiny-chat api-base="${API}" feedback-url="/feedback-endpoint" load="eager" style="display:block;height:460px"></tiny-chat>`);
   await recordEvents(page);
   await page.evaluate(() => document.addEventListener('tinychat:feedback', (e) => window.seen.push({ type: e.type, detail: e.detail })));
   const widget = page.getByRole('region', { name: 'TinyChat' });
@@ -189,7 +173,7 @@ test('feedback: thumbs on a finished reply, stored, exported, announced and POST
 });
 
 test('with nothing stored (storage-key="none") an attribute change keeps the conversation and the draft', async ({ page }) => {
-  await open(page, 'host-none', `<tiny-chat api-base="${API}" storage-key="none" title="One" load="eager" style="display:block;height:460px"></tiny-chat>`);
+  await openHostPage(page, 'host-none', `<tiny-chat api-base="${API}" storage-key="none" title="One" load="eager" style="display:block;height:460px"></tiny-chat>`);
   const one = page.getByRole('region', { name: 'One' });
   const box = one.getByRole('textbox', { name: 'Message' });
   await box.fill('Kept in memory');
@@ -205,7 +189,7 @@ test('with nothing stored (storage-key="none") an attribute change keeps the con
 test('languages load on demand: an English page fetches none; a locale set later arrives in its language', async ({ page }) => {
   const fetched = [];
   page.on('request', (r) => { if (r.url().includes('/i18n/')) fetched.push(new URL(r.url()).pathname); });
-  await open(page, 'host-languages', `<tiny-chat api-base="${API}" title="Lang" load="eager" style="display:block;height:420px"></tiny-chat>
+  await openHostPage(page, 'host-languages', `<tiny-chat api-base="${API}" title="Lang" load="eager" style="display:block;height:420px"></tiny-chat>
     <div id="later" style="height:420px"></div>`);
   const widget = page.getByRole('region', { name: 'Lang' });
   await expect(widget.getByRole('button', { name: 'Send' })).toBeVisible();

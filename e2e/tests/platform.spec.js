@@ -2,32 +2,16 @@
 // and sources, against tinychat-server (magistral-* models think, [sources] cites, two agents).
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { API_PORT, STATIC_PORT } from '../playwright.config.js';
-import { watchErrors, readClipboard } from './helpers.js';
+import { API, openHostPage, readClipboard, send, watchErrors } from './helpers.js';
 
-const STATIC = `http://127.0.0.1:${STATIC_PORT}`;
-const API = `http://127.0.0.1:${API_PORT}`;
-const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'e2e-pages');
-
+/** A page in `lang` with one inline `<tiny-chat>` (its own storage, extra attributes `attrs`). */
 async function open(page, name, attrs = '', lang = 'en') {
-  fs.mkdirSync(PAGES, { recursive: true });
-  fs.writeFileSync(path.join(PAGES, `${name}.html`), `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
-<title>Platform</title><link rel="icon" href="data:,"></head><body><main><h1>Platform</h1>
-<tiny-chat api-base="${API}" title="Help" load="eager" storage-key="${name}" ${attrs} style="display:block;width:720px;height:600px"></tiny-chat></main>
-<script type="module" src="../tinychat-embed.js"></script></body></html>`);
-  await page.goto(`${STATIC}/e2e-pages/${name}.html`);
+  await openHostPage(page, name, `<main><h1>Platform</h1>
+<tiny-chat api-base="${API}" title="Help" load="eager" storage-key="${name}" ${attrs} style="display:block;width:720px;height:600px"></tiny-chat></main>`,
+  { lang, title: 'Platform' });
   const widget = page.getByRole('region', { name: 'Help' });
   await expect(widget).toBeVisible();
   return widget;
-}
-
-async function sendText(widget, text) {
-  const box = widget.getByRole('textbox').first();
-  await box.fill(text);
-  await box.press('Enter');
 }
 
 /** Request bodies the widget posts to the API, with their path. */
@@ -45,7 +29,7 @@ test('a reasoning model: thinking collapsed above the answer, timed, left out of
   const errors = watchErrors(page);
   const posts = recordPosts(page);
   const widget = await open(page, 'thinking', 'model="magistral-small-latest"');
-  await sendText(widget, 'Hi there [delay=40]');
+  await send(widget, 'Hi there [delay=40]');
   const reply = lastReply(widget);
   const thinking = reply.locator('details.tc-thinking');
   // While it thinks the summary says so; once the answer starts it says for how long.
@@ -66,7 +50,7 @@ test('a reasoning model: thinking collapsed above the answer, timed, left out of
   expect(copied).not.toContain('step by step');
 
   // The next request replays the thinking as a thinking chunk before the text.
-  await sendText(widget, 'And now?');
+  await send(widget, 'And now?');
   await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
   const history = posts[posts.length - 1].body.messages;
   expect(history[1].role).toBe('assistant');
@@ -86,7 +70,7 @@ test('a reasoning model: thinking collapsed above the answer, timed, left out of
 
 test('a French widget says Réflexion', async ({ page }) => {
   const widget = await open(page, 'thinking-fr', 'model="magistral-small-latest" locale="fr"', 'fr');
-  await sendText(widget, 'Salut [delay=40]');
+  await send(widget, 'Salut [delay=40]');
   const summary = lastReply(widget).locator('details.tc-thinking summary');
   await expect(summary).toHaveText('Réflexion…');
   await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
@@ -96,7 +80,7 @@ test('a French widget says Réflexion', async ({ page }) => {
 test('the reasoning setting is sent only to models that take it', async ({ page }) => {
   const posts = recordPosts(page);
   const widget = await open(page, 'reasoning', 'reasoning-effort="high"');
-  await sendText(widget, 'Think hard');
+  await send(widget, 'Think hard');
   await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
   expect(posts[0].body.reasoning_effort).toBe('high');
   await expect(lastReply(widget).locator('details.tc-thinking')).toHaveCount(1);
@@ -106,13 +90,13 @@ test('the reasoning setting is sent only to models that take it', async ({ page 
   await expect(dialog.getByRole('combobox', { name: 'Reasoning' })).toHaveValue('high');
   await dialog.getByRole('combobox', { name: 'Reasoning' }).selectOption('none');
   await dialog.getByRole('button', { name: 'Save' }).click();
-  await sendText(widget, 'Quick one');
+  await send(widget, 'Quick one');
   await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
   expect(posts[1].body.reasoning_effort).toBe('none');
   await widget.getByRole('button', { name: 'Settings' }).click();
   await dialog.getByRole('combobox', { name: 'Model' }).selectOption('open-mistral-nemo');
   await dialog.getByRole('button', { name: 'Save' }).click();
-  await sendText(widget, 'Plain');
+  await send(widget, 'Plain');
   await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
   const last = posts[posts.length - 1].body;
   expect(last.model).toBe('open-mistral-nemo');
@@ -124,7 +108,7 @@ test('an agent: the agents endpoint without model settings, named in the header,
   const posts = recordPosts(page);
   const widget = await open(page, 'agent', 'agent-id="ag:tinychat:shop" temperature="0.4"');
   await expect(widget.locator('.tc-header__agent')).toHaveText('Agent ag:tinychat:shop');
-  await sendText(widget, 'Hello agent');
+  await send(widget, 'Hello agent');
   await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
   await expect(lastReply(widget)).toContainText('Shop assistant: You said: "Hello agent"');
   expect(posts[0].path).toBe('/v1/agents/completions');
@@ -138,7 +122,7 @@ test('an agent: the agents endpoint without model settings, named in the header,
   // An unknown agent is an error in words, as for chat completions.
   await dialog.getByRole('textbox', { name: 'Agent ID' }).fill('ag:nobody');
   await dialog.getByRole('button', { name: 'Save' }).click();
-  await sendText(widget, 'Anyone?');
+  await send(widget, 'Anyone?');
   await expect(lastReply(widget)).toHaveAttribute('data-state', 'error');
   await expect(lastReply(widget).getByRole('alert')).toBeVisible();
   // Clearing the field talks to the model again, and the picker is back.
@@ -147,7 +131,7 @@ test('an agent: the agents endpoint without model settings, named in the header,
   await expect(dialog.getByRole('combobox', { name: 'Model' })).toBeVisible();
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(widget.locator('.tc-header__agent')).toHaveCount(0);
-  await sendText(widget, 'Model again');
+  await send(widget, 'Model again');
   await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
   expect(posts[posts.length - 1].path).toBe('/v1/chat/completions');
   expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
@@ -157,7 +141,7 @@ test('sources: numbered safe links under the answer, titles as text, no favicon 
   const fetched = [];
   page.on('request', (r) => fetched.push(r.url()));
   const widget = await open(page, 'sources');
-  await sendText(widget, 'Tell me [sources]');
+  await send(widget, 'Tell me [sources]');
   const reply = lastReply(widget);
   await expect(reply).toHaveAttribute('data-state', 'done');
   const sources = reply.getByRole('region', { name: 'Sources' });
@@ -182,7 +166,7 @@ test('code blocks are highlighted once complete, as DOM text, never re-highlight
   const errors = watchErrors(page);
   const widget = await open(page, 'highlight', 'theme="dark"');
   await page.evaluate(() => { window.ran = 0; window.alert = () => { window.ran += 1; }; });
-  await sendText(widget, 'code [delay=25]');
+  await send(widget, 'code [delay=25]');
   const reply = lastReply(widget);
   // While the first block still grows it is plain text.
   const tailCode = reply.locator('.tc-md__tail pre code');
@@ -240,7 +224,7 @@ test('images: attach, downscale, send as a content list, thumbnail, viewer, expo
   const pending = widget.getByRole('list', { name: 'Images to send' }).locator('img');
   await expect(pending).toHaveAttribute('alt', 'wide.png');
   expect((await new AxeBuilder({ page }).include('tiny-chat').analyze()).violations).toEqual([]);
-  await sendText(widget, 'What is this?');
+  await send(widget, 'What is this?');
   await expect(lastReply(widget)).toHaveAttribute('data-state', 'done');
   await expect(lastReply(widget)).toContainText('I received 1 image.');
   await expect(widget.locator('.tc-pending')).toHaveCount(0);
@@ -332,7 +316,7 @@ test('images are offered only to models that see; switching to one that cannot s
   await dialog.getByRole('combobox', { name: 'Model' }).selectOption('open-mistral-nemo');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(widget.locator('.tc-notice')).toContainText('open-mistral-nemo cannot see images: remove them or choose a model that can.');
-  await sendText(widget, 'Look');
+  await send(widget, 'Look');
   await expect(widget.locator('article[data-role="user"]')).toHaveCount(0);
 });
 

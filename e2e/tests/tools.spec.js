@@ -3,24 +3,13 @@
 // (call, handler, result, continuation) runs offline and deterministically.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { API_PORT, STATIC_PORT } from '../playwright.config.js';
-import { watchErrors } from './helpers.js';
+import { API, openHostPage, send, watchErrors } from './helpers.js';
 
-const STATIC = `http://127.0.0.1:${STATIC_PORT}`;
-const API = `http://127.0.0.1:${API_PORT}`;
-const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'e2e-pages');
-
-/** A page with one inline `<tiny-chat>` and the tools of `setup` (run in the page). */
+/** A shop page with one inline `<tiny-chat>` (extra attributes `attrs`), once it shows. */
 async function open(page, name, attrs = '') {
-  fs.mkdirSync(PAGES, { recursive: true });
-  fs.writeFileSync(path.join(PAGES, `${name}.html`), `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Shop</title><link rel="icon" href="data:,"></head><body><main><h1>Shop</h1>
-<tiny-chat api-base="${API}" title="Shop help" load="eager" ${attrs} style="display:block;height:560px"></tiny-chat></main>
-<script type="module" src="../tinychat-embed.js"></script></body></html>`);
-  await page.goto(`${STATIC}/e2e-pages/${name}.html`);
+  await openHostPage(page, name, `<main><h1>Shop</h1>
+<tiny-chat api-base="${API}" title="Shop help" load="eager" ${attrs} style="display:block;height:560px"></tiny-chat></main>`,
+  { title: 'Shop' });
   const widget = page.getByRole('region', { name: 'Shop help' });
   await expect(widget).toBeVisible();
   return widget;
@@ -42,19 +31,13 @@ async function giveTools(page) {
   });
 }
 
-async function sendText(widget, text) {
-  const box = widget.getByRole('textbox', { name: 'Message' });
-  await box.fill(text);
-  await box.press('Enter');
-}
-
 test('a tool round trip: handlers run in the page, results go back, the reply continues', async ({ page }) => {
   const errors = watchErrors(page);
   const requests = [];
   page.on('request', (r) => { if (r.url().endsWith('/v1/chat/completions')) requests.push(r.postDataJSON()); });
   const widget = await open(page, 'tools-round-trip');
   await giveTools(page);
-  await sendText(widget, 'a lamp [tool:find_product] [tool:stock] [tool:missing]');
+  await send(widget, 'a lamp [tool:find_product] [tool:stock] [tool:missing]');
   const reply = widget.locator('article[data-role="assistant"]:not([hidden])').last();
   await expect(reply).toHaveAttribute('data-state', 'done');
   await expect(reply).toContainText('find_product: {"sku":"L-1","query":"a lamp"}');
@@ -100,7 +83,7 @@ test('rounds stop at tool-rounds: the last request forbids tools and the model a
   page.on('request', (r) => { if (r.url().endsWith('/v1/chat/completions')) requests.push(r.postDataJSON()); });
   const widget = await open(page, 'tools-rounds', 'tool-rounds="2"');
   await giveTools(page);
-  await sendText(widget, 'again [tool:find_product] [tool-rounds=9]');
+  await send(widget, 'again [tool:find_product] [tool-rounds=9]');
   const reply = widget.locator('article[data-role="assistant"]:not([hidden])').last();
   await expect(reply).toHaveAttribute('data-state', 'done');
   await expect(reply).toContainText("The page's tools answered");
@@ -121,7 +104,7 @@ test('Stop aborts a running handler; the next message still sends a valid histor
       }),
     }]);
   });
-  await sendText(widget, 'wait [tool:slow]');
+  await send(widget, 'wait [tool:slow]');
   const line = widget.locator('details.tc-tool');
   await expect(line.locator('summary')).toHaveText('Using slow…');
   await widget.getByRole('button', { name: 'Stop' }).click();
@@ -130,7 +113,7 @@ test('Stop aborts a running handler; the next message still sends a valid histor
   // The page takes its tools back; the unanswered call is left out of the history (the server
   // refuses unpaired calls as Mistral does), so the next message goes through.
   await page.evaluate(() => window.TinyChat.tools(document.querySelector('tiny-chat'), []));
-  await sendText(widget, 'Hello again');
+  await send(widget, 'Hello again');
   const reply = widget.locator('article[data-role="assistant"]:not([hidden])').last();
   await expect(reply).toHaveAttribute('data-state', 'done');
   await expect(reply).toContainText('Hello again');
@@ -158,7 +141,7 @@ test('documents a page tool returns are cited: reference chunks become numbered 
       handler: () => ({ 0: { url: 'https://docs.mistral.ai/capabilities/citations/', title: 'Citations', snippets: ['…'] } }),
     }]);
   });
-  await sendText(widget, 'docs [tool:search_docs]');
+  await send(widget, 'docs [tool:search_docs]');
   const reply = widget.locator('article[data-role="assistant"]:not([hidden])').last();
   await expect(reply).toHaveAttribute('data-state', 'done');
   const link = reply.getByRole('region', { name: 'Sources' }).getByRole('link', { name: 'Citations' });
@@ -169,7 +152,7 @@ test('documents a page tool returns are cited: reference chunks become numbered 
 test('a reasoning model that thinks before calling a tool keeps its thinking visible, without actions', async ({ page }) => {
   const widget = await open(page, 'tools-thinking', 'model="magistral-small-latest"');
   await giveTools(page);
-  await sendText(widget, 'lamp [tool:find_product]');
+  await send(widget, 'lamp [tool:find_product]');
   const replies = widget.locator('article[data-role="assistant"]:not([hidden])');
   await expect(replies.last()).toHaveAttribute('data-state', 'done');
   await expect(replies).toHaveCount(2);

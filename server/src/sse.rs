@@ -154,23 +154,15 @@ impl ChunkMeta {
 
     /// The JSON of a chunk whose content is a list of typed chunks.
     fn chunk_with_parts(&self, parts: &Value) -> String {
-        let chunk = Chunk {
-            id: &self.id,
-            object: "chat.completion.chunk",
-            created: self.created,
-            model: &self.model,
-            choices: [ChunkChoice {
-                index: 0,
-                delta: Delta {
-                    role: None,
-                    content: Content::Chunks(parts),
-                    tool_calls: &[],
-                },
-                finish_reason: None,
-            }],
-            usage: None,
-        };
-        serde_json::to_string(&chunk).unwrap_or_else(|_| String::from("{}"))
+        self.render(
+            Delta {
+                role: None,
+                content: Content::Chunks(parts),
+                tool_calls: &[],
+            },
+            None,
+            None,
+        )
     }
 
     /// The JSON of a chunk with one choice that may call tools.
@@ -182,6 +174,21 @@ impl ChunkMeta {
         finish_reason: Option<&str>,
         usage: Option<Usage>,
     ) -> String {
+        let delta = Delta {
+            role,
+            content: Content::Text(content),
+            tool_calls,
+        };
+        self.render(delta, finish_reason, usage)
+    }
+
+    /// The JSON of a chunk with one choice carrying `delta`.
+    fn render(
+        &self,
+        delta: Delta<'_>,
+        finish_reason: Option<&str>,
+        usage: Option<Usage>,
+    ) -> String {
         let chunk = Chunk {
             id: &self.id,
             object: "chat.completion.chunk",
@@ -189,11 +196,7 @@ impl ChunkMeta {
             model: &self.model,
             choices: [ChunkChoice {
                 index: 0,
-                delta: Delta {
-                    role,
-                    content: Content::Text(content),
-                    tool_calls,
-                },
+                delta,
                 finish_reason,
             }],
             usage,

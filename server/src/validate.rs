@@ -22,10 +22,8 @@ use serde_json::{json, Map, Value};
 
 use crate::errors::detail;
 
-/// The fields an agents request (`POST /v1/agents/completions`) may have: no `model`,
-/// `temperature`, `top_p` or `safe_prompt` (the agent brings its own).
-pub const AGENT_FIELDS: [&str; 16] = [
-    "agent_id",
+/// The fields both endpoints take.
+pub const SHARED_FIELDS: [&str; 15] = [
     "messages",
     "max_tokens",
     "stream",
@@ -43,28 +41,12 @@ pub const AGENT_FIELDS: [&str; 16] = [
     "reasoning_effort",
 ];
 
-/// The fields a request may have.
-pub const ACCEPTED_FIELDS: [&str; 19] = [
-    "model",
-    "temperature",
-    "top_p",
-    "max_tokens",
-    "stream",
-    "stop",
-    "random_seed",
-    "messages",
-    "response_format",
-    "tools",
-    "tool_choice",
-    "presence_penalty",
-    "frequency_penalty",
-    "n",
-    "prediction",
-    "parallel_tool_calls",
-    "prompt_mode",
-    "safe_prompt",
-    "reasoning_effort",
-];
+/// The fields only a chat completions request takes: an agents request
+/// (`POST /v1/agents/completions`) brings its own model and sampling settings.
+pub const MODEL_FIELDS: [&str; 4] = ["model", "temperature", "top_p", "safe_prompt"];
+
+/// The field only an agents request takes.
+pub const AGENT_FIELDS: [&str; 1] = ["agent_id"];
 
 /// The roles a message may have.
 pub const ROLES: [&str; 4] = ["system", "user", "assistant", "tool"];
@@ -198,7 +180,7 @@ pub fn validate(body: &[u8]) -> Result<ChatRequest, Vec<Value>> {
 }
 
 /// Validates the body of `POST /v1/agents/completions`: `agent_id` instead of `model`, and
-/// only [`AGENT_FIELDS`]. The request's `model` is left empty.
+/// only [`SHARED_FIELDS`] and [`AGENT_FIELDS`]. The request's `model` is left empty.
 pub fn validate_agent(body: &[u8]) -> Result<ChatRequest, Vec<Value>> {
     validate_for(body, true)
 }
@@ -262,13 +244,9 @@ fn validate_for(body: &[u8], agent: bool) -> Result<ChatRequest, Vec<Value>> {
     check.of_type("prompt_mode", Value::is_string, "string_type", STRING_MSG);
     check.boolean("safe_prompt");
     check.reasoning_effort();
-    let fields: &[&str] = if agent {
-        &AGENT_FIELDS
-    } else {
-        &ACCEPTED_FIELDS
-    };
+    let own: &[&str] = if agent { &AGENT_FIELDS } else { &MODEL_FIELDS };
     for (key, input) in object {
-        if !fields.contains(&key.as_str()) {
+        if !SHARED_FIELDS.contains(&key.as_str()) && !own.contains(&key.as_str()) {
             check.errors.push(detail(
                 "extra_forbidden",
                 vec![json!(key)],

@@ -274,17 +274,25 @@ impl Chat {
         self.options.get_value()
     }
 
-    /// Reads message `view`'s text where it lives (the conversation), without copying it.
-    /// `f` gets `""` if the message is gone.
-    pub fn with_text<R>(&self, view: &MessageView, f: impl FnOnce(&str) -> R) -> R {
+    /// Runs `f` on message `view` where it lives (its conversation), without copying it;
+    /// `None` if the message is gone. Every reader of a message's parts goes through here.
+    pub fn with_message<R>(&self, view: &MessageView, f: impl FnOnce(Option<&Message>) -> R) -> R {
         let conv = view.conversation.try_get_value().unwrap_or_default();
         let library = self.library.try_read_value();
-        let text = library
+        f(library
             .as_deref()
             .and_then(|lib| lib.get(&conv))
-            .and_then(|c| c.message(view.id))
-            .map_or("", |m| m.text.as_str());
-        f(text)
+            .and_then(|c| c.message(view.id)))
+    }
+
+    /// Reads message `view`'s text without copying it. `f` gets `""` if the message is gone.
+    pub fn with_text<R>(&self, view: &MessageView, f: impl FnOnce(&str) -> R) -> R {
+        self.with_message(view, |m| f(m.map_or("", |m| m.text.as_str())))
+    }
+
+    /// Runs `f` on message `view`'s thinking (`""` if none), without copying it.
+    pub fn with_thinking<R>(&self, view: &MessageView, f: impl FnOnce(&str) -> R) -> R {
+        self.with_message(view, |m| f(m.map_or("", |m| m.thinking.as_str())))
     }
 
     /// The page-tool call a tool message answers, and whether its handler failed.
@@ -292,49 +300,20 @@ impl Chat {
         &self,
         view: &MessageView,
     ) -> Option<(tinychat_core::mistral::ToolInvocation, bool)> {
-        let conv = view.conversation.try_get_value()?;
-        self.library.try_with_value(|lib| {
-            let m = lib.get(&conv)?.message(view.id)?;
+        self.with_message(view, |m| {
+            let m = m?;
             Some((m.tool_call.clone()?, m.tool_failed))
-        })?
-    }
-
-    /// Runs `f` on message `view`'s thinking (`""` if none), without copying it.
-    pub fn with_thinking<R>(&self, view: &MessageView, f: impl FnOnce(&str) -> R) -> R {
-        let conv = view.conversation.try_get_value().unwrap_or_default();
-        let library = self.library.try_read_value();
-        let text = library
-            .as_deref()
-            .and_then(|lib| lib.get(&conv))
-            .and_then(|c| c.message(view.id))
-            .map_or("", |m| m.thinking.as_str());
-        f(text)
+        })
     }
 
     /// The images message `view` carries.
     pub fn images_of(&self, view: &MessageView) -> Vec<tinychat_core::chat::Image> {
-        let conv = view.conversation.try_get_value().unwrap_or_default();
-        self.library
-            .try_with_value(|lib| {
-                lib.get(&conv)
-                    .and_then(|c| c.message(view.id))
-                    .map(|m| m.images.clone())
-            })
-            .flatten()
-            .unwrap_or_default()
+        self.with_message(view, |m| m.map(|m| m.images.clone()).unwrap_or_default())
     }
 
     /// The sources message `view` cites.
     pub fn sources_of(&self, view: &MessageView) -> Vec<tinychat_core::mistral::Source> {
-        let conv = view.conversation.try_get_value().unwrap_or_default();
-        self.library
-            .try_with_value(|lib| {
-                lib.get(&conv)
-                    .and_then(|c| c.message(view.id))
-                    .map(|m| m.sources.clone())
-            })
-            .flatten()
-            .unwrap_or_default()
+        self.with_message(view, |m| m.map(|m| m.sources.clone()).unwrap_or_default())
     }
 
     /// Message `view`'s text, copied (for Copy and Edit).

@@ -45,11 +45,12 @@ pub fn MarkdownView(
         answer_len
     };
     // Whether this text may still grow: the reply streams (and, for the thinking, no answer
-    // text has come yet).
-    let growing = move || {
+    // text has come yet). A memo, so the thinking's effect re-runs when this flips, not on
+    // every delta of the answer below it.
+    let growing = Memo::new(move |_| {
         state_signal.with(|s| *s == MessageState::Streaming)
             && (!thinking || answer_len.with(|n| *n == 0))
-    };
+    });
     let root = NodeRef::<Div>::new();
     let state = StoredValue::new_local(RenderState {
         markdown: StreamingMarkdown::new(),
@@ -67,16 +68,13 @@ pub fn MarkdownView(
         let Some(root_el) = root.get() else { return };
         let root_el: Element = root_el.into();
         text_len.track();
-        let streaming = growing();
+        let streaming = growing.get();
         if streaming && frame_pending.get_value() {
             return; // the scheduled update will pick this delta up
         }
         let label = copy_label.clone();
         let draw = move || {
-            let Some(streaming) = state_signal
-                .try_with_untracked(|s| *s == MessageState::Streaming)
-                .map(|s| s && (!thinking || answer_len.get_untracked() == 0))
-            else {
+            let Some(streaming) = growing.try_get_untracked() else {
                 return; // unmounted meanwhile
             };
             let paint = |text: &str| {

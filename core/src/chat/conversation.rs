@@ -6,7 +6,7 @@ use super::message::{ErrorInfo, Feedback, Image, Message, MessageState};
 use super::time::{clean_time, millis};
 use super::{DEFAULT_TITLE, MAX_IMAGES_PER_REQUEST, RENAME_MAX_CHARS, TITLE_MAX_CHARS};
 use crate::mistral::{ChatMessage, Role, Source, ToolInvocation, ToolOutcome, Usage, WireToolCall};
-use crate::text::one_line;
+use crate::text::{is_http_url, is_image_data_url, one_line};
 
 /// Appends a message of `role`, merged into the last one when it has the same role and is
 /// plain text (the API expects turns to alternate).
@@ -24,22 +24,6 @@ fn push_merged(out: &mut Vec<ChatMessage>, role: Role, text: &str) {
         }
         _ => out.push(ChatMessage::new(role, text.to_owned())),
     }
-}
-
-/// Whether `url` is an `http:` or `https:` URL without whitespace.
-pub(crate) fn is_http_url(url: &str) -> bool {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://"))
-        && !url.chars().any(char::is_whitespace)
-}
-
-/// Whether `url` is a base64 `data:` URL of a PNG, JPEG, WebP or GIF image.
-pub(crate) fn is_image_data_url(url: &str) -> bool {
-    ["png", "jpeg", "webp", "gif"].iter().any(|kind| {
-        url.strip_prefix("data:image/")
-            .and_then(|rest| rest.strip_prefix(kind))
-            .is_some_and(|rest| rest.starts_with(";base64,"))
-    })
 }
 
 /// Whether `b` can be merged into `a`: same role, both plain text.

@@ -216,7 +216,7 @@ impl Source {
         let url = url
             .as_deref()
             .map(str::trim)
-            .filter(|u| crate::chat::conversation::is_http_url(u))
+            .filter(|u| crate::text::is_http_url(u))
             .map(str::to_owned);
         let title = crate::text::one_line(title, 300);
         if title.is_empty() && url.is_none() {
