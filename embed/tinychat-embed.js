@@ -143,6 +143,7 @@ function inlineSkeleton(el, s, state) {
     section.setAttribute('aria-busy', 'true');
     load();
   };
+  state.send = queue;
   const prompts = (opt(el, 'starter-prompts') || '').split('|').map((p) => p.trim()).filter(Boolean);
   const starters = prompts.length
     ? h('div', { class: 'tc-starters' }, ...prompts.map((p) => {
@@ -200,11 +201,49 @@ function afterLoad(f) {
   else window.addEventListener('load', f, { once: true });
 }
 
-// The page's handle on a widget: `TinyChat.open(el)` … call the element's own methods, which the
-// widget installs when it mounts (see src/controls.rs and tinychat.d.ts).
-for (const name of ['open', 'close', 'toggle', 'send', 'newChat', 'setOptions', 'getConversation', 'clear', 'destroy']) {
-  api[name] = (el, ...args) => (typeof el?.[name] === 'function' ? el[name](...args) : undefined);
+// The page's handle on a widget: `TinyChat.open(el)` … (and the same methods on a `<tiny-chat>`)
+// call the methods the widget installs on its element when it mounts (src/controls.rs,
+// tinychat.d.ts). Called before that, they start loading the wasm and wait for it: `send` queues
+// its text as Enter in the skeleton does ("Starting…"), `getConversation` answers null, and the
+// others run in order once the widget is up.
+const METHODS = ['open', 'close', 'toggle', 'send', 'newChat', 'setOptions', 'getConversation', 'clear', 'destroy'];
+const own = (el, name) => (Object.hasOwn(el, name) && typeof el[name] === 'function' ? el[name] : null);
+function call(el, name, args) {
+  const method = el && own(el, name);
+  if (method) return method.apply(el, args);
+  if (!(el instanceof Element) || !el.isConnected) return name === 'getConversation' ? null : undefined;
+  if (name === 'getConversation') return null;
+  const state = el.tinychatHandover;
+  if (name === 'send') {
+    const text = String(args[0] ?? '').trim();
+    if (!text || !state || state.queued != null) return false;
+    if (state.send) state.send(text);
+    else { state.queued = text; load(); }
+    return true;
+  }
+  if (state && (name === 'open' || name === 'toggle') && !el.tinychatCalls?.length) {
+    // A launcher opened before the wasm runs opens once it does, as a click does.
+    state.open = name === 'open' ? true : !state.open;
+    load();
+    return undefined;
+  }
+  if (name === 'destroy') {
+    el.tinychatCalls = [];
+    el.shadowRoot?.replaceChildren();
+  }
+  if (!el.tinychatCalls) {
+    el.tinychatCalls = [];
+    el.addEventListener('tinychat:ready', () => {
+      const calls = el.tinychatCalls || [];
+      delete el.tinychatCalls;
+      for (const [n, a] of calls) own(el, n)?.apply(el, a);
+    }, { once: true });
+  }
+  el.tinychatCalls.push([name, args]);
+  load();
+  return undefined;
 }
+for (const name of METHODS) api[name] = (el, ...args) => call(el, name, args);
 
 // Page tools: `TinyChat.tools(el, [{ name, description, parameters, handler, timeoutMs }])` gives
 // the assistant abilities on this page (src/tools.rs reads `el.tinychatTools` at every request).
@@ -267,6 +306,7 @@ function connect(el) {
 function disconnect(el) {
   if (typeof api.unmount === 'function' && el.hasAttribute('data-tinychat-mounted')) api.unmount(el);
   delete el.tinychatHandover;
+  delete el.tinychatCalls;
   el.shadowRoot?.replaceChildren();
 }
 
@@ -281,10 +321,20 @@ if (!customElements.get('tiny-chat')) {
     static get observedAttributes() { return OPTIONS; }
     connectedCallback() { connect(this); }
     disconnectedCallback() { disconnect(this); }
+    // The widget's methods, here before it runs (they wait for it); its own replace them.
+    open() { return call(this, 'open', []); }
+    close() { return call(this, 'close', []); }
+    toggle() { return call(this, 'toggle', []); }
+    send(text) { return call(this, 'send', [text]); }
+    newChat() { return call(this, 'newChat', []); }
+    setOptions(partial) { return call(this, 'setOptions', [partial]); }
+    getConversation() { return call(this, 'getConversation', []); }
+    clear() { return call(this, 'clear', []); }
+    destroy() { return call(this, 'destroy', []); }
     attributeChangedCallback(name, before, after) {
-      if (before === after || !this.hasAttribute('data-tinychat-mounted') || typeof this.setOptions !== 'function') return;
+      if (before === after || !this.hasAttribute('data-tinychat-mounted') || !own(this, 'setOptions')) return;
       // A new language is fetched first, so the widget never shows in English meanwhile.
-      const apply = () => this.setOptions?.({ [name]: after ?? '' });
+      const apply = () => own(this, 'setOptions')?.call(this, { [name]: after ?? '' });
       if (name === 'locale') api.language(languageOf(this, { locale: after })).then(apply);
       else apply();
     }

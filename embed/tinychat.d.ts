@@ -92,17 +92,22 @@ export interface TinyChatEventMap {
   'tinychat:feedback': CustomEvent<{ conversationId: string; messageId: number; value: 'up' | 'down' | null }>;
 }
 
-/** The methods every widget host (a `<tiny-chat>` or a `[data-tinychat]` element) has once mounted. */
+/** The methods of a widget host: a `<tiny-chat>` has them from the start, a `[data-tinychat]`
+ *  element once mounted (`TinyChat.open(el)` … work on both at any time). Called before the wasm
+ *  runs, they start loading it and take effect once it does. */
 export interface TinyChatControls {
   open(): void;
   close(): void;
   toggle(): void;
-  /** Sends `text` as the visitor would; false if refused (empty, busy, or canceled). */
+  /** Sends `text` as the visitor would; false if refused (empty, busy, or canceled). Before the
+   *  wasm runs the text is queued ("Starting…") and sent when it does: true if queued. */
   send(text: string): boolean;
   newChat(): void;
-  /** Applies options live; the conversation is kept. */
+  /** Applies options live; the conversation is kept. While a reply streams (or a page tool
+   *  runs) the change waits for it to end. */
   setOptions(partial: TinyChatOptions): void;
-  getConversation(): TinyChatConversationExport;
+  /** The conversation shown; null until the wasm runs. */
+  getConversation(): TinyChatConversationExport | null;
   /** Deletes the current conversation and starts an empty one. */
   clear(): void;
   /** Unmounts the widget and frees everything it held. */

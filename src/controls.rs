@@ -63,6 +63,21 @@ fn later(f: impl FnOnce() + 'static) {
     leptos::task::spawn_local(async move { f() });
 }
 
+/// Runs `f` once the widget is settled ([`Chat::settled`]), so that unmounting it loses
+/// nothing; not at all if it is unmounted first. Looks again every 50 ms meanwhile.
+fn when_settled(chat: impl Fn() -> Option<Chat> + 'static, f: impl FnOnce() + 'static) {
+    leptos::task::spawn_local(async move {
+        loop {
+            match chat() {
+                Some(c) if !c.alive() => return,
+                Some(c) if !c.settled() => gloo_timers::future::TimeoutFuture::new(50).await,
+                _ => break,
+            }
+        }
+        f();
+    });
+}
+
 /// Installs the methods on `el`. `pairs` are the options it was mounted with (for
 /// `setOptions`).
 pub fn install(el: &Element, slots: Slots, pairs: Vec<(String, String)>) -> Controls {
@@ -185,16 +200,17 @@ pub fn install(el: &Element, slots: Slots, pairs: Vec<(String, String)>) -> Cont
                 if pending.replace(true) {
                     return JsValue::UNDEFINED;
                 }
-                // Keep what is on screen: the conversation is saved and loads again (or, when
-                // nothing is stored, is carried over on the element).
-                if let Some(chat) = chat().filter(Chat::alive) {
-                    chat.save();
-                    chat.carry_over();
-                }
                 let (el, pairs) = (el.clone(), pairs.clone());
                 let chat = chat.clone();
                 let open = slots_open.clone();
-                later(move || {
+                // A reply streaming, a page tool running, a save being written or the store not
+                // yet answered would be cut by the remount: the change waits for them.
+                when_settled(chat.clone(), move || {
+                    // Keep what is on screen: the conversation is stored and loads again (or,
+                    // when nothing is stored, is carried over on the element).
+                    if let Some(chat) = chat() {
+                        chat.carry_over();
+                    }
                     let merged = pairs.borrow().clone();
                     // What the visitor had in hand: the draft, and the launcher's open panel.
                     let handover = js_sys::Object::new();

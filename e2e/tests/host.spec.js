@@ -75,6 +75,24 @@ test('<tiny-chat>: attribute changes apply live and keep the conversation', asyn
   await expect(after.locator('article[data-role="user"]')).toHaveText(/Keep me/);
 });
 
+test('an attribute changed while a reply streams applies when it ends; nothing is cut', async ({ page }) => {
+  await openHostPage(page, 'host-attrs-streaming', `<tiny-chat api-base="${API}" title="Streaming" load="eager" style="display:block;height:460px"></tiny-chat>`);
+  const before = page.getByRole('region', { name: 'Streaming' });
+  const box = before.getByRole('textbox', { name: 'Message' });
+  await expect(before.getByRole('button', { name: 'Attach image' })).toBeVisible();
+  await box.fill('slow and steady [fault:stall=1]');
+  await box.press('Enter');
+  await expect(before.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'streaming');
+  await page.evaluate(() => document.querySelector('tiny-chat').setAttribute('title', 'Changed'));
+  // Still the same widget, still streaming: the change waits.
+  await expect(before.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'streaming');
+  const after = page.getByRole('region', { name: 'Changed' });
+  const reply = after.locator('article[data-role="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-state', 'done');
+  await expect(reply).toContainText('slow and steady');
+  await expect(after.locator('article[data-role="user"]')).toHaveCount(1);
+});
+
 test('an SPA route change inserts and removes the element; it mounts and cleans up each time', async ({ page }) => {
   const errors = watchErrors(page);
   await openHostPage(page, 'host-spa', `<main id="route"></main>`);
@@ -93,9 +111,10 @@ test('an SPA route change inserts and removes the element; it mounts and cleans 
     const removed = await page.evaluate(() => {
       const el = document.querySelector('tiny-chat');
       el.remove();
-      return { mounted: el.hasAttribute('data-tinychat-mounted'), methods: typeof el.send };
+      // The widget's own methods are gone; the element's class keeps its waiting ones.
+      return { mounted: el.hasAttribute('data-tinychat-mounted'), methods: Object.hasOwn(el, 'send') };
     });
-    expect(removed).toEqual({ mounted: false, methods: 'undefined' });
+    expect(removed).toEqual({ mounted: false, methods: false });
   }
   // [data-tinychat] added later is mounted too, without TinyChat.mount.
   await page.evaluate((api) => {

@@ -184,3 +184,46 @@ test('data-load="idle" loads after the page is idle; TinyChat.load() and TinyCha
   expect(api).toBe(true);
   await expect.poll(() => isRunning(page)).toBe(true);
 });
+
+test('the API before the wasm: methods start loading it and take effect once it runs', async ({ page }) => {
+  const errors = watchErrors(page);
+  const { seen, release } = await watchWasm(page, { hold: true });
+  await open(page, 'instant-api-early', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API early</title>
+<link rel="icon" href="data:,"></head><body>
+<tiny-chat api-base="${API}" load="intent" style="display:block;height:480px"></tiny-chat>
+<div data-tinychat data-api-base="${API}" data-mode="launcher" data-load="intent" id="second"></div>
+<script type="module" src="../tinychat-embed.js"></script></body></html>`);
+  const widget = page.getByRole('region', { name: 'TinyChat' });
+  await expect(widget.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  expect(seen).toEqual([]);
+  // A <tiny-chat> has its methods before the wasm; calling them starts loading it.
+  const early = await page.evaluate(() => {
+    const el = document.querySelector('tiny-chat');
+    const second = document.getElementById('second');
+    return {
+      types: ['open', 'close', 'toggle', 'send', 'newChat', 'setOptions', 'getConversation', 'clear', 'destroy']
+        .map((m) => typeof el[m]),
+      conversation: el.getConversation(),
+      empty: el.send('   '),
+      sent: el.send('Asked early'),
+      again: el.send('Asked twice'),
+      options: el.setOptions({ title: 'Early title' }),
+      opened: window.TinyChat.open(second),
+    };
+  });
+  expect(early.types).toEqual(Array(9).fill('function'));
+  expect(early).toMatchObject({ conversation: null, empty: false, sent: true, again: false });
+  await expect(widget.getByRole('status')).toHaveText('Starting…');
+  await expect.poll(() => seen.includes('tinychat_bg.wasm')).toBe(true);
+  release();
+  // Once it runs: the queued message is sent, the options applied, the launcher opened.
+  const titled = page.getByRole('region', { name: 'Early title' });
+  const reply = titled.locator('article[data-role="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-state', 'done');
+  await expect(reply).toContainText('Asked early');
+  await expect(titled.locator('article[data-role="user"]')).toHaveCount(1);
+  await expect(page.locator('#second').getByRole('button', { name: 'Close chat' }).first()).toBeVisible();
+  const after = await page.evaluate(() => document.querySelector('tiny-chat').getConversation());
+  expect(after.conversation.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+  expect(errors).toEqual([]);
+});

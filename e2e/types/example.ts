@@ -36,8 +36,8 @@ export async function wire(): Promise<void> {
   chat.open();
   const sent: boolean = chat.send('Hello');
   chat.setOptions({ theme: 'dark', maxTokens: 512, starterPrompts: ['Hi', 'Help'] });
-  const exported: TinyChatConversationExport = chat.getConversation();
-  console.log(sent, exported.conversation.messages.map((m) => m.text));
+  const exported: TinyChatConversationExport | null = chat.getConversation();
+  console.log(sent, exported?.conversation.messages.map((m) => m.text));
   window.TinyChat.toggle(chat);
   window.TinyChat.newChat(chat);
   chat.clear();

@@ -342,6 +342,18 @@ impl Chat {
     pub fn alive(&self) -> bool {
         self.busy.try_get_untracked().is_some()
     }
+
+    /// Nothing is in flight that unmounting would lose: the store has answered, no reply streams
+    /// (nor page tool runs), and no save is being written.
+    pub fn settled(&self) -> bool {
+        self.alive()
+            && self.loaded.try_get_value().unwrap_or(false)
+            && !self.busy.get_untracked()
+            && self
+                .saving
+                .try_with_value(HashMap::is_empty)
+                .unwrap_or(false)
+    }
 }
 
 /// Small UI actions.
