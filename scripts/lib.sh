@@ -100,6 +100,8 @@ build_dist() { # release bundle in dist/ (wasm-opt -Oz through trunk)
   (cd "$ROOT" && trunk build --release --offline 2>&1 | grep -vE '^\s*$' | tail -n 5)
   # The languages other than English, fetched by the loader for the pages that use them.
   (cd "$ROOT" && cargo run -q -p tinychat-core --example i18n_json -- dist/i18n)
+  # The loader, wasm-bindgen's glue and the stylesheet without comments and whitespace (esbuild).
+  node "$ROOT/scripts/minify.mjs" "$ROOT/dist"
   # NAME.br and NAME.gz beside each served file (Node's zlib: nothing to install), for servers
   # that send precompressed files (nginx gzip_static/brotli_static, Caddy, tinychat-server).
   node "$ROOT/scripts/compress.mjs" "$ROOT/dist"
