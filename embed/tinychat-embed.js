@@ -58,8 +58,11 @@ const pageLanguages = () => Promise.all([...document.querySelectorAll(SELECTOR)]
 /** Fetches and starts the wasm once; resolves to `window.TinyChat` when it runs. */
 function load() {
   if (!loading) {
+    // The wasm is fetched at once, beside the glue (not after it: one round trip less); the
+    // glue compiles it while it streams in (WebAssembly.instantiateStreaming).
+    const wasm = fetch(new URL('tinychat_bg.wasm', base));
     loading = Promise.all([import(new URL('tinychat.js', base).href), pageLanguages()])
-      .then(([glue]) => glue.default({ module_or_path: new URL('tinychat_bg.wasm', base) }))
+      .then(([glue]) => glue.default({ module_or_path: wasm }))
       .then((wasm) => {
         // Diagnostics (bench/elements): the wasm's linear memory in bytes.
         api.wasmMemoryBytes = () => wasm.memory.buffer.byteLength;
@@ -188,12 +191,20 @@ function skeleton(el) {
   for (const ev of ['pointerenter', 'focusin', 'touchstart']) host.addEventListener(ev, intent, { once: true, passive: true });
   if (when === 'eager') load();
   else if (when === 'idle') afterLoad(() => ('requestIdleCallback' in window ? requestIdleCallback(intent, { timeout: 3000 }) : setTimeout(intent, 1000)));
+  else if (when === 'visible' && nearViewport(el)) load(); // at once, not a frame later
   else if (when === 'visible' && 'IntersectionObserver' in window) {
     const io = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) { io.disconnect(); load(); }
     }, { rootMargin: '300px' });
     io.observe(el);
   } else if (when === 'visible') load();
+}
+
+/** Within 300px of the viewport now (and rendered: a `display: none` widget has no box). */
+function nearViewport(el) {
+  const r = el.getBoundingClientRect();
+  return (r.width > 0 || r.height > 0) && r.bottom >= -300 && r.top <= innerHeight + 300
+    && r.right >= -300 && r.left <= innerWidth + 300;
 }
 
 function afterLoad(f) {

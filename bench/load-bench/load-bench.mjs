@@ -159,7 +159,9 @@ async function startServer(site) {
 // In the page, before its own scripts: the first-token watch and the click time.
 
 function watchInPage({ first }) {
-  const b = (window.__bench = { token: null, click: null, sent: null });
+  const b = (window.__bench = { token: null, click: null, sent: null, ready: null });
+  // TinyChat's wasm runs and the widget is mounted (the event bubbles out of any shadow root).
+  addEventListener('tinychat:ready', () => { if (b.ready == null) b.ready = performance.now(); }, true);
   // When the chat request leaves (both widgets call window.fetch at the time they send).
   const fetch_ = window.fetch;
   window.fetch = function fetch(input, init) {
@@ -243,7 +245,12 @@ async function sendAndWait(page, selector) {
   await input.press('Enter');
   await page.waitForFunction(() => window.__bench.token != null, null, { timeout: 60_000, polling: 50 });
   await page.getByText(LAST).first().waitFor({ timeout: 60_000 });
-  return page.evaluate(() => ({ ...window.__bench }));
+  return page.evaluate(() => ({
+    ...window.__bench,
+    // When the widget's code had arrived: TinyChat's wasm, deep-chat's bundle.
+    code: Math.max(0, ...performance.getEntriesByType('resource')
+      .filter((e) => /(\.wasm|deepChat\.bundle\.js)$/.test(e.name)).map((e) => e.responseEnd)),
+  }));
 }
 
 const checkEncodings = (net, variant) => {
@@ -271,7 +278,7 @@ async function inlineFirstToken(browser, url, selector) {
   try {
     await page.goto(url, { waitUntil: 'commit' });
     const b = await sendAndWait(page, selector);
-    return { ms: b.token, sent: b.sent };
+    return { ms: b.token, sent: b.sent, code: b.code, ready: b.ready };
   } finally { await context.close(); }
 }
 
@@ -289,7 +296,7 @@ async function launcher(browser, hover, variant) {
     await button.click();
     const b = await sendAndWait(page, INPUT.tinychat);
     checkEncodings(net, variant);
-    return { bytes, files, ms: b.token - b.click, sent: b.sent - b.click };
+    return { bytes, files, ms: b.token - b.click, sent: b.sent - b.click, code: b.code - b.click, ready: b.ready - b.click };
   } finally { await context.close(); }
 }
 
@@ -321,7 +328,7 @@ async function main() {
     return;
   }
   const browser = await chromium.launch({ ...config.use.launchOptions, headless: true });
-  const raw = Object.fromEntries(VARIANTS.map((v) => [v.key, { bytes: [], ms: [], sent: [] }]));
+  const raw = Object.fromEntries(VARIANTS.map((v) => [v.key, { bytes: [], ms: [], sent: [], code: [], ready: [] }]));
   const firstFiles = {};
   const t0 = Date.now();
   try {
@@ -331,12 +338,14 @@ async function main() {
       const order = VARIANTS.map((_, i) => VARIANTS[(i + run) % VARIANTS.length]);
       const line = [];
       for (const v of order) {
-        let bytes; let ms; let files; let sent;
-        if (v.both) ({ bytes, ms, files, sent } = await v.both(browser));
+        let bytes; let ms; let files; let sent; let code; let ready;
+        if (v.both) ({ bytes, ms, files, sent, code, ready } = await v.both(browser));
         else {
           ({ bytes, files } = await v.bytes(browser));
-          ({ ms, sent } = await v.time(browser));
+          ({ ms, sent, code, ready } = await v.time(browser));
         }
+        raw[v.key].code.push(code);
+        raw[v.key].ready.push(ready);
         raw[v.key].bytes.push(bytes);
         raw[v.key].ms.push(ms);
         raw[v.key].sent.push(sent);
@@ -370,6 +379,8 @@ async function main() {
       ratio: (ms / base).toFixed(2),
       runs: raw[v.key].ms.map((x) => Math.round(x)).join(', '),
       runsSent: raw[v.key].sent.map((x) => Math.round(x)).join(', '),
+      runsCode: raw[v.key].code.map((x) => Math.round(x)).join(', '),
+      runsReady: raw[v.key].ready.map((x) => (Number.isFinite(x) ? Math.round(x) : '-')).join(', '),
       runsKb: raw[v.key].bytes.map((x) => (x / 1e3).toFixed(1)).join(', '),
     };
   });
@@ -382,6 +393,8 @@ async function main() {
   for (const r of rows) console.log(fmt(cols.map(([k]) => r[k])));
   console.log('\nPer run: first token ms [request sent ms] (kB before interaction):');
   for (const r of rows) console.log(`  ${r.name}: ${r.runs} [${r.runsSent}] (${r.runsKb})`);
+  console.log('\nPer run, same clock: code downloaded ms (the wasm / the bundle) → widget ready ms (tinychat:ready):');
+  for (const r of rows) console.log(`  ${r.name}: ${r.runsCode} → ${r.runsReady}`);
 
   if (markdownArg) {
     const md = [
