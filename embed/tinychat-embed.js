@@ -239,8 +239,13 @@ function call(el, name, args) {
     return undefined;
   }
   if (name === 'destroy') {
-    el.tinychatCalls = [];
+    // Nothing is mounted yet: nothing will be (src/embed.rs mount_all skips it), and what was
+    // waiting is dropped. Inserted again, or mounted by name, it comes back.
+    el.tinychatDestroyed = true;
+    if (el.tinychatCalls) el.tinychatCalls.length = 0;
+    delete el.tinychatHandover;
     el.shadowRoot?.replaceChildren();
+    return undefined;
   }
   if (!el.tinychatCalls) {
     el.tinychatCalls = [];
@@ -309,8 +314,12 @@ const isMount = (node) => node instanceof Element && node.matches(SELECTOR);
 
 /** A widget element entered the page: draw it, and mount it if the wasm already runs. */
 function connect(el) {
+  delete el.tinychatDestroyed;
   skeleton(el);
-  if (loading) Promise.all([running, api.language(languageOf(el))]).then(() => { if (el.isConnected) api.mount(el); });
+  if (loading) {
+    Promise.all([running, api.language(languageOf(el))])
+      .then(() => { if (el.isConnected && !el.tinychatDestroyed) api.mount(el); });
+  }
 }
 
 /** A widget element left the page: unmount it, freeing everything it held. */

@@ -110,7 +110,8 @@ export interface TinyChatControls {
   getConversation(): TinyChatConversationExport | null;
   /** Deletes the current conversation and starts an empty one. */
   clear(): void;
-  /** Unmounts the widget and frees everything it held. */
+  /** Unmounts the widget and frees everything it held. Before the wasm runs it removes the
+   *  loader's frame and the widget is not mounted (until inserted again or `TinyChat.mount`). */
   destroy(): void;
 }
 

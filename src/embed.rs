@@ -24,6 +24,9 @@ pub const MOUNT_ATTR: &str = "data-tinychat";
 pub const CUSTOM_ELEMENT: &str = "tiny-chat";
 const MOUNTED_ATTR: &str = "data-tinychat-mounted";
 const STYLESHEET: &str = "tinychat.css";
+/// Set by the loader on an element whose `destroy()` was called before the wasm ran: the
+/// automatic mounting leaves it alone.
+const DESTROYED: &str = "tinychatDestroyed";
 
 /// A mounted widget; dropping it unmounts.
 pub struct MountHandle {
@@ -65,6 +68,11 @@ fn expose_js_api() {
                 );
                 return false;
             };
+            // Asked for by name: even a widget destroyed before the wasm ran comes back.
+            let _ = js_sys::Reflect::delete_property(
+                el.unchecked_ref::<js_sys::Object>(),
+                &DESTROYED.into(),
+            );
             // Without options, the element's own attributes (as for `[data-tinychat]`).
             let pairs = if opts.is_object() {
                 js_options(&opts)
@@ -94,7 +102,11 @@ pub fn mount_all() {
     };
     for i in 0..list.length() {
         if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-            mount_with(&el, data_attribute_options(&el));
+            let destroyed =
+                js_sys::Reflect::get(&el, &DESTROYED.into()).is_ok_and(|v| v.is_truthy());
+            if !destroyed {
+                mount_with(&el, data_attribute_options(&el));
+            }
         }
     }
 }

@@ -193,6 +193,7 @@ test('the API before the wasm: methods start loading it and take effect once it 
 <link rel="icon" href="data:,"></head><body>
 <tiny-chat api-base="${API}" load="intent" style="display:block;height:480px"></tiny-chat>
 <div data-tinychat data-api-base="${API}" data-mode="launcher" data-load="intent" id="second"></div>
+<tiny-chat api-base="${API}" title="Gone" load="intent" id="third"></tiny-chat>
 <script type="module" src="../tinychat-embed.js"></script></body></html>`);
   const widget = page.getByRole('region', { name: 'TinyChat' });
   await expect(widget.getByRole('textbox', { name: 'Message' })).toBeVisible();
@@ -210,10 +211,12 @@ test('the API before the wasm: methods start loading it and take effect once it 
       again: el.send('Asked twice'),
       options: el.setOptions({ title: 'Early title' }),
       opened: window.TinyChat.open(second),
+      destroyed: document.getElementById('third').destroy(),
+      destroyedShows: document.getElementById('third').shadowRoot.childElementCount,
     };
   });
   expect(early.types).toEqual(Array(9).fill('function'));
-  expect(early).toMatchObject({ conversation: null, empty: false, sent: true, again: false });
+  expect(early).toMatchObject({ conversation: null, empty: false, sent: true, again: false, destroyedShows: 0 });
   await expect(widget.getByRole('status')).toHaveText('Starting…');
   await expect.poll(() => seen.includes('tinychat_bg.wasm')).toBe(true);
   release();
@@ -226,5 +229,12 @@ test('the API before the wasm: methods start loading it and take effect once it 
   await expect(page.locator('#second').getByRole('button', { name: 'Close chat' }).first()).toBeVisible();
   const after = await page.evaluate(() => document.querySelector('tiny-chat').getConversation());
   expect(after.conversation.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+  // Destroyed before the wasm ran: nothing shown, nothing mounted, once it runs too.
+  const third = await page.evaluate(() => {
+    const el = document.getElementById('third');
+    return { shows: el.shadowRoot.childElementCount, mounted: el.hasAttribute('data-tinychat-mounted') };
+  });
+  expect(third).toEqual({ shows: 0, mounted: false });
+  await expect(page.getByRole('region', { name: 'Gone' })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
