@@ -20,12 +20,12 @@ api.assetBase = base;
 // The skeleton's strings, by language: the same values as core/src/i18n.rs (a native test,
 // core/tests/loader.rs, fails if they drift). Keep this block valid JSON.
 const STRINGS = /* strings:begin */ {
-  "en": { "title": "TinyChat", "conversation": "Conversation", "message": "Message", "placeholder": "Ask anything…", "send": "Send", "open_chat": "Open chat", "assistant": "Assistant", "you": "You", "starting": "Starting…" },
-  "fr": { "title": "TinyChat", "conversation": "Discussion", "message": "Message", "placeholder": "Posez votre question…", "send": "Envoyer", "open_chat": "Ouvrir la discussion", "assistant": "Assistant", "you": "Vous", "starting": "Démarrage…" },
-  "de": { "title": "TinyChat", "conversation": "Unterhaltung", "message": "Nachricht", "placeholder": "Stellen Sie Ihre Frage…", "send": "Senden", "open_chat": "Chat öffnen", "assistant": "Assistent", "you": "Sie", "starting": "Wird gestartet…" },
-  "es": { "title": "TinyChat", "conversation": "Conversación", "message": "Mensaje", "placeholder": "Pregunta lo que quieras…", "send": "Enviar", "open_chat": "Abrir chat", "assistant": "Asistente", "you": "Tú", "starting": "Iniciando…" },
-  "it": { "title": "TinyChat", "conversation": "Conversazione", "message": "Messaggio", "placeholder": "Chiedi qualsiasi cosa…", "send": "Invia", "open_chat": "Apri chat", "assistant": "Assistente", "you": "Tu", "starting": "Avvio in corso…" },
-  "ar": { "title": "TinyChat", "conversation": "المحادثة", "message": "الرسالة", "placeholder": "اسأل عن أي شيء…", "send": "إرسال", "open_chat": "فتح المحادثة", "assistant": "المساعد", "you": "أنت", "starting": "جارٍ البدء…" }
+  "en": { "title": "TinyChat", "conversation": "Conversation", "message": "Message", "placeholder": "Ask anything…", "send": "Send", "open_chat": "Open chat", "close_chat": "Close chat", "assistant": "Assistant", "you": "You", "retry": "Retry", "starting": "Starting…", "load_failed": "The chat could not be loaded. Check your connection, then try again." },
+  "fr": { "title": "TinyChat", "conversation": "Discussion", "message": "Message", "placeholder": "Posez votre question…", "send": "Envoyer", "open_chat": "Ouvrir la discussion", "close_chat": "Fermer la discussion", "assistant": "Assistant", "you": "Vous", "retry": "Réessayer", "starting": "Démarrage…", "load_failed": "Impossible de charger la discussion. Vérifiez votre connexion, puis réessayez." },
+  "de": { "title": "TinyChat", "conversation": "Unterhaltung", "message": "Nachricht", "placeholder": "Stellen Sie Ihre Frage…", "send": "Senden", "open_chat": "Chat öffnen", "close_chat": "Chat schließen", "assistant": "Assistent", "you": "Sie", "retry": "Erneut versuchen", "starting": "Wird gestartet…", "load_failed": "Der Chat konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut." },
+  "es": { "title": "TinyChat", "conversation": "Conversación", "message": "Mensaje", "placeholder": "Pregunta lo que quieras…", "send": "Enviar", "open_chat": "Abrir chat", "close_chat": "Cerrar chat", "assistant": "Asistente", "you": "Tú", "retry": "Reintentar", "starting": "Iniciando…", "load_failed": "No se pudo cargar el chat. Comprueba tu conexión y vuelve a intentarlo." },
+  "it": { "title": "TinyChat", "conversation": "Conversazione", "message": "Messaggio", "placeholder": "Chiedi qualsiasi cosa…", "send": "Invia", "open_chat": "Apri chat", "close_chat": "Chiudi chat", "assistant": "Assistente", "you": "Tu", "retry": "Riprova", "starting": "Avvio in corso…", "load_failed": "Impossibile caricare la chat. Controlla la connessione e riprova." },
+  "ar": { "title": "TinyChat", "conversation": "المحادثة", "message": "الرسالة", "placeholder": "اسأل عن أي شيء…", "send": "إرسال", "open_chat": "فتح المحادثة", "close_chat": "إغلاق المحادثة", "assistant": "المساعد", "you": "أنت", "retry": "إعادة المحاولة", "starting": "جارٍ البدء…", "load_failed": "تعذّر تحميل المحادثة. تحقّق من اتصالك ثم أعد المحاولة." }
 } /* strings:end */;
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -50,17 +50,23 @@ api.language = (lang) => {
 };
 /** The language a widget element speaks: its locale, else the page's, else the browser's. */
 const languageOf = (el, options) =>
-  String(options?.locale || opt(el, 'locale') || document.documentElement.lang || navigator.language || 'en')
+  String(options?.locale || el.tinychatOptions?.locale || opt(el, 'locale') || document.documentElement.lang || navigator.language || 'en')
     .split(/[-_]/)[0].toLowerCase();
 /** The languages of the widgets on the page now. */
 const pageLanguages = () => Promise.all([...document.querySelectorAll(SELECTOR)].map((el) => api.language(languageOf(el))));
 
-/** Fetches and starts the wasm once; resolves to `window.TinyChat` when it runs. */
-function load() {
+/** Fetches and starts the wasm once; resolves to `window.TinyChat` when it runs. After a
+ * failed download, passive triggers (hover, focus, typing, visibility) do not try again; a
+ * deliberate act does (`again`: Enter, Send, Retry, a click on the launcher, the page's API). */
+let loadFailed = false;
+function load(again = false) {
+  if (loading && loadFailed && again) loading = null;
   if (!loading) {
+    loadFailed = false;
     // The wasm is fetched at once, beside the glue (not after it: one round trip less); the
     // glue compiles it while it streams in (WebAssembly.instantiateStreaming).
     const wasm = fetch(new URL('tinychat_bg.wasm', base));
+    wasm.catch(() => {}); // reported below, once
     loading = Promise.all([import(new URL('tinychat.js', base).href), pageLanguages()])
       .then(([glue]) => glue.default({ module_or_path: wasm }))
       .then((wasm) => {
@@ -69,15 +75,26 @@ function load() {
         resolveReady(api);
         return api;
       });
-    loading.catch((e) => console.error('TinyChat: could not load the widget', e));
+    loading.catch((e) => {
+      // A network failure: the next intent (Enter, Send, a click) tries again. Each widget
+      // waiting for the wasm says so in its language and tells the page (`tinychat:error`).
+      console.error('TinyChat: could not load the widget', e);
+      loadFailed = true;
+      for (const el of document.querySelectorAll(SELECTOR)) {
+        if (el.hasAttribute('data-tinychat-mounted') || !el.tinychatHandover) continue;
+        const message = stringsFor(el).s.load_failed;
+        el.tinychatHandover.failed?.(message);
+        el.dispatchEvent(new CustomEvent('tinychat:error', { bubbles: true, composed: true, detail: { kind: 'load', message, status: null } }));
+      }
+    });
   }
   return loading;
 }
-api.load = load;
+api.load = () => load(true);
 // A thenable: awaiting it starts loading if nothing has, then waits for the wasm.
-api.ready = { then: (ok, err) => { load(); return running.then(ok, err); } };
+api.ready = { then: (ok, err) => { load(true); return running.then(ok, err); } };
 api.mount = (el, options) => {
-  load();
+  load(true);
   return Promise.all([running, api.language(languageOf(el, options))]).then(() => api.mount(el, options));
 };
 
@@ -105,23 +122,38 @@ function h(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** The launcher button exactly as the widget renders it (closed). */
+// The launcher's icon, closed and open (as src/ui/launcher.rs draws it).
+const LAUNCHER_ICON = { open: 'M4 5h16v11H9l-5 4z', close: 'M6 6l12 12M18 6L6 18' };
+
+/** The launcher button exactly as the widget renders it (closed). A click opens its panel at
+ * once with the inline frame, so the visitor can type while the wasm loads; Escape or a second
+ * click closes it. The widget takes over open or closed, with the text and focus. */
 function launcherSkeleton(el, s, state) {
   const path = document.createElementNS(SVG, 'path');
-  path.setAttribute('d', 'M4 5h16v11H9l-5 4z');
+  path.setAttribute('d', LAUNCHER_ICON.open);
   const svg = document.createElementNS(SVG, 'svg');
   for (const [k, v] of [['class', 'tc-launcher__icon'], ['viewBox', '0 0 24 24'], ['aria-hidden', 'true'], ['focusable', 'false']]) svg.setAttribute(k, v);
   svg.append(path);
   const button = h('button', { type: 'button', class: 'tc-launcher', 'aria-label': s.open_chat, 'aria-expanded': 'false', 'aria-controls': 'tc-panel' }, svg);
-  button.addEventListener('click', () => {
-    state.open = true;
-    button.setAttribute('aria-busy', 'true');
-    load();
+  const panel = h('div', { class: 'tc-panel', id: 'tc-panel', hidden: true });
+  const setOpen = (open) => {
+    state.open = open;
+    state.closed = !open; // closed on purpose: the widget does not reopen it from storage
+    if (open && !panel.firstChild) panel.append(inlineSkeleton(el, s, state));
+    panel.hidden = !open;
+    button.setAttribute('aria-expanded', String(open));
+    button.setAttribute('aria-label', open ? s.close_chat : s.open_chat);
+    path.setAttribute('d', open ? LAUNCHER_ICON.close : LAUNCHER_ICON.open);
+    if (open) panel.querySelector('textarea')?.focus();
+  };
+  state.setOpen = setOpen;
+  button.addEventListener('click', () => { setOpen(!state.open); load(true); });
+  panel.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && state.queued == null) { ev.preventDefault(); setOpen(false); button.focus(); }
   });
   return h('div', { class: 'tc-launcher-wrap', 'data-position': opt(el, 'position') === 'bottom-left' ? 'bottom-left' : 'bottom-right' },
-    h('div', { class: 'tc-panel', id: 'tc-panel', hidden: true }), button);
+    panel, button);
 }
-
 /** The inline frame: title, greeting, starter prompts and a composer that already takes text. */
 function inlineSkeleton(el, s, state) {
   const log = h('div', { class: 'tc-log', role: 'log', 'aria-label': s.conversation, 'aria-live': 'off', tabindex: '0' });
@@ -132,21 +164,37 @@ function inlineSkeleton(el, s, state) {
   }
   const input = h('textarea', { class: 'tc-input tc-composer__input', rows: '1', 'aria-label': s.message, placeholder: opt(el, 'placeholder') || s.placeholder });
   const send = h('button', { type: 'submit', class: 'tc-button tc-button--primary tc-composer__button', disabled: true }, s.send);
-  const queue = (text) => {
+  let status = null;
+  const starting = () => [h('span', { class: 'tc-spinner', 'aria-hidden': 'true' }), s.starting];
+  const queue = (text, { fromPage = false } = {}) => {
     text = text.trim();
-    if (!text || state.queued != null) return;
+    if (!text || state.queued != null) return false;
     state.queued = text;
-    input.value = '';
+    if (!fromPage) input.value = '';
     send.disabled = true;
     starters?.remove();
     log.append(
       h('article', { class: 'tc-msg tc-msg--user', 'data-role': 'user', 'data-state': 'done', 'aria-label': s.you },
         h('div', { class: 'tc-msg__author', 'aria-hidden': 'true' }, s.you), h('div', { class: 'tc-msg__text' }, text)),
-      h('div', { class: 'tc-msg__working', role: 'status' }, h('span', { class: 'tc-spinner', 'aria-hidden': 'true' }), s.starting));
+      status = h('div', { class: 'tc-msg__working', role: 'status' }, ...starting()));
     section.setAttribute('aria-busy', 'true');
-    load();
+    load(true);
+    return true;
   };
   state.send = queue;
+  // The wasm could not be fetched: say so where "Starting…" was (role status: announced).
+  state.failed = (message) => {
+    if (!status) return;
+    const retry = h('button', { type: 'button', class: 'tc-button tc-button--small' }, s.retry);
+    retry.addEventListener('click', () => {
+      status.replaceChildren(...starting());
+      section.setAttribute('aria-busy', 'true');
+      input.focus();
+      load(true);
+    });
+    status.replaceChildren(message, ' ', retry);
+    section.setAttribute('aria-busy', 'false');
+  };
   const prompts = (opt(el, 'starter-prompts') || '').split('|').map((p) => p.trim()).filter(Boolean);
   const starters = prompts.length
     ? h('div', { class: 'tc-starters' }, ...prompts.map((p) => {
@@ -187,16 +235,17 @@ function skeleton(el) {
     launcher ? launcherSkeleton(el, s, state) : inlineSkeleton(el, s, state));
   root.append(h('link', { rel: 'stylesheet', href: new URL('tinychat.css', base).href }), host);
   const when = (opt(el, 'load') || (launcher ? 'intent' : 'visible')).toLowerCase();
-  const intent = () => load();
+  const intent = () => { if (!el.tinychatDestroyed) load(); };
   for (const ev of ['pointerenter', 'focusin', 'touchstart']) host.addEventListener(ev, intent, { once: true, passive: true });
   if (when === 'eager') load();
   else if (when === 'idle') afterLoad(() => ('requestIdleCallback' in window ? requestIdleCallback(intent, { timeout: 3000 }) : setTimeout(intent, 1000)));
   else if (when === 'visible' && nearViewport(el)) load(); // at once, not a frame later
   else if (when === 'visible' && 'IntersectionObserver' in window) {
     const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) { io.disconnect(); load(); }
+      if (entries.some((e) => e.isIntersecting)) { io.disconnect(); intent(); }
     }, { rootMargin: '300px' });
     io.observe(el);
+    state.cancel = () => io.disconnect();
   } else if (when === 'visible') load();
 }
 
@@ -218,46 +267,66 @@ function afterLoad(f) {
 // its text as Enter in the skeleton does ("Starting…"), `getConversation` answers null, and the
 // others run in order once the widget is up.
 const METHODS = ['open', 'close', 'toggle', 'send', 'newChat', 'setOptions', 'getConversation', 'clear', 'destroy'];
-const own = (el, name) => (Object.hasOwn(el, name) && typeof el[name] === 'function' ? el[name] : null);
+const own = (el, name) => (Object.prototype.hasOwnProperty.call(el, name) && typeof el[name] === 'function' ? el[name] : null);
 function call(el, name, args) {
   const method = el && own(el, name);
   if (method) return method.apply(el, args);
-  if (!(el instanceof Element) || !el.isConnected) return name === 'getConversation' ? null : undefined;
-  if (name === 'getConversation') return null;
+  const none = name === 'getConversation' ? null : name === 'send' ? false : undefined;
+  // Not in the page, or destroyed: nothing to do (a disconnected element's calls are dropped).
+  if (!(el instanceof Element) || !el.isConnected || el.tinychatDestroyed) return none;
   const state = el.tinychatHandover;
-  if (name === 'send') {
-    const text = String(args[0] ?? '').trim();
-    if (!text || !state || state.queued != null) return false;
-    if (state.send) state.send(text);
-    else { state.queued = text; load(); }
-    return true;
+  switch (name) {
+    case 'getConversation':
+      return null;
+    case 'send': {
+      // Queued as Enter in the frame queues it ("Starting…"); what the visitor typed stays.
+      const text = String(args[0] ?? '').trim();
+      if (!text || !state || state.queued != null) return false;
+      if (state.send) return state.send(text, { fromPage: true });
+      state.queued = text;
+      load(true);
+      return true;
+    }
+    case 'setOptions': {
+      // Kept for the mount (src/embed.rs mount_with merges them over the attributes): no
+      // second mount, no download started. A new language is fetched with the wasm.
+      el.tinychatOptions = { ...el.tinychatOptions, ...args[0] };
+      if (loading && args[0]?.locale) api.language(languageOf(el));
+      return undefined;
+    }
+    case 'open':
+    case 'close':
+      // As a click on the launcher does: its panel opens (or closes) at once; opening loads.
+      if (state?.setOpen) state.setOpen(name === 'open');
+      else if (state) { state.open = name === 'open'; state.closed = !state.open; }
+      if (name === 'open') load(true);
+      return undefined;
+    case 'destroy':
+      // Nothing is mounted yet: nothing will be (mount_all skips it), nothing more is
+      // downloaded for it, and what was waiting is dropped. Inserted again, or mounted by
+      // name, it comes back.
+      el.tinychatDestroyed = true;
+      state?.cancel?.();
+      if (el.tinychatCalls) el.tinychatCalls.length = 0;
+      delete el.tinychatHandover;
+      delete el.tinychatOptions;
+      el.shadowRoot?.replaceChildren();
+      return undefined;
+    default:
+      // toggle, newChat, clear: run by the widget once it is up (src/controls.rs waits for
+      // its store where that matters).
+      if (!el.tinychatCalls) {
+        el.tinychatCalls = [];
+        el.addEventListener('tinychat:ready', () => {
+          const calls = el.tinychatCalls || [];
+          delete el.tinychatCalls;
+          for (const [n, a] of calls) own(el, n)?.apply(el, a);
+        }, { once: true });
+      }
+      el.tinychatCalls.push([name, args]);
+      load(true);
+      return undefined;
   }
-  if (state && (name === 'open' || name === 'toggle') && !el.tinychatCalls?.length) {
-    // A launcher opened before the wasm runs opens once it does, as a click does.
-    state.open = name === 'open' ? true : !state.open;
-    load();
-    return undefined;
-  }
-  if (name === 'destroy') {
-    // Nothing is mounted yet: nothing will be (src/embed.rs mount_all skips it), and what was
-    // waiting is dropped. Inserted again, or mounted by name, it comes back.
-    el.tinychatDestroyed = true;
-    if (el.tinychatCalls) el.tinychatCalls.length = 0;
-    delete el.tinychatHandover;
-    el.shadowRoot?.replaceChildren();
-    return undefined;
-  }
-  if (!el.tinychatCalls) {
-    el.tinychatCalls = [];
-    el.addEventListener('tinychat:ready', () => {
-      const calls = el.tinychatCalls || [];
-      delete el.tinychatCalls;
-      for (const [n, a] of calls) own(el, n)?.apply(el, a);
-    }, { once: true });
-  }
-  el.tinychatCalls.push([name, args]);
-  load();
-  return undefined;
 }
 for (const name of METHODS) api[name] = (el, ...args) => call(el, name, args);
 

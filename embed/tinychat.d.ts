@@ -87,6 +87,8 @@ export interface TinyChatEventMap {
     usage: TinyChatUsage | null;
     state: 'done' | 'stopped' | 'error';
   }>;
+  /** `kind`: the widget's error kinds (`data-error`), or `load` when its code could not be
+   *  downloaded. */
   'tinychat:error': CustomEvent<{ kind: string; message: string; status: number | null }>;
   /** Thumbs up / down on a finished reply (`null`: taken back). */
   'tinychat:feedback': CustomEvent<{ conversationId: string; messageId: number; value: 'up' | 'down' | null }>;
@@ -94,17 +96,21 @@ export interface TinyChatEventMap {
 
 /** The methods of a widget host: a `<tiny-chat>` has them from the start, a `[data-tinychat]`
  *  element once mounted (`TinyChat.open(el)` … work on both at any time). Called before the wasm
- *  runs, they start loading it and take effect once it does. */
+ *  runs, `open`, `send`, `toggle`, `newChat` and `clear` start loading it and take effect once it
+ *  runs; `setOptions` is kept for the mount; `close` and `destroy` act on the loader's frame.
+ *  On an element that is not in the page they do nothing. */
 export interface TinyChatControls {
   open(): void;
   close(): void;
   toggle(): void;
-  /** Sends `text` as the visitor would; false if refused (empty, busy, or canceled). Before the
-   *  wasm runs the text is queued ("Starting…") and sent when it does: true if queued. */
+  /** Sends `text` as the visitor would; false if refused (empty, busy, canceled, or the element
+   *  is not in the page). Before the wasm runs the text is queued ("Starting…") and sent when it
+   *  does: true if queued (one message at most; the visitor's own draft stays). */
   send(text: string): boolean;
   newChat(): void;
   /** Applies options live; the conversation is kept. While a reply streams (or a page tool
-   *  runs) the change waits for it to end. */
+   *  runs) the change waits for it to end. Before the wasm runs the options are kept for its
+   *  mount (nothing is downloaded for them). */
   setOptions(partial: TinyChatOptions): void;
   /** The conversation shown; null until the wasm runs. */
   getConversation(): TinyChatConversationExport | null;

@@ -78,6 +78,24 @@ fn when_settled(chat: impl Fn() -> Option<Chat> + 'static, f: impl FnOnce() + 's
     });
 }
 
+/// Runs `f` now if the widget's store has answered, else once it has (a conversation started
+/// or cleared before that would be replaced by the stored ones); not at all if it is unmounted
+/// first.
+fn when_loaded(chat: impl Fn() -> Option<Chat> + 'static, f: impl FnOnce(Chat) + 'static) {
+    match chat() {
+        Some(c) if c.alive() && c.loaded() => f(c),
+        Some(c) if c.alive() => leptos::task::spawn_local(async move {
+            while c.alive() && !c.loaded() {
+                gloo_timers::future::TimeoutFuture::new(50).await;
+            }
+            if c.alive() {
+                f(c);
+            }
+        }),
+        _ => {}
+    }
+}
+
 /// Installs the methods on `el`. `pairs` are the options it was mounted with (for
 /// `setOptions`).
 pub fn install(el: &Element, slots: Slots, pairs: Vec<(String, String)>) -> Controls {
@@ -148,9 +166,7 @@ pub fn install(el: &Element, slots: Slots, pairs: Vec<(String, String)>) -> Cont
         add(
             "newChat",
             Box::new(move |_| {
-                if let Some(chat) = chat().filter(Chat::alive) {
-                    chat.new_chat();
-                }
+                when_loaded(chat.clone(), |c| c.new_chat());
                 JsValue::UNDEFINED
             }),
         );
@@ -172,9 +188,7 @@ pub fn install(el: &Element, slots: Slots, pairs: Vec<(String, String)>) -> Cont
         add(
             "clear",
             Box::new(move |_| {
-                if let Some(chat) = chat().filter(Chat::alive) {
-                    chat.clear_current();
-                }
+                when_loaded(chat.clone(), |c| c.clear_current());
                 JsValue::UNDEFINED
             }),
         );
@@ -259,7 +273,7 @@ pub fn install(el: &Element, slots: Slots, pairs: Vec<(String, String)>) -> Cont
 
 /// `maxTokens`, `max-tokens`, `data-max-tokens` → `maxtokens` (to replace an option given in
 /// another spelling).
-fn canonical(key: &str) -> String {
+pub(crate) fn canonical(key: &str) -> String {
     key.trim_start_matches("data-")
         .chars()
         .filter(|c| *c != '-' && *c != '_')

@@ -27,6 +27,9 @@ const STYLESHEET: &str = "tinychat.css";
 /// Set by the loader on an element whose `destroy()` was called before the wasm ran: the
 /// automatic mounting leaves it alone.
 const DESTROYED: &str = "tinychatDestroyed";
+/// Options given to `setOptions` before the wasm ran (kept by the loader): applied over the
+/// element's attributes when it mounts.
+const PENDING_OPTIONS: &str = "tinychatOptions";
 
 /// A mounted widget; dropping it unmounts.
 pub struct MountHandle {
@@ -249,6 +252,19 @@ pub fn mount_with(el: &Element, pairs: Vec<(String, String)>) -> bool {
         return false;
     }
     let mut pairs = pairs;
+    if let Ok(pending) = js_sys::Reflect::get(el, &PENDING_OPTIONS.into()) {
+        if pending.is_object() {
+            for (key, value) in js_options(&pending) {
+                let wanted = crate::controls::canonical(&key);
+                pairs.retain(|(k, _)| crate::controls::canonical(k) != wanted);
+                pairs.push((key, value));
+            }
+        }
+        let _ = js_sys::Reflect::delete_property(
+            el.unchecked_ref::<js_sys::Object>(),
+            &PENDING_OPTIONS.into(),
+        );
+    }
     if !pairs
         .iter()
         .any(|(k, _)| k == "storage-key" || k == "storageKey")

@@ -21,6 +21,9 @@ pub struct Handover {
     pub queued: Option<String>,
     /// The launcher was clicked open before the wasm ran.
     pub open: bool,
+    /// It was closed on purpose before the wasm ran (Escape, a second click, `close()`): it
+    /// stays closed even if it was open on the previous page.
+    pub closed: bool,
 }
 
 impl Handover {
@@ -33,10 +36,14 @@ impl Handover {
                 .ok()
                 .and_then(|v| v.as_string())
                 .filter(|t| !t.trim().is_empty());
-            out.open = js_sys::Reflect::get(&state, &"open".into())
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false);
+            let flag = |name: &str| {
+                js_sys::Reflect::get(&state, &name.into())
+                    .ok()
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false)
+            };
+            out.open = flag("open");
+            out.closed = flag("closed");
             // A widget mounted again (`setOptions`) hands over its draft this way.
             if let Some(draft) = js_sys::Reflect::get(&state, &"draft".into())
                 .ok()

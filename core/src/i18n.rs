@@ -233,6 +233,14 @@ strings! {
     starting: "Starting…", "Démarrage…",
         "Wird gestartet…", "Iniciando…", "Avvio in corso…",
         "جارٍ البدء…";
+    /// Shown by the loader where "Starting…" was when the widget's code could not be downloaded
+    /// (beside a Retry button); also the `tinychat:error` message of kind `load`.
+    load_failed: "The chat could not be loaded. Check your connection, then try again.",
+        "Impossible de charger la discussion. Vérifiez votre connexion, puis réessayez.",
+        "Der Chat konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
+        "No se pudo cargar el chat. Comprueba tu conexión y vuelve a intentarlo.",
+        "Impossibile caricare la chat. Controlla la connessione e riprova.",
+        "تعذّر تحميل المحادثة. تحقّق من اتصالك ثم أعد المحاولة.";
     /// Shown while waiting for the first token.
     thinking: "Thinking…", "Réflexion…",
         "Denkt nach…", "Pensando…", "Sto pensando…",

@@ -71,18 +71,54 @@ test('launcher: nothing but the loader and the stylesheet before intent; hover l
   expect(errors).toEqual([]);
 });
 
-test('launcher: a click before the wasm runs opens the panel once it does, focus in the composer', async ({ page }) => {
+test('launcher: a click before the wasm opens its panel at once; what is typed and sent there carries over', async ({ page }) => {
+  const errors = watchErrors(page);
   const { release } = await watchWasm(page, { hold: true });
   await open(page, 'instant-click', page_('data-mode="launcher"'));
-  const button = page.getByRole('button', { name: 'Open chat' });
-  await button.click();
-  await expect(button).toHaveAttribute('aria-busy', 'true');
+  const launcher = page.locator('[data-tinychat] button.tc-launcher');
+  await expect(launcher).toHaveAccessibleName('Open chat');
+  await launcher.click();
+  // The loader's panel: the frame, focus in its composer, the button now closes it.
+  const frame = page.getByRole('region', { name: 'TinyChat' });
+  await expect(frame).toBeVisible();
+  const box = frame.getByRole('textbox', { name: 'Message' });
+  await expect(box).toBeFocused();
+  await expect(launcher).toHaveAttribute('aria-expanded', 'true');
+  await expect(launcher).toHaveAccessibleName('Close chat');
   expect(await isRunning(page)).toBe(false);
+  await box.fill('Asked before the wasm');
+  await box.press('Enter');
+  await expect(frame.getByRole('status')).toHaveText('Starting…');
   release();
-  const widget = page.getByRole('region', { name: 'TinyChat' });
-  await expect(widget).toBeVisible();
-  await expect(widget.getByRole('textbox', { name: 'Message' })).toBeFocused();
+  // The widget takes over open, sends the message, and focus stays in the composer.
+  await expect.poll(() => isRunning(page)).toBe(true);
+  const reply = frame.locator('article[data-role="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-state', 'done');
+  await expect(reply).toContainText('Asked before the wasm');
+  await expect(frame.locator('article[data-role="user"]')).toHaveCount(1);
+  await expect(frame.getByRole('textbox', { name: 'Message' })).toBeFocused();
   await expect(page.getByRole('button', { name: 'Close chat' }).last()).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('launcher: Escape closes the loader panel, focus returns to the button, and the widget comes up closed with the draft', async ({ page }) => {
+  const { release } = await watchWasm(page, { hold: true });
+  await open(page, 'instant-escape', page_('data-mode="launcher" data-locale="fr"'));
+  const launcher = page.locator('[data-tinychat] button.tc-launcher');
+  await launcher.click();
+  const box = page.getByRole('region', { name: 'TinyChat' }).getByRole('textbox', { name: 'Message' });
+  await box.fill('Brouillon');
+  await expect(launcher).toHaveAccessibleName('Fermer la discussion');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('[data-tinychat] .tc-panel')).toBeHidden();
+  await expect(launcher).toBeFocused();
+  await expect(launcher).toHaveAccessibleName('Ouvrir la discussion');
+  release();
+  await expect.poll(() => isRunning(page)).toBe(true);
+  await expect(page.locator('[data-tinychat] .tc-panel')).toBeHidden();
+  await expect(launcher).toHaveAttribute('aria-expanded', 'false');
+  await launcher.click();
+  await expect(page.getByRole('region', { name: 'TinyChat' }).getByRole('textbox', { name: 'Message' })).toHaveValue('Brouillon');
 });
 
 test('launcher: keyboard focus loads it, and focus stays on the launcher', async ({ page }) => {
@@ -198,6 +234,16 @@ test('the API before the wasm: methods start loading it and take effect once it 
   const widget = page.getByRole('region', { name: 'TinyChat' });
   await expect(widget.getByRole('textbox', { name: 'Message' })).toBeVisible();
   expect(seen).toEqual([]);
+  // setOptions alone starts nothing: it is kept for the mount.
+  await page.evaluate(() => {
+    const el = document.querySelector('tiny-chat');
+    window.readyEvents = 0;
+    el.addEventListener('tinychat:ready', () => { window.readyEvents += 1; });
+    el.setOptions({ title: 'Early title' });
+  });
+  await page.waitForTimeout(300);
+  expect(seen).toEqual([]);
+  await widget.getByRole('textbox', { name: 'Message' }).fill('My own draft');
   // A <tiny-chat> has its methods before the wasm; calling them starts loading it.
   const early = await page.evaluate(() => {
     const el = document.querySelector('tiny-chat');
@@ -209,7 +255,6 @@ test('the API before the wasm: methods start loading it and take effect once it 
       empty: el.send('   '),
       sent: el.send('Asked early'),
       again: el.send('Asked twice'),
-      options: el.setOptions({ title: 'Early title' }),
       opened: window.TinyChat.open(second),
       destroyed: document.getElementById('third').destroy(),
       destroyedShows: document.getElementById('third').shadowRoot.childElementCount,
@@ -226,6 +271,9 @@ test('the API before the wasm: methods start loading it and take effect once it 
   await expect(reply).toHaveAttribute('data-state', 'done');
   await expect(reply).toContainText('Asked early');
   await expect(titled.locator('article[data-role="user"]')).toHaveCount(1);
+  // What the visitor typed was not taken by the page's send; one mount, one ready.
+  await expect(titled.getByRole('textbox', { name: 'Message' })).toHaveValue('My own draft');
+  expect(await page.evaluate(() => window.readyEvents)).toBe(1);
   await expect(page.locator('#second').getByRole('button', { name: 'Close chat' }).first()).toBeVisible();
   const after = await page.evaluate(() => document.querySelector('tiny-chat').getConversation());
   expect(after.conversation.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
@@ -237,4 +285,66 @@ test('the API before the wasm: methods start loading it and take effect once it 
   expect(third).toEqual({ shows: 0, mounted: false });
   await expect(page.getByRole('region', { name: 'Gone' })).toHaveCount(0);
   expect(errors).toEqual([]);
+});
+
+test('the launcher panel the loader opens has no axe violations, light and dark', async ({ page }) => {
+  await watchWasm(page, { hold: true });
+  for (const theme of ['light', 'dark']) {
+    await open(page, `instant-axe-${theme}`, page_(`data-mode="launcher" data-theme="${theme}"`, { csp: false }));
+    await page.locator('[data-tinychat] button.tc-launcher').click();
+    await expect(page.getByRole('region', { name: 'TinyChat' }).getByRole('textbox', { name: 'Message' })).toBeFocused();
+    expect((await new AxeBuilder({ page }).include('.mount').analyze()).violations).toEqual([]);
+  }
+});
+
+test('clear() before the wasm runs clears the stored conversation once the store has answered', async ({ page }) => {
+  await open(page, 'instant-clear', page_('data-load="eager" style="height:480px"'));
+  const widget = page.getByRole('region', { name: 'TinyChat' });
+  await widget.getByRole('textbox', { name: 'Message' }).fill('Remember me');
+  await widget.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(widget.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
+  const { release } = await watchWasm(page, { hold: true });
+  await page.reload();
+  await page.evaluate(() => window.TinyChat.clear(document.querySelector('[data-tinychat]')));
+  release();
+  await expect.poll(() => isRunning(page)).toBe(true);
+  await expect(widget.locator('article[data-role="user"]')).toHaveCount(0);
+  await page.reload();
+  await expect.poll(() => isRunning(page)).toBe(true);
+  await expect(widget.getByRole('textbox', { name: 'Message' })).toBeEditable();
+  await page.waitForTimeout(300);
+  await expect(widget.locator('article[data-role="user"]')).toHaveCount(0);
+});
+
+test('the wasm cannot be fetched: the frame says so in its language, the page hears it, Retry loads it', async ({ page }) => {
+  let fail = true;
+  await page.route(/tinychat_bg\.wasm$/, (route) => (fail ? route.abort('connectionfailed') : route.continue()));
+  await open(page, 'instant-fail', page_('data-load="intent" data-locale="fr" style="height:480px"'));
+  await page.evaluate(() => {
+    window.loadErrors = [];
+    document.querySelector('[data-tinychat]').addEventListener('tinychat:error', (e) => window.loadErrors.push(e.detail));
+  });
+  const widget = page.getByRole('region', { name: 'TinyChat' });
+  const box = widget.getByRole('textbox', { name: 'Message' });
+  await box.fill('Toujours là');
+  await box.press('Enter');
+  const status = widget.getByRole('status');
+  await expect(status).toContainText('Impossible de charger la discussion.');
+  // Once per failed download (focusing the box may have started one already).
+  const heard = await page.evaluate(() => window.loadErrors);
+  expect(heard.length).toBeGreaterThanOrEqual(1);
+  expect(heard.at(-1)).toEqual(
+    { kind: 'load', message: 'Impossible de charger la discussion. Vérifiez votre connexion, puis réessayez.', status: null });
+  // Typing more does not hammer the network: only a deliberate act tries again.
+  const attempts = heard.length;
+  await box.type('…');
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => window.loadErrors.length)).toBe(attempts);
+  expect(await isRunning(page)).toBe(false);
+  fail = false;
+  await status.getByRole('button', { name: 'Réessayer' }).click();
+  const reply = widget.locator('article[data-role="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-state', 'done');
+  await expect(reply).toContainText('Toujours là');
+  await expect(widget.locator('article[data-role="user"]')).toHaveCount(1);
 });

@@ -72,6 +72,8 @@ pub struct Chat {
     loaded: StoredValue<bool>,
     /// A message was sent before it answered.
     sent_before_load: StoredValue<bool>,
+    /// A message queued before the wasm ran is about to be sent (after the first render).
+    handing_over: StoredValue<bool>,
     /// Conversations another tab streams into, until when (ms).
     remote_streaming: StoredValue<HashMap<String, f64>>,
     /// The tabs' channel.
@@ -129,6 +131,7 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         saving: StoredValue::new(HashMap::new()),
         loaded: StoredValue::new(false),
         sent_before_load: StoredValue::new(false),
+        handing_over: StoredValue::new(false),
         remote_streaming: StoredValue::new(HashMap::new()),
         channel: StoredValue::new_local(None),
         offer_export: RwSignal::new(false),
@@ -343,11 +346,17 @@ impl Chat {
         self.busy.try_get_untracked().is_some()
     }
 
-    /// Nothing is in flight that unmounting would lose: the store has answered, no reply streams
-    /// (nor page tool runs), and no save is being written.
+    /// The store has answered: the conversations on screen are the stored ones.
+    pub fn loaded(&self) -> bool {
+        self.loaded.try_get_value().unwrap_or(false)
+    }
+
+    /// Nothing is in flight that unmounting would lose: the store has answered, no message
+    /// waits to be sent, no reply streams (nor page tool runs), and no save is being written.
     pub fn settled(&self) -> bool {
         self.alive()
-            && self.loaded.try_get_value().unwrap_or(false)
+            && self.loaded()
+            && !self.handing_over.try_get_value().unwrap_or(true)
             && !self.busy.get_untracked()
             && self
                 .saving
@@ -402,9 +411,11 @@ impl Chat {
         }
         if let Some(text) = handover.queued {
             let chat = *self;
+            self.handing_over.set_value(true);
             // After the first render, so the reply streams into mounted views.
             request_animation_frame(move || {
                 if chat.alive() {
+                    chat.handing_over.set_value(false);
                     chat.send(&text);
                 }
             });

@@ -26,8 +26,9 @@ pub fn Launcher(
     store: Store,
 ) -> impl IntoView {
     let handover = use_context::<Handover>().unwrap_or_default();
-    let initially_open =
-        handover.open || store.get(Area::Local, OPEN_KEY).ok().flatten().as_deref() == Some("1");
+    let initially_open = handover.open
+        || (!handover.closed
+            && store.get(Area::Local, OPEN_KEY).ok().flatten().as_deref() == Some("1"));
     let open = RwSignal::new(initially_open);
     let button = NodeRef::<Button>::new();
     let panel = NodeRef::<Div>::new();
