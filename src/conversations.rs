@@ -104,8 +104,13 @@ impl ConversationStore {
         ConversationStore::Memory(Rc::default())
     }
 
-    /// Opens (creating on first use) the database of `namespace`.
-    pub async fn open(namespace: &str) -> Result<Self, StoreError> {
+    /// Opens (creating on first use) the database of `namespace`. When a newer TinyChat in
+    /// another tab upgrades the database, this connection is closed at once (so the upgrade is
+    /// not blocked by this page) and `on_replaced` runs: this page can no longer save.
+    pub async fn open(
+        namespace: &str,
+        on_replaced: impl FnOnce() + 'static,
+    ) -> Result<Self, StoreError> {
         let factory = Factory::new().map_err(|e| StoreError::Unavailable(format!("{e:?}")))?;
         let name = format!("tinychat:{namespace}");
         let mut request = factory
@@ -119,9 +124,21 @@ impl ConversationStore {
                 }
             }
         });
-        let db = request
+        let mut db = request
             .await
             .map_err(|e| StoreError::Unavailable(format!("{e:?}")))?;
+        db.on_version_change(move |event| {
+            // `event.target` is this connection: close it, or the upgrade waits for this tab.
+            if let Some(target) = event.target() {
+                let close = js_sys::Reflect::get(&target, &"close".into())
+                    .ok()
+                    .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+                if let Some(close) = close {
+                    let _ = close.call0(&target);
+                }
+            }
+            on_replaced();
+        });
         Ok(ConversationStore::Idb {
             db: Rc::new(db),
             lock: format!("tinychat:{namespace}"),

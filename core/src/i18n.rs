@@ -429,6 +429,14 @@ strings! {
     reply_done: "Reply complete.", "Réponse terminée.",
         "Antwort vollständig.", "Respuesta completada.", "Risposta completata.",
         "اكتمل الرد.";
+    /// Notice: a newer TinyChat upgraded the stored data in another tab; this page can no
+    /// longer save (it offers an export beside this).
+    storage_replaced: "TinyChat was updated in another tab. Reload this page to keep saving your conversations.",
+        "TinyChat a été mis à jour dans un autre onglet. Rechargez cette page pour continuer à enregistrer vos discussions.",
+        "TinyChat wurde in einem anderen Tab aktualisiert. Laden Sie diese Seite neu, damit Ihre Unterhaltungen weiter gespeichert werden.",
+        "TinyChat se actualizó en otra pestaña. Recarga esta página para seguir guardando tus conversaciones.",
+        "TinyChat è stato aggiornato in un’altra scheda. Ricarica questa pagina per continuare a salvare le tue conversazioni.",
+        "تم تحديث TinyChat في علامة تبويب أخرى. أعد تحميل هذه الصفحة لمواصلة حفظ محادثاتك.";
     /// Storage unavailable or full.
     storage_unavailable: "Conversations cannot be saved on this device (storage is full or disabled). They will be lost on reload.", "Les discussions ne peuvent pas être enregistrées sur cet appareil (stockage plein ou désactivé). Elles seront perdues au rechargement de la page.",
         "Unterhaltungen können auf diesem Gerät nicht gespeichert werden (Speicher voll oder deaktiviert). Beim Neuladen gehen sie verloren.", "No se pueden guardar las conversaciones en este dispositivo (el almacenamiento está lleno o desactivado). Se perderán al recargar la página.", "Impossibile salvare le conversazioni su questo dispositivo (memoria piena o disattivata). Andranno perse ricaricando la pagina.",

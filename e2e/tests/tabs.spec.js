@@ -121,3 +121,24 @@ test('data saved by the previous version (localStorage) is migrated once, nothin
   }));
   expect(rows).toBe(3);
 });
+
+test('a newer TinyChat upgrading the database in another tab is not blocked; this tab says to reload and offers the export', async ({ context }) => {
+  const a = await context.newPage();
+  const wa = await openDemo(a);
+  await sendAndWait(wa, 'Saved before the upgrade');
+  // Another tab of the site opens the database at the next version, as a newer release would.
+  const b = await context.newPage();
+  await b.goto(new URL('/tinychat.css', a.url()).href);
+  const upgraded = await b.evaluate(() => new Promise((resolve) => {
+    const request = indexedDB.open('tinychat:tinychat-demo', 2);
+    request.onblocked = () => resolve('blocked');
+    request.onsuccess = () => { request.result.close(); resolve('upgraded'); };
+    request.onerror = () => resolve(`error: ${request.error}`);
+  }));
+  expect(upgraded).toBe('upgraded');
+  const notice = wa.getByRole('status').filter({ hasText: 'updated in another tab' });
+  await expect(notice).toContainText('TinyChat was updated in another tab. Reload this page to keep saving your conversations.');
+  await expect(notice.getByRole('button', { name: 'Export JSON' })).toBeVisible();
+  // What is on screen stays on screen.
+  await expect(wa.locator('article[data-role="assistant"]').last()).toContainText('Saved before the upgrade');
+});

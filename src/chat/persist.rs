@@ -83,10 +83,11 @@ impl Chat {
             return;
         };
         spawn_local(async move {
-            let (conv_store, unavailable) = match ConversationStore::open(&ns).await {
-                Ok(s) => (s, false),
-                Err(_) => (ConversationStore::memory(), true),
-            };
+            let (conv_store, unavailable) =
+                match ConversationStore::open(&ns, move || chat.store_replaced()).await {
+                    Ok(s) => (s, false),
+                    Err(_) => (ConversationStore::memory(), true),
+                };
             if !chat.alive() {
                 return;
             }
@@ -303,6 +304,19 @@ impl Chat {
             self.storage_warned.set_value(true);
             self.show_notice(text.to_owned());
         }
+    }
+
+    /// A newer TinyChat upgraded the database in another tab and this page's connection was
+    /// closed: nothing more is saved here. Says so (reload to keep saving) and offers the
+    /// export of what is on screen.
+    fn store_replaced(&self) {
+        if !self.alive() {
+            return;
+        }
+        self.read_only.set_value(true);
+        self.storage_warned.set_value(true);
+        self.offer_export.set(true);
+        self.show_notice(self.strings().storage_replaced.clone());
     }
 
     fn storage_failed(&self, error: &StoreError) {
