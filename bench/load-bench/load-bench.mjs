@@ -117,12 +117,19 @@ function buildSite() {
   cpSync(join(HERE, 'node_modules', 'deep-chat', 'dist', 'deepChat.bundle.js'),
     join(site, 'deep-chat', 'deepChat.bundle.js'));
   const host = readFileSync(join(HERE, 'host.html'), 'utf8');
-  const page = (title, widget, scripts) => host
+  const page = (title, widget, scripts, head = '') => host.replace('{{head}}', head)
     .replace('{{title}}', title).replace('{{widget}}', widget).replace('{{scripts}}', scripts);
   mkdirSync(join(site, 'bench'));
   const embed = '<script type="module" src="../tinychat-embed.js"></script>';
   writeFileSync(join(site, 'bench', 'tinychat-inline.html'), page('TinyChat inline',
     '<div class="chat" data-tinychat data-api-base="/"></div>', embed));
+  // The same inline page with the preload hints the README suggests for a widget above the fold:
+  // the wasm and the glue start with the HTML instead of after the loader.
+  writeFileSync(join(site, 'bench', 'tinychat-inline-preload.html'), page('TinyChat inline, preloaded',
+    '<div class="chat" data-tinychat data-api-base="/"></div>', embed,
+    `<link rel="modulepreload" href="../tinychat-embed.js">
+  <link rel="modulepreload" href="../tinychat.js">
+  <link rel="preload" href="../tinychat_bg.wasm" as="fetch" crossorigin>`));
   writeFileSync(join(site, 'bench', 'tinychat-launcher.html'), page('TinyChat launcher',
     '<div data-tinychat data-api-base="/" data-mode="launcher"></div>', embed));
   writeFileSync(join(site, 'bench', 'deep-chat.html'), page('deep-chat',
@@ -231,6 +238,7 @@ async function settle(page, net) {
 const URLS = {
   tinychatInline: `http://127.0.0.1:${PORT}/bench/tinychat-inline.html`,
   tinychatLauncher: `http://127.0.0.1:${PORT}/bench/tinychat-launcher.html`,
+  tinychatInlinePreload: `http://127.0.0.1:${PORT}/bench/tinychat-inline-preload.html`,
   deepChat: `http://127.0.0.1:${PORT}/bench/deep-chat.html`,
 };
 const INPUT = {
@@ -309,6 +317,9 @@ const VARIANTS = [
   { key: 'tcInline', name: 'TinyChat inline (data-load=visible)', what: 'nav → first token',
     bytes: (br) => inlineBytes(br, URLS.tinychatInline, 'TinyChat inline'),
     time: (br) => inlineFirstToken(br, URLS.tinychatInline, INPUT.tinychat) },
+  { key: 'tcInlinePreload', name: 'TinyChat inline, preload hints in <head>', what: 'nav → first token',
+    bytes: (br) => inlineBytes(br, URLS.tinychatInlinePreload, 'TinyChat inline, preloaded'),
+    time: (br) => inlineFirstToken(br, URLS.tinychatInlinePreload, INPUT.tinychat) },
   { key: 'tcLauncher', name: 'TinyChat launcher (data-load=intent), click', what: 'click → first token',
     both: (br) => launcher(br, false, 'TinyChat launcher') },
   { key: 'tcLauncherHover', name: `TinyChat launcher (data-load=intent), hover ${HOVER_MS} ms, click`, what: 'click → first token',
@@ -360,7 +371,7 @@ async function main() {
   }
 
   console.log('\nTransferred before interaction (first run; bytes = headers + body as received):');
-  for (const v of VARIANTS.filter((x) => x.key !== 'tcLauncherHover')) {
+  for (const v of VARIANTS.filter((x) => x.key !== 'tcLauncherHover' && x.key !== 'tcInlinePreload')) {
     console.log(`  ${v.name}`);
     for (const f of firstFiles[v.key]) {
       console.log(`    ${String(f.bytes).padStart(8)}  ${f.status} ${(f.encoding || '-').padEnd(5)} ${new URL(f.url).pathname}`);
