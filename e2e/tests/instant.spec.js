@@ -348,3 +348,21 @@ test('the wasm cannot be fetched: the frame says so in its language, the page he
   await expect(reply).toContainText('Toujours là');
   await expect(widget.locator('article[data-role="user"]')).toHaveCount(1);
 });
+
+test('the README preload hints start the download with the page, and each file is fetched once', async ({ page }) => {
+  const { seen } = await watchWasm(page);
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text()); });
+  await open(page, 'instant-preload', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preload</title>
+<link rel="icon" href="data:,">
+<link rel="modulepreload" href="../tinychat-embed.js">
+<link rel="modulepreload" href="../tinychat.js">
+<link rel="preload" href="../tinychat_bg.wasm" as="fetch" crossorigin>
+</head><body><div data-tinychat data-api-base="${API}" style="height:400px"></div>
+<script type="module" src="../tinychat-embed.js"></script></body></html>`);
+  await expect.poll(() => isRunning(page)).toBe(true);
+  await page.waitForTimeout(500);
+  expect([...seen].sort()).toEqual(['tinychat.js', 'tinychat_bg.wasm']);
+  // A preload the loader did not use would be reported by Chromium as unused.
+  expect(warnings.filter((w) => /preload/i.test(w))).toEqual([]);
+});
