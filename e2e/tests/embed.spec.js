@@ -110,7 +110,8 @@ test('mobile: the launcher panel is full-screen and inputs are at least 16px', a
   await openPage(page, 'mobile', html({ body: inline('data-mode="launcher"') }));
   await page.getByRole('button', { name: 'Open chat' }).click();
   const widget = page.getByRole('region', { name: 'TinyChat' });
-  await expect(widget).toBeVisible();
+  // The widget itself (its header has Close chat), not the loader's frame it replaces.
+  await expect(widget.getByRole('button', { name: 'Close chat' })).toBeVisible();
   const box = await widget.boundingBox();
   expect(Math.round(box.width)).toBe(375);
   expect(box.height).toBeGreaterThan(600);

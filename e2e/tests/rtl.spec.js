@@ -94,7 +94,8 @@ test('a right-to-left page mirrors an English widget; the launcher keeps its phy
   expect(lbox.x + lbox.width).toBeGreaterThan(vp.width - 60);
   await launcher.click();
   const panel = page.getByRole('region', { name: 'TinyChat' });
-  await expect(panel).toBeVisible();
+  // The widget itself (its header has More), not the loader's frame it replaces.
+  await expect(panel.getByRole('button', { name: 'More' })).toBeVisible();
   const pbox = await panel.boundingBox();
   expect(pbox.x + pbox.width).toBeGreaterThan(vp.width - 60);
   // The 400px panel is narrow: one header row, the secondary actions in the More menu.
@@ -122,7 +123,8 @@ test('German launcher on a 375px phone: the header is one row, its More menu hol
   await openPage(page, 'narrow-de', html({ lang: 'de', body: widgetDiv('data-mode="launcher"') }));
   await page.getByRole('button', { name: 'Chat öffnen' }).click();
   const widget = page.getByRole('region', { name: 'TinyChat' });
-  await expect(widget).toBeVisible();
+  // The widget itself, not the loader's frame it replaces (that header has no buttons).
+  await expect(widget.getByRole('button', { name: 'Mehr' })).toBeVisible();
   const { tops, height } = await headerRow(widget);
   expect(tops.length).toBe(2); // Mehr, Chat schließen
   expect(new Set(tops).size).toBe(1);
