@@ -136,7 +136,7 @@ function launcherSkeleton(el, s, state) {
   svg.append(path);
   const button = h('button', { type: 'button', class: 'tc-launcher', 'aria-label': s.open_chat, 'aria-expanded': 'false', 'aria-controls': 'tc-panel' }, svg);
   const panel = h('div', { class: 'tc-panel', id: 'tc-panel', hidden: true });
-  const setOpen = (open) => {
+  const setOpen = (open, { focus = true } = {}) => {
     state.open = open;
     state.closed = !open; // closed on purpose: the widget does not reopen it from storage
     if (open && !panel.firstChild) panel.append(inlineSkeleton(el, s, state));
@@ -144,16 +144,39 @@ function launcherSkeleton(el, s, state) {
     button.setAttribute('aria-expanded', String(open));
     button.setAttribute('aria-label', open ? s.close_chat : s.open_chat);
     path.setAttribute('d', open ? LAUNCHER_ICON.close : LAUNCHER_ICON.open);
-    if (open) panel.querySelector('textarea')?.focus();
+    if (open && focus) panel.querySelector('textarea')?.focus();
   };
   state.setOpen = setOpen;
   button.addEventListener('click', () => { setOpen(!state.open); load(true); });
+  // Open on the site's previous page: open here at once (without taking focus), and load now:
+  // the visitor is in a conversation, not passing by.
+  if (storedOpen(el)) {
+    setOpen(true, { focus: false });
+    load(true);
+  }
   panel.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape' && state.queued == null) { ev.preventDefault(); setOpen(false); button.focus(); }
   });
   return h('div', { class: 'tc-launcher-wrap', 'data-position': opt(el, 'position') === 'bottom-left' ? 'bottom-left' : 'bottom-right' },
     panel, button);
 }
+/** Whether the widget on `el` left its launcher open (src/ui/launcher.rs keeps
+ * `<namespace>:launcher-open` in localStorage), when its namespace is known without the wasm:
+ * `storage-key`, else `tinychat-<id>`, else `tinychat` for the page's only widget. */
+function storedOpen(el) {
+  let ns = opt(el, 'storage-key');
+  if (ns === undefined) {
+    if (el.id) ns = `tinychat-${el.id}`;
+    else if (document.querySelectorAll(SELECTOR).length === 1) ns = 'tinychat';
+  }
+  if (!ns || ns.toLowerCase() === 'none') return false;
+  try {
+    return localStorage.getItem(`${ns}:launcher-open`) === '1';
+  } catch {
+    return false; // storage blocked: the widget decides once it runs
+  }
+}
+
 /** The inline frame: title, greeting, starter prompts and a composer that already takes text. */
 function inlineSkeleton(el, s, state) {
   const log = h('div', { class: 'tc-log', role: 'log', 'aria-label': s.conversation, 'aria-live': 'off', tabindex: '0' });

@@ -366,3 +366,25 @@ test('the README preload hints start the download with the page, and each file i
   // A preload the loader did not use would be reported by Chromium as unused.
   expect(warnings.filter((w) => /preload/i.test(w))).toEqual([]);
 });
+
+test('launcher: left open on the previous page, the next page shows it open at once and loads without waiting for intent', async ({ page }) => {
+  await open(page, 'instant-stay-open', page_('data-mode="launcher"'));
+  const launcher = page.locator('[data-tinychat] button.tc-launcher');
+  await launcher.click();
+  await expect.poll(() => isRunning(page)).toBe(true);
+  await expect(page.getByRole('region', { name: 'TinyChat' }).getByRole('button', { name: 'Close chat' })).toBeVisible();
+  // The next page (here: the same one again), with the wasm held back.
+  const { seen, release } = await watchWasm(page, { hold: true });
+  await page.mouse.move(0, 0);
+  await page.reload();
+  const frame = page.getByRole('region', { name: 'TinyChat' });
+  await expect(frame).toBeVisible();
+  await expect(page.locator('.tc-host[data-skeleton]')).toHaveCount(1);
+  await expect(launcher).toHaveAttribute('aria-expanded', 'true');
+  // Loading started with no intent; focus stayed with the page.
+  await expect.poll(() => seen.includes('tinychat_bg.wasm')).toBe(true);
+  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+  release();
+  await expect.poll(() => isRunning(page)).toBe(true);
+  await expect(frame.getByRole('button', { name: 'Close chat' })).toBeVisible();
+});
