@@ -59,6 +59,7 @@ const pageLanguages = () => Promise.all([...document.querySelectorAll(SELECTOR)]
  * failed download, passive triggers (hover, focus, typing, visibility) do not try again; a
  * deliberate act does (`again`: Enter, Send, Retry, a click on the launcher, the page's API). */
 let loadFailed = false;
+let attempts = 0;
 function load(again = false) {
   if (loading && loadFailed && again) loading = null;
   if (!loading) {
@@ -67,7 +68,10 @@ function load(again = false) {
     // glue compiles it while it streams in (WebAssembly.instantiateStreaming).
     const wasm = fetch(new URL('tinychat_bg.wasm', base));
     wasm.catch(() => {}); // reported below, once
-    loading = Promise.all([import(new URL('tinychat.js', base).href), pageLanguages()])
+    // A browser may remember a module that failed to load: a retry asks for it anew.
+    const glue = new URL('tinychat.js', base);
+    if (attempts++) glue.search = `retry=${attempts}`;
+    loading = Promise.all([import(glue.href), pageLanguages()])
       .then(([glue]) => glue.default({ module_or_path: wasm }))
       .then((wasm) => {
         // Diagnostics (bench/elements): the wasm's linear memory in bytes.
@@ -92,11 +96,10 @@ function load(again = false) {
 }
 api.load = () => load(true);
 // A thenable: awaiting it starts loading if nothing has, then waits for the wasm.
-api.ready = { then: (ok, err) => { load(true); return running.then(ok, err); } };
-api.mount = (el, options) => {
-  load(true);
-  return Promise.all([running, api.language(languageOf(el, options))]).then(() => api.mount(el, options));
-};
+// Both reject when the download fails (a later call tries again).
+api.ready = { then: (ok, err) => load(true).then(ok, err) };
+api.mount = (el, options) => Promise.all([load(true), api.language(languageOf(el, options))])
+  .then(() => api.mount(el, options));
 
 /** `data-foo-bar` → value, trimmed; `undefined` when absent. */
 const opt = (el, name) => {
@@ -105,7 +108,7 @@ const opt = (el, name) => {
 };
 
 function stringsFor(el) {
-  const tag = (opt(el, 'locale') || document.documentElement.lang || navigator.language || 'en');
+  const tag = (el.tinychatOptions?.locale || opt(el, 'locale') || document.documentElement.lang || navigator.language || 'en');
   const lang = tag.split(/[-_]/)[0].toLowerCase();
   const s = { ...(STRINGS[lang] || STRINGS.en) };
   try {
@@ -155,7 +158,7 @@ function launcherSkeleton(el, s, state) {
     load(true);
   }
   panel.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape' && state.queued == null) { ev.preventDefault(); setOpen(false); button.focus(); }
+    if (ev.key === 'Escape') { ev.preventDefault(); setOpen(false); button.focus(); }
   });
   return h('div', { class: 'tc-launcher-wrap', 'data-position': opt(el, 'position') === 'bottom-left' ? 'bottom-left' : 'bottom-right' },
     panel, button);
@@ -188,35 +191,44 @@ function inlineSkeleton(el, s, state) {
   const input = h('textarea', { class: 'tc-input tc-composer__input', rows: '1', 'aria-label': s.message, placeholder: opt(el, 'placeholder') || s.placeholder });
   const send = h('button', { type: 'submit', class: 'tc-button tc-button--primary tc-composer__button', disabled: true }, s.send);
   let status = null;
-  const starting = () => [h('span', { class: 'tc-spinner', 'aria-hidden': 'true' }), s.starting];
-  const queue = (text, { fromPage = false } = {}) => {
-    text = text.trim();
-    if (!text || state.queued != null) return false;
-    state.queued = text;
-    if (!fromPage) input.value = '';
-    send.disabled = true;
+  // The status line is in the page before its text, so screen readers announce the text.
+  const say = (...content) => requestAnimationFrame(() => status?.replaceChildren(...content));
+  const starting = () => say(h('span', { class: 'tc-spinner', 'aria-hidden': 'true' }), s.starting);
+  /** The queued message and its status line ("Starting…", or why it is not sent yet). */
+  const showQueued = (text) => {
     starters?.remove();
     log.append(
       h('article', { class: 'tc-msg tc-msg--user', 'data-role': 'user', 'data-state': 'done', 'aria-label': s.you },
         h('div', { class: 'tc-msg__author', 'aria-hidden': 'true' }, s.you), h('div', { class: 'tc-msg__text' }, text)),
-      status = h('div', { class: 'tc-msg__working', role: 'status' }, ...starting()));
-    section.setAttribute('aria-busy', 'true');
+      status = h('div', { class: 'tc-msg__working', role: 'status' }));
+  };
+  const queue = (text, { fromPage = false } = {}) => {
+    text = text.trim();
+    if (state.queued != null) {
+      // Already waiting: Enter or Send again tries a failed download again.
+      if (!fromPage && loadFailed) { starting(); load(true); }
+      return false;
+    }
+    if (!text) return false;
+    state.queued = text;
+    if (!fromPage) input.value = '';
+    send.disabled = true;
+    showQueued(text);
+    starting();
     load(true);
     return true;
   };
   state.send = queue;
-  // The wasm could not be fetched: say so where "Starting…" was (role status: announced).
+  // The wasm could not be fetched: say so where "Starting…" was, with Retry.
   state.failed = (message) => {
     if (!status) return;
     const retry = h('button', { type: 'button', class: 'tc-button tc-button--small' }, s.retry);
     retry.addEventListener('click', () => {
-      status.replaceChildren(...starting());
-      section.setAttribute('aria-busy', 'true');
+      starting();
       input.focus();
       load(true);
     });
-    status.replaceChildren(message, ' ', retry);
-    section.setAttribute('aria-busy', 'false');
+    say(message, ' ', retry);
   };
   const prompts = (opt(el, 'starter-prompts') || '').split('|').map((p) => p.trim()).filter(Boolean);
   const starters = prompts.length
@@ -236,9 +248,15 @@ function inlineSkeleton(el, s, state) {
   });
   const form = h('form', { class: 'tc-composer' }, input, send);
   form.addEventListener('submit', (ev) => { ev.preventDefault(); queue(input.value); });
-  const section = h('section', { class: 'tc-chat', 'aria-label': opt(el, 'title') || s.title, 'aria-busy': 'false' },
+  const section = h('section', { class: 'tc-chat', 'aria-label': opt(el, 'title') || s.title },
     h('header', { class: 'tc-header' }, h('h2', { class: 'tc-header__title' }, opt(el, 'title') || s.title)),
     h('div', { class: 'tc-log-wrap' }, log), form);
+  // A message the page sent before this frame was drawn (a launcher opened later).
+  if (state.queued != null) {
+    showQueued(state.queued);
+    if (loadFailed) state.failed(stringsFor(el).s.load_failed);
+    else starting();
+  }
   return section;
 }
 
@@ -297,6 +315,8 @@ function call(el, name, args) {
   const none = name === 'getConversation' ? null : name === 'send' ? false : undefined;
   // Not in the page, or destroyed: nothing to do (a disconnected element's calls are dropped).
   if (!(el instanceof Element) || !el.isConnected || el.tinychatDestroyed) return none;
+  // A widget element just inserted, before the MutationObserver drew it: draw it now.
+  if (!el.tinychatHandover && el.matches(SELECTOR) && !el.hasAttribute('data-tinychat-mounted')) skeleton(el);
   const state = el.tinychatHandover;
   switch (name) {
     case 'getConversation':
@@ -319,11 +339,14 @@ function call(el, name, args) {
     }
     case 'open':
     case 'close':
+    case 'toggle': {
       // As a click on the launcher does: its panel opens (or closes) at once; opening loads.
-      if (state?.setOpen) state.setOpen(name === 'open');
-      else if (state) { state.open = name === 'open'; state.closed = !state.open; }
-      if (name === 'open') load(true);
+      const open = name === 'open' || (name === 'toggle' && !state?.open);
+      if (state?.setOpen) state.setOpen(open);
+      else if (state) { state.open = open; state.closed = !open; }
+      if (open) load(true);
       return undefined;
+    }
     case 'destroy':
       // Nothing is mounted yet: nothing will be (mount_all skips it), nothing more is
       // downloaded for it, and what was waiting is dropped. Inserted again, or mounted by
@@ -336,7 +359,7 @@ function call(el, name, args) {
       el.shadowRoot?.replaceChildren();
       return undefined;
     default:
-      // toggle, newChat, clear: run by the widget once it is up (src/controls.rs waits for
+      // newChat, clear: run by the widget once it is up (src/controls.rs waits for
       // its store where that matters).
       if (!el.tinychatCalls) {
         el.tinychatCalls = [];

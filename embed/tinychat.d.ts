@@ -96,8 +96,9 @@ export interface TinyChatEventMap {
 
 /** The methods of a widget host: a `<tiny-chat>` has them from the start, a `[data-tinychat]`
  *  element once mounted (`TinyChat.open(el)` … work on both at any time). Called before the wasm
- *  runs, `open`, `send`, `toggle`, `newChat` and `clear` start loading it and take effect once it
- *  runs; `setOptions` is kept for the mount; `close` and `destroy` act on the loader's frame.
+ *  runs, `open`, `close` and `toggle` act on the loader's launcher panel at once (opening starts
+ *  the download); `send`, `newChat` and `clear` start the download and take effect once the
+ *  widget runs; `setOptions` is kept for the mount; `destroy` removes the loader's frame.
  *  On an element that is not in the page they do nothing. */
 export interface TinyChatControls {
   open(): void;

@@ -104,12 +104,12 @@ impl ConversationStore {
         ConversationStore::Memory(Rc::default())
     }
 
-    /// Opens (creating on first use) the database of `namespace`. When a newer TinyChat in
-    /// another tab upgrades the database, this connection is closed at once (so the upgrade is
-    /// not blocked by this page) and `on_replaced` runs: this page can no longer save.
+    /// Opens (creating on first use) the database of `namespace`. When another tab upgrades
+    /// the database (a newer TinyChat) or deletes it, this connection is closed at once (so it
+    /// does not block them) and `on_lost(upgraded)` runs: this page can no longer save.
     pub async fn open(
         namespace: &str,
-        on_replaced: impl FnOnce() + 'static,
+        on_lost: impl FnOnce(bool) + 'static,
     ) -> Result<Self, StoreError> {
         let factory = Factory::new().map_err(|e| StoreError::Unavailable(format!("{e:?}")))?;
         let name = format!("tinychat:{namespace}");
@@ -129,6 +129,9 @@ impl ConversationStore {
             .map_err(|e| StoreError::Unavailable(format!("{e:?}")))?;
         db.on_version_change(move |event| {
             // `event.target` is this connection: close it, or the upgrade waits for this tab.
+            // `newVersion` is null when the database is being deleted.
+            let upgraded = js_sys::Reflect::get(&event, &"newVersion".into())
+                .is_ok_and(|v| !v.is_null() && !v.is_undefined());
             if let Some(target) = event.target() {
                 let close = js_sys::Reflect::get(&target, &"close".into())
                     .ok()
@@ -137,7 +140,7 @@ impl ConversationStore {
                     let _ = close.call0(&target);
                 }
             }
-            on_replaced();
+            on_lost(upgraded);
         });
         Ok(ConversationStore::Idb {
             db: Rc::new(db),

@@ -171,7 +171,6 @@ test('inline: Enter before the wasm queues the message, shows "Starting…", and
   await box.press('Enter');
   await expect(widget.getByRole('status')).toHaveText('Starting…');
   await expect(widget.locator('article[data-role="user"]')).toHaveText(/Queued question/);
-  await expect(widget).toHaveAttribute('aria-busy', 'true');
   release();
   const reply = widget.locator('article[data-role="assistant"]').last();
   await expect(reply).toHaveAttribute('data-state', 'done');
@@ -387,4 +386,32 @@ test('launcher: left open on the previous page, the next page shows it open at o
   release();
   await expect.poll(() => isRunning(page)).toBe(true);
   await expect(frame.getByRole('button', { name: 'Close chat' })).toBeVisible();
+  // Nor does the widget take focus when it comes up.
+  await page.waitForTimeout(200);
+  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+});
+
+test('a widget element inserted and used in the same tick: send() queues on a closed launcher, open() shows the message waiting', async ({ page }) => {
+  const { release } = await watchWasm(page, { hold: true });
+  await open(page, 'instant-same-tick', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Same tick</title>
+<link rel="icon" href="data:,"></head><body><div id="slot"></div>
+<script type="module" src="../tinychat-embed.js"></script></body></html>`);
+  await page.waitForFunction(() => window.TinyChat && typeof window.TinyChat.send === 'function');
+  const sent = await page.evaluate((api) => {
+    const el = document.createElement('div');
+    el.setAttribute('data-tinychat', '');
+    el.setAttribute('data-api-base', api);
+    el.setAttribute('data-mode', 'launcher');
+    document.getElementById('slot').append(el);
+    return window.TinyChat.send(el, 'Queued while closed');
+  }, API);
+  expect(sent).toBe(true);
+  await page.locator('[data-tinychat] button.tc-launcher').click();
+  const frame = page.getByRole('region', { name: 'TinyChat' });
+  await expect(frame.locator('article[data-role="user"]')).toHaveText(/Queued while closed/);
+  await expect(frame.getByRole('status')).toHaveText('Starting…');
+  release();
+  const reply = frame.locator('article[data-role="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-state', 'done');
+  await expect(reply).toContainText('Queued while closed');
 });

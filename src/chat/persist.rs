@@ -84,7 +84,8 @@ impl Chat {
         };
         spawn_local(async move {
             let (conv_store, unavailable) =
-                match ConversationStore::open(&ns, move || chat.store_replaced()).await {
+                match ConversationStore::open(&ns, move |upgraded| chat.store_lost(upgraded)).await
+                {
                     Ok(s) => (s, false),
                     Err(_) => (ConversationStore::memory(), true),
                 };
@@ -306,17 +307,22 @@ impl Chat {
         }
     }
 
-    /// A newer TinyChat upgraded the database in another tab and this page's connection was
-    /// closed: nothing more is saved here. Says so (reload to keep saving) and offers the
-    /// export of what is on screen.
-    fn store_replaced(&self) {
+    /// Another tab upgraded the database (a newer TinyChat) or deleted it, and this page's
+    /// connection was closed: nothing more is saved here. Says so (after an upgrade: reload to
+    /// keep saving) and offers the export of what is on screen.
+    fn store_lost(&self, upgraded: bool) {
         if !self.alive() {
             return;
         }
         self.read_only.set_value(true);
         self.storage_warned.set_value(true);
         self.offer_export.set(true);
-        self.show_notice(self.strings().storage_replaced.clone());
+        let strings = self.strings();
+        self.show_notice(if upgraded {
+            strings.storage_replaced.clone()
+        } else {
+            strings.storage_unavailable.clone()
+        });
     }
 
     fn storage_failed(&self, error: &StoreError) {
@@ -413,6 +419,9 @@ impl Chat {
 
     /// Deletes conversation `id` from the store and tells the other tabs.
     pub(super) fn forget_conversation(&self, id: &str) {
+        if self.read_only.get_value() {
+            return; // the store is closed (see store_lost); the notice says so
+        }
         let chat = *self;
         let id = id.to_string();
         let Some(store) = self.conv_store.get_value() else {

@@ -95,23 +95,13 @@ pub fn Launcher(
         viewport_listener.set_value(Some((vv, update)));
     });
 
-    // Opened (or focused) before the wasm ran: focus lands where the visitor expects it.
-    if handover.open || handover.launcher_focused {
+    // Focus goes where it was in the loader's frame, and only there: its composer (with the
+    // caret, see `embed::restore_focus` and the composer) or its launcher button. A panel the
+    // loader drew open from the previous page never had focus, and does not take it now.
+    if handover.launcher_focused && !handover.open {
         request_animation_frame(move || {
-            let target = if handover.open {
-                panel
-                    .try_get_untracked()
-                    .flatten()
-                    .and_then(|p| p.query_selector("textarea").ok().flatten())
-                    .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-            } else {
-                button
-                    .try_get_untracked()
-                    .flatten()
-                    .map(|b| b.unchecked_into::<web_sys::HtmlElement>())
-            };
-            if let Some(el) = target {
-                let _ = el.focus();
+            if let Some(b) = button.try_get_untracked().flatten() {
+                let _ = b.unchecked_into::<web_sys::HtmlElement>().focus();
             }
         });
     }
