@@ -150,7 +150,12 @@ function launcherSkeleton(el, s, state) {
     if (open && focus) panel.querySelector('textarea')?.focus();
   };
   state.setOpen = setOpen;
-  button.addEventListener('click', () => { setOpen(!state.open); load(true); });
+  button.addEventListener('click', () => { state.pressed = false; setOpen(!state.open); load(true); });
+  // A press whose click never comes because the widget took over in between (its button is a
+  // new element) still opens it: the widget reads `pressed` (src/handover.rs).
+  button.addEventListener('pointerdown', () => { state.pressed = true; load(true); });
+  button.addEventListener('keydown', (ev) => { if (ev.key === ' ') state.pressed = true; });
+  for (const ev of ['pointerleave', 'pointercancel']) button.addEventListener(ev, () => { state.pressed = false; });
   // Open on the site's previous page: open here at once (without taking focus), and load now:
   // the visitor is in a conversation, not passing by.
   if (storedOpen(el)) {

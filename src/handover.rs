@@ -24,6 +24,9 @@ pub struct Handover {
     /// It was closed on purpose before the wasm ran (Escape, a second click, `close()`): it
     /// stays closed even if it was open on the previous page.
     pub closed: bool,
+    /// The launcher button was pressed and its click had not come when the widget took over
+    /// (the press and the release landed on different buttons): the click is the widget's.
+    pub pressed: bool,
 }
 
 impl Handover {
@@ -44,6 +47,7 @@ impl Handover {
             };
             out.open = flag("open");
             out.closed = flag("closed");
+            out.pressed = flag("pressed");
             // A widget mounted again (`setOptions`) hands over its draft this way.
             if let Some(draft) = js_sys::Reflect::get(&state, &"draft".into())
                 .ok()

@@ -415,3 +415,19 @@ test('a widget element inserted and used in the same tick: send() queues on a cl
   await expect(reply).toHaveAttribute('data-state', 'done');
   await expect(reply).toContainText('Queued while closed');
 });
+
+test('launcher: a press whose click is lost because the widget took over in between still opens it', async ({ page }) => {
+  const { release } = await watchWasm(page, { hold: true });
+  await open(page, 'instant-press', page_('data-mode="launcher"'));
+  const launcher = page.locator('[data-tinychat] button.tc-launcher');
+  const box = await launcher.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  // The widget takes over while the button is held: the release lands on its own button.
+  release();
+  await expect.poll(() => isRunning(page)).toBe(true);
+  await page.mouse.up();
+  const widget = page.getByRole('region', { name: 'TinyChat' });
+  await expect(widget.getByRole('button', { name: 'Close chat' })).toBeVisible();
+  await expect(widget.getByRole('textbox', { name: 'Message' })).toBeFocused();
+});

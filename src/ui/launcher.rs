@@ -26,8 +26,11 @@ pub fn Launcher(
     store: Store,
 ) -> impl IntoView {
     let handover = use_context::<Handover>().unwrap_or_default();
-    let initially_open = handover.open
-        || (!handover.closed
+    // A press on the loader's button whose click was lost in the takeover toggles it, as the
+    // click would have.
+    let initially_open = (handover.open != handover.pressed)
+        || (!handover.pressed
+            && !handover.closed
             && store.get(Area::Local, OPEN_KEY).ok().flatten().as_deref() == Some("1"));
     let open = RwSignal::new(initially_open);
     let button = NodeRef::<Button>::new();
@@ -98,7 +101,19 @@ pub fn Launcher(
     // Focus goes where it was in the loader's frame, and only there: its composer (with the
     // caret, see `embed::restore_focus` and the composer) or its launcher button. A panel the
     // loader drew open from the previous page never had focus, and does not take it now.
-    if handover.launcher_focused && !handover.open {
+    if handover.pressed && !handover.open {
+        // Opened by that press: focus in the message box, as a click would put it.
+        request_animation_frame(move || {
+            let textarea = panel
+                .try_get_untracked()
+                .flatten()
+                .and_then(|p| p.query_selector("textarea").ok().flatten())
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(el) = textarea {
+                let _ = el.focus();
+            }
+        });
+    } else if handover.launcher_focused && !handover.open {
         request_animation_frame(move || {
             if let Some(b) = button.try_get_untracked().flatten() {
                 let _ = b.unchecked_into::<web_sys::HtmlElement>().focus();
