@@ -235,11 +235,18 @@ function inlineSkeleton(el, s, state) {
     });
     say(message, ' ', retry);
   };
+  // A press whose click is lost because the widget took over in between (its buttons are new
+  // elements) still sends: the widget reads `pressedText` as a queued message (src/handover.rs).
+  const pressable = (button, text) => {
+    button.addEventListener('pointerdown', () => { state.pressedText = text(); load(true); });
+    for (const ev of ['pointerleave', 'pointercancel']) button.addEventListener(ev, () => { state.pressedText = null; });
+  };
   const prompts = (opt(el, 'starter-prompts') || '').split('|').map((p) => p.trim()).filter(Boolean);
   const starters = prompts.length
     ? h('div', { class: 'tc-starters' }, ...prompts.map((p) => {
       const b = h('button', { type: 'button', class: 'tc-starters__item' }, p);
-      b.addEventListener('click', () => queue(p));
+      b.addEventListener('click', () => { state.pressedText = null; queue(p); });
+      pressable(b, () => p);
       return b;
     }))
     : null;
@@ -251,6 +258,8 @@ function inlineSkeleton(el, s, state) {
       queue(input.value);
     }
   });
+  pressable(send, () => input.value.trim() || null);
+  send.addEventListener('click', () => { state.pressedText = null; });
   const form = h('form', { class: 'tc-composer' }, input, send);
   form.addEventListener('submit', (ev) => { ev.preventDefault(); queue(input.value); });
   const section = h('section', { class: 'tc-chat', 'aria-label': opt(el, 'title') || s.title },

@@ -33,12 +33,22 @@ impl Handover {
     /// Reads the skeleton drawn in `shadow` for `el`, if any.
     pub fn read(el: &Element, shadow: &ShadowRoot) -> Self {
         let mut out = Handover::default();
+        let mut pressed: Option<String> = None;
         let state = js_sys::Reflect::get(el, &"tinychatHandover".into()).unwrap_or_default();
         if state.is_object() {
-            out.queued = js_sys::Reflect::get(&state, &"queued".into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .filter(|t| !t.trim().is_empty());
+            let text = |name: &str| {
+                js_sys::Reflect::get(&state, &name.into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .filter(|t| !t.trim().is_empty())
+            };
+            // A message queued in the frame, else one whose Send or starter-prompt press lost
+            // its click to the takeover (the release landed on the widget's own button).
+            out.queued = text("queued");
+            pressed = out.queued.is_none().then(|| text("pressedText")).flatten();
+            if pressed.is_some() {
+                out.queued = pressed.clone();
+            }
             let flag = |name: &str| {
                 js_sys::Reflect::get(&state, &name.into())
                     .ok()
@@ -76,6 +86,11 @@ impl Handover {
             {
                 out.selection = Some((start, end));
             }
+        }
+        // Sent by that press, as its click would have: the composer it came from is emptied.
+        if pressed.is_some_and(|p| p.trim() == out.draft.trim()) {
+            out.draft.clear();
+            out.selection = None;
         }
         out.launcher_focused = active.is_some_and(|a| {
             a.class_name()

@@ -431,3 +431,21 @@ test('launcher: a press whose click is lost because the widget took over in betw
   await expect(widget.getByRole('button', { name: 'Close chat' })).toBeVisible();
   await expect(widget.getByRole('textbox', { name: 'Message' })).toBeFocused();
 });
+
+test('inline: a Send press whose click is lost to the takeover still sends, and empties the composer', async ({ page }) => {
+  const { release } = await watchWasm(page, { hold: true });
+  await open(page, 'instant-press-send', page_('style="height:480px"'));
+  const widget = page.getByRole('region', { name: 'TinyChat' });
+  await widget.getByRole('textbox', { name: 'Message' }).fill('Pressed, not clicked');
+  const box = await widget.getByRole('button', { name: 'Send' }).boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  release();
+  await expect.poll(() => isRunning(page)).toBe(true);
+  await page.mouse.up();
+  const reply = widget.locator('article[data-role="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-state', 'done');
+  await expect(reply).toContainText('Pressed, not clicked');
+  await expect(widget.locator('article[data-role="user"]')).toHaveCount(1);
+  await expect(widget.getByRole('textbox', { name: 'Message' })).toHaveValue('');
+});
