@@ -63,18 +63,23 @@ fn later(f: impl FnOnce() + 'static) {
     leptos::task::spawn_local(async move { f() });
 }
 
+/// Waits until `ready` holds for the widget, looking again every 50 ms; false if it is
+/// unmounted first.
+async fn until(c: Chat, ready: fn(&Chat) -> bool) -> bool {
+    while c.alive() && !ready(&c) {
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    c.alive()
+}
+
 /// Runs `f` once the widget is settled ([`Chat::settled`]), so that unmounting it loses
-/// nothing; not at all if it is unmounted first. Looks again every 50 ms meanwhile.
+/// nothing; not at all if it is unmounted first. Always after the current call returns.
 fn when_settled(chat: impl Fn() -> Option<Chat> + 'static, f: impl FnOnce() + 'static) {
     leptos::task::spawn_local(async move {
-        loop {
-            match chat() {
-                Some(c) if !c.alive() => return,
-                Some(c) if !c.settled() => gloo_timers::future::TimeoutFuture::new(50).await,
-                _ => break,
-            }
+        match chat() {
+            Some(c) if !until(c, Chat::settled).await => {}
+            _ => f(),
         }
-        f();
     });
 }
 
@@ -85,10 +90,7 @@ fn when_loaded(chat: impl Fn() -> Option<Chat> + 'static, f: impl FnOnce(Chat) +
     match chat() {
         Some(c) if c.alive() && c.loaded() => f(c),
         Some(c) if c.alive() => leptos::task::spawn_local(async move {
-            while c.alive() && !c.loaded() {
-                gloo_timers::future::TimeoutFuture::new(50).await;
-            }
-            if c.alive() {
+            if until(c, Chat::loaded).await {
                 f(c);
             }
         }),

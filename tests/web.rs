@@ -321,9 +321,13 @@ fn user_texts(w: &Widget) -> Vec<String> {
         .collect()
 }
 
+/// The JSON body of request `i`.
+fn request_body(i: u32) -> serde_json::Value {
+    serde_json::from_str(request(i)["body"].as_str().unwrap()).unwrap()
+}
+
 fn last_request_body() -> serde_json::Value {
-    let req = request(request_count() - 1);
-    serde_json::from_str(req["body"].as_str().unwrap()).unwrap()
+    request_body(request_count() - 1)
 }
 
 #[wasm_bindgen_test]
@@ -1346,8 +1350,7 @@ async fn a_page_tool_runs_and_its_result_goes_back_to_the_model() {
         .filter_map(|s| s.text_content())
         .collect();
     assert_eq!(lines, ["Used lookup", "nope failed"]);
-    let first = request(0);
-    let body: serde_json::Value = serde_json::from_str(first["body"].as_str().unwrap()).unwrap();
+    let body = request_body(0);
     assert_eq!(body["tools"][0]["function"]["name"], "lookup");
     assert_eq!(body["tool_choice"], "auto");
     let body = last_request_body();

@@ -81,19 +81,21 @@ fn the_history_pairs_each_call_with_its_result() {
     assert_eq!(c.tool_rounds(), 1);
 }
 
+/// "Find", a reply calling `one` and `two` at `t`, `one` answered, then Stop while `two` runs.
+/// Returns whether the stop took.
+fn round_stopped_in_second_call(c: &mut Conversation, t: f64) -> bool {
+    c.push_user("Find", t - 1.0);
+    asked(c, vec![call("a", "one", "{}"), call("b", "two", "{}")], t);
+    answered(c, call("a", "one", "{}"), "1", t + 2.0);
+    let t2 = c.start_tool(call("b", "two", "{}"), t + 4.0);
+    c.stop(t2, t + 5.0)
+}
+
 #[test]
 fn a_round_cut_short_sends_only_the_answered_calls() {
     let mut c = Conversation::new("c1", 1.0);
-    c.push_user("Find", 2.0);
-    asked(
-        &mut c,
-        vec![call("a", "one", "{}"), call("b", "two", "{}")],
-        3.0,
-    );
-    answered(&mut c, call("a", "one", "{}"), "1", 5.0);
     // Stop while the second handler runs.
-    let t2 = c.start_tool(call("b", "two", "{}"), 7.0);
-    assert!(c.stop(t2, 8.0));
+    assert!(round_stopped_in_second_call(&mut c, 3.0));
     // The continuation never came: Mistral refuses a user message right after a tool result,
     // so the round is left out and the two user turns merge.
     c.push_user("Never mind", 9.0);
@@ -104,15 +106,7 @@ fn a_round_cut_short_sends_only_the_answered_calls() {
     );
     // While the continuation is asked for, the answered call is kept and the stopped one left out.
     c.retry();
-    c.push_user("Find", 10.0);
-    asked(
-        &mut c,
-        vec![call("a", "one", "{}"), call("b", "two", "{}")],
-        11.0,
-    );
-    answered(&mut c, call("a", "one", "{}"), "1", 13.0);
-    let t2 = c.start_tool(call("b", "two", "{}"), 15.0);
-    c.stop(t2, 16.0);
+    round_stopped_in_second_call(&mut c, 11.0);
     let wire: Value = serde_json::to_value(c.request_messages(None)).unwrap();
     let last = wire.as_array().unwrap().len() - 1;
     assert_eq!(wire[last]["role"], "tool");
