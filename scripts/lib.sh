@@ -96,8 +96,18 @@ ensure_build_tools() {
   (cd "$ROOT" && cargo fetch --quiet)
 }
 
+# The release wasm is built with `-Zlocation-detail=none`: a panic's message no longer carries
+# the file, line and column it came from, so the paths of every crate that can panic and their
+# location records are not in the bundle (10.8 KB less gzip -9 wasm, 2.3%). The flag is
+# unstable: RUSTC_BOOTSTRAP=1 lets the machine's one pinned stable rustc (1.95) take it, for this
+# build only (tests, clippy and the native tools are built without it). Panics still abort with
+# their message in the console. If a rustc ever drops the flag, remove it here: the size budget
+# then shows what it cost.
+RELEASE_WASM_FLAGS="-Zlocation-detail=none"
+
 build_dist() { # release bundle in dist/ (wasm-opt -Oz through trunk)
-  (cd "$ROOT" && trunk build --release --offline 2>&1 | grep -vE '^\s*$' | tail -n 5)
+  (cd "$ROOT" && RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$RELEASE_WASM_FLAGS" \
+    trunk build --release --offline 2>&1 | grep -vE '^\s*$' | tail -n 5)
   # The languages other than English, fetched by the loader for the pages that use them.
   (cd "$ROOT" && cargo run -q -p tinychat-core --example i18n_json -- dist/i18n)
   # The loader, wasm-bindgen's glue and the stylesheet without comments and whitespace (esbuild).
