@@ -7,6 +7,7 @@ pub mod channel;
 pub mod chat;
 pub mod controls;
 pub mod conversations;
+pub mod dom;
 pub mod embed;
 pub mod events;
 pub mod handover;

@@ -5,6 +5,7 @@ use tinychat_core::i18n::Strings;
 use tinychat_core::options::WidgetOptions;
 
 use crate::chat::{use_chat, ExportFormat};
+use crate::dom::Dom;
 use crate::storage::Store;
 use crate::ui::attach_button::files_of;
 use crate::ui::button::{Button, ButtonVariant};
@@ -13,7 +14,7 @@ use crate::ui::header::Header;
 use crate::ui::image_viewer::ImageViewer;
 use crate::ui::message_list::MessageList;
 use crate::ui::pending_images::PendingImages;
-use crate::ui::settings_dialog::SettingsDialog;
+use crate::ui::settings_dialog::settings_dialog;
 
 /// The whole chat: header, conversation, composer, settings. Its accessible name is the title,
 /// and `aria-busy` is true while a reply streams.
@@ -86,7 +87,7 @@ pub fn ChatWidget(
                 {move || chat.announcement().get()}
             </div>
             <Show when=move || chat.settings_open().get()>
-                <SettingsDialog />
+                {Dom::build(settings_dialog)}
             </Show>
         </section>
     }

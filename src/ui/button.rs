@@ -22,7 +22,7 @@ pub enum ButtonVariant {
 }
 
 impl ButtonVariant {
-    fn class(self, small: bool) -> &'static str {
+    pub fn class(self, small: bool) -> &'static str {
         match (self, small) {
             (ButtonVariant::Default, false) => "tc-button",
             (ButtonVariant::Default, true) => "tc-button tc-button--small",

@@ -1,19 +1,17 @@
-//! `use_focus_trap`: keeps Tab and Shift+Tab inside a modal element, focuses its first control
-//! when it opens, and gives the element a key handler for Escape.
+//! Focus trapping for modal elements: Tab and Shift+Tab stay inside, the first control takes
+//! focus when the element opens, and Escape calls the element's close action.
 
 use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
+use crate::dom;
+
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]):not([type=hidden]), select, textarea, [tabindex]:not([tabindex='-1'])";
 
-/// The focusable controls inside `root`, in document order.
-fn focusables(root: NodeRef<Div>) -> Vec<HtmlElement> {
-    // try_: called from a frame callback that may run after the element went away.
-    let Some(el) = root.try_get_untracked().flatten() else {
-        return vec![];
-    };
+/// The focusable controls inside `el`, in document order.
+fn focusables_in(el: &Element) -> Vec<HtmlElement> {
     let Ok(list) = el.query_selector_all(FOCUSABLE) else {
         return vec![];
     };
@@ -31,31 +29,29 @@ fn active_element(el: &Element) -> Option<Element> {
         .or_else(|| el.owner_document().and_then(|doc| doc.active_element()))
 }
 
-/// Traps focus in `root` and returns its `keydown` handler: Tab cycles, Escape calls
-/// `on_escape`. The first control takes focus once the element is in the page.
-pub fn use_focus_trap(
-    root: NodeRef<Div>,
-    on_escape: impl Fn() + Clone + 'static,
-) -> impl Fn(KeyboardEvent) + Clone + 'static {
-    root.on_load(move |_| {
-        request_animation_frame(move || {
-            if let Some(first) = focusables(root).into_iter().next() {
-                let _ = first.focus();
-            }
-        });
+/// Focuses the first control of `el` on the next frame (once it is in the page).
+fn focus_first_soon(el: Element) {
+    request_animation_frame(move || {
+        if let Some(first) = focusables_in(&el).into_iter().next() {
+            let _ = first.focus();
+        }
     });
-    move |ev: KeyboardEvent| match ev.key().as_str() {
+}
+
+/// The `keydown` handling of a trap on `el`: Tab cycles, Escape calls `on_escape`.
+fn on_key(el: &Element, ev: &KeyboardEvent, on_escape: &dyn Fn()) {
+    match ev.key().as_str() {
         "Escape" => {
             ev.stop_propagation();
             ev.prevent_default();
             on_escape();
         }
         "Tab" => {
-            let items = focusables(root);
+            let items = focusables_in(el);
             let (Some(first), Some(last)) = (items.first(), items.last()) else {
                 return;
             };
-            let active = root.get_untracked().and_then(|d| active_element(&d));
+            let active = active_element(el);
             let is = |target: &HtmlElement| {
                 active
                     .as_ref()
@@ -70,5 +66,30 @@ pub fn use_focus_trap(
             }
         }
         _ => {}
+    }
+}
+
+/// Traps focus in `root` (a view built with [`crate::dom`]): Tab cycles, Escape calls
+/// `on_escape`, and the first control takes focus once the element is in the page.
+pub fn trap_focus(root: &Element, on_escape: impl Fn() + 'static) {
+    focus_first_soon(root.clone());
+    let el = root.clone();
+    dom::on(root, "keydown", move |ev| {
+        on_key(&el, ev.unchecked_ref(), &on_escape);
+    });
+}
+
+/// Traps focus in `root` (a Leptos view) and returns its `keydown` handler: Tab cycles,
+/// Escape calls `on_escape`. The first control takes focus once the element is in the page.
+pub fn use_focus_trap(
+    root: NodeRef<Div>,
+    on_escape: impl Fn() + Clone + 'static,
+) -> impl Fn(KeyboardEvent) + Clone + 'static {
+    root.on_load(move |el| focus_first_soon(el.into()));
+    move |ev: KeyboardEvent| {
+        // try_: the key may arrive as the element goes away.
+        if let Some(el) = root.try_get_untracked().flatten() {
+            on_key(&el, &ev, &on_escape);
+        }
     }
 }

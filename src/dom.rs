@@ -1,0 +1,347 @@
+//! Views built with the DOM directly: `createElement`, `setAttribute`, listeners, and
+//! reactive_graph's effects to keep attributes and text in step with signals.
+//!
+//! Why: a Leptos `view!` is a distinct Rust type per tree, and every tree brings its own build,
+//! rebuild, mount and drop code into the wasm (a 340-line dialog costs about 21 KB gzip). The
+//! helpers here are few and, past a thin generic shim that boxes the closure, not generic, so a
+//! view written with them costs little more than its calls. Text is only ever set as text
+//! (`textContent`, `createTextNode`); nothing here parses HTML.
+//!
+//! Lifetimes: listeners and effects are kept by the reactive owner current when they are made
+//! (a component's, or a [`show`] branch's) and dropped with it, after their elements have left
+//! the page. [`Dom`] lets a Leptos view hold such an element while the rest of the UI moves over.
+
+use leptos::prelude::{untrack, Owner, RenderEffect, StoredValue};
+use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue, UnwrapThrowExt};
+use web_sys::{Document, Element, Event, EventTarget, Node};
+
+thread_local! {
+    static DOCUMENT: Document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect_throw("TinyChat runs in a page");
+}
+
+/// The page's document.
+pub fn document() -> Document {
+    DOCUMENT.with(Clone::clone)
+}
+
+/// A new `<tag class="class">` (no class when `class` is empty).
+pub fn el(tag: &str, class: &str) -> Element {
+    let e = DOCUMENT
+        .with(|d| d.create_element(tag))
+        .expect_throw("a valid tag name");
+    if !class.is_empty() {
+        e.set_class_name(class);
+    }
+    e
+}
+
+/// A new text node.
+pub fn text(data: &str) -> Node {
+    DOCUMENT.with(|d| d.create_text_node(data)).into()
+}
+
+/// A new document fragment: several nodes to insert as one.
+pub fn fragment() -> Node {
+    DOCUMENT.with(|d| d.create_document_fragment()).into()
+}
+
+/// `el` with `text` as its only child.
+pub fn el_text(tag: &str, class: &str, data: &str) -> Element {
+    let e = el(tag, class);
+    e.set_text_content(Some(data));
+    e
+}
+
+/// Sets an attribute.
+pub fn attr(e: &Element, name: &str, value: &str) {
+    let _ = e.set_attribute(name, value);
+}
+
+/// Appends `child` to `parent`.
+pub fn append(parent: &Node, child: &Node) {
+    let _ = parent.append_child(child);
+}
+
+/// Appends every child, in order.
+pub fn append_all(parent: &Node, children: &[&Element]) {
+    for child in children {
+        append(parent, child);
+    }
+}
+
+/// Keeps `value` until the current owner is cleaned up.
+fn keep<T: 'static>(value: T) {
+    StoredValue::new_local(value);
+}
+
+/// Runs `f` now and again whenever a signal it read changes, until the owner is cleaned up.
+pub fn effect(f: impl FnMut() + 'static) {
+    effect_boxed(Box::new(f));
+}
+
+fn effect_boxed(mut f: Box<dyn FnMut()>) {
+    keep(RenderEffect::new(move |_: Option<()>| f()));
+}
+
+/// Keeps the attribute `name` equal to `f()` (absent while `None`).
+pub fn attr_with(e: &Element, name: &'static str, f: impl Fn() -> Option<String> + 'static) {
+    attr_boxed(e.clone(), name, Box::new(f));
+}
+
+fn attr_boxed(e: Element, name: &'static str, f: Box<dyn Fn() -> Option<String>>) {
+    effect_boxed(Box::new(move || match f() {
+        Some(v) => attr(&e, name, &v),
+        None => {
+            let _ = e.remove_attribute(name);
+        }
+    }));
+}
+
+/// Keeps the class `class` on `e` while `f()` is true.
+pub fn class_with(e: &Element, class: &'static str, f: impl Fn() -> bool + 'static) {
+    class_boxed(e.clone(), class, Box::new(f));
+}
+
+fn class_boxed(e: Element, class: &'static str, f: Box<dyn Fn() -> bool>) {
+    effect_boxed(Box::new(move || {
+        let _ = e.class_list().toggle_with_force(class, f());
+    }));
+}
+
+/// Keeps `e`'s text equal to `f()`.
+pub fn text_with(e: &Element, f: impl Fn() -> String + 'static) {
+    text_boxed(e.clone(), Box::new(f));
+}
+
+fn text_boxed(e: Element, f: Box<dyn Fn() -> String>) {
+    effect_boxed(Box::new(move || e.set_text_content(Some(&f()))));
+}
+
+/// Keeps the JavaScript property `name` (`value`, `checked`, …) equal to `f()`.
+pub fn prop_with(e: &Element, name: &'static str, f: impl Fn() -> JsValue + 'static) {
+    prop_boxed(e.clone(), name, Box::new(f));
+}
+
+fn prop_boxed(e: Element, name: &'static str, f: Box<dyn Fn() -> JsValue>) {
+    effect_boxed(Box::new(move || {
+        let _ = js_sys::Reflect::set(&e, &JsValue::from_str(name), &f());
+    }));
+}
+
+/// The JavaScript property `name` of `e` as a string (`value` of a field), empty if none.
+pub fn prop_string(e: &JsValue, name: &str) -> String {
+    js_sys::Reflect::get(e, &JsValue::from_str(name))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// `event.target.value`.
+pub fn target_value(ev: &Event) -> String {
+    ev.target()
+        .map(|t| prop_string(&t, "value"))
+        .unwrap_or_default()
+}
+
+/// `event.target.checked`.
+pub fn target_checked(ev: &Event) -> bool {
+    ev.target()
+        .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("checked")).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// Listens for `name` events on `target` until the owner is cleaned up.
+pub fn on(target: &EventTarget, name: &str, f: impl FnMut(Event) + 'static) {
+    on_boxed(target, name, Box::new(f));
+}
+
+fn on_boxed(target: &EventTarget, name: &str, f: Box<dyn FnMut(Event)>) {
+    let listener = Closure::wrap(f);
+    let _ = target.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+    keep(listener);
+}
+
+/// A `<button>` of the widget's one look (see `crate::ui::button::ButtonVariant`): `class` is
+/// the variant's classes plus any extra, `label` its text.
+pub fn button(class: &str, label: &str) -> Element {
+    let b = el_text("button", class, label);
+    attr(&b, "type", "button");
+    b
+}
+
+/// Shows what `build` makes, at this point of `parent`, while `when()` is true. Each time it
+/// shows, `build` runs anew in its own owner, cleaned up (effects and listeners dropped) when
+/// it hides.
+/// `build` may return a [`fragment`].
+pub fn show(parent: &Node, when: impl Fn() -> bool + 'static, build: impl Fn() -> Node + 'static) {
+    show_boxed(parent, Box::new(when), Box::new(build));
+}
+
+/// The nodes `node` puts in the page: its children if it is a fragment, else itself.
+fn top_nodes(node: &Node) -> Vec<Node> {
+    if node.node_type() != Node::DOCUMENT_FRAGMENT_NODE {
+        return vec![node.clone()];
+    }
+    let children = node.child_nodes();
+    (0..children.length())
+        .filter_map(|i| children.item(i))
+        .collect()
+}
+
+fn show_boxed(parent: &Node, when: Box<dyn Fn() -> bool>, build: Box<dyn Fn() -> Node>) {
+    let marker: Node = DOCUMENT.with(|d| d.create_comment("")).into();
+    let _ = parent.append_child(&marker);
+    // The branch's owner is a child of this one: not of the effect, whose children are
+    // cleaned up each time it runs.
+    let owner = Owner::current();
+    let mut shown: Option<(Owner, Vec<Node>)> = None;
+    effect_boxed(Box::new(move || {
+        let want = when();
+        match (&shown, want) {
+            (None, true) => {
+                let branch = owner.as_ref().map_or_else(Owner::new, Owner::child);
+                let node = branch.with(|| untrack(&build));
+                let nodes = top_nodes(&node);
+                if let Some(p) = marker.parent_node() {
+                    let _ = p.insert_before(&node, Some(&marker));
+                }
+                shown = Some((branch, nodes));
+            }
+            (Some(_), false) => {
+                if let Some((branch, nodes)) = shown.take() {
+                    for node in nodes {
+                        if let Some(p) = node.parent_node() {
+                            let _ = p.remove_child(&node);
+                        }
+                    }
+                    branch.cleanup();
+                }
+            }
+            _ => {}
+        }
+    }));
+}
+
+/// A node built here (an element, or a fragment's nodes), as a Leptos view.
+pub struct Dom(SendWrapper<Vec<Node>>);
+
+impl Dom {
+    /// Wraps `node` for a `view!`.
+    pub fn new(node: Node) -> Self {
+        Dom(SendWrapper::new(top_nodes(&node)))
+    }
+
+    /// Runs `build` (untracked, like a component's body) and wraps what it makes.
+    pub fn build(build: impl FnOnce() -> Node) -> Self {
+        Dom::new(untrack(build))
+    }
+}
+
+mod leptos_view {
+    //! [`super::Dom`] as a Leptos view: mounted, moved and removed as the element itself.
+
+    use leptos::attr::any_attribute::AnyAttribute;
+    use leptos::attr::Attribute;
+    use leptos::tachys::hydration::Cursor;
+    use leptos::tachys::renderer::types;
+    use leptos::tachys::view::add_attr::AddAnyAttr;
+    use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
+    use send_wrapper::SendWrapper;
+    use wasm_bindgen::JsCast;
+    use web_sys::{Element, Node};
+
+    use super::Dom;
+
+    pub struct DomState(SendWrapper<Vec<Node>>);
+
+    impl Mountable for DomState {
+        fn unmount(&mut self) {
+            for node in self.0.iter() {
+                if let Some(parent) = node.parent_node() {
+                    let _ = parent.remove_child(node);
+                }
+            }
+        }
+        fn mount(&mut self, parent: &types::Element, marker: Option<&types::Node>) {
+            for node in self.0.iter() {
+                let _ = parent.insert_before(node, marker);
+            }
+        }
+        fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
+            let Some(first) = self.0.first() else {
+                return false;
+            };
+            match first.parent_element() {
+                Some(parent) => {
+                    child.mount(&parent, Some(first));
+                    true
+                }
+                None => false,
+            }
+        }
+        fn elements(&self) -> Vec<types::Element> {
+            self.0
+                .iter()
+                .filter_map(|n| n.dyn_ref::<Element>().cloned())
+                .collect()
+        }
+    }
+
+    impl Render for Dom {
+        type State = DomState;
+        fn build(self) -> DomState {
+            DomState(self.0)
+        }
+        fn rebuild(self, state: &mut DomState) {
+            let mut old = DomState(std::mem::replace(&mut state.0, self.0));
+            if let Some(marker) = old.0.first().cloned() {
+                if let Some(parent) = marker.parent_element() {
+                    state.mount(&parent, Some(&marker));
+                }
+            }
+            old.unmount();
+        }
+    }
+
+    impl AddAnyAttr for Dom {
+        type Output<SomeNewAttr: Attribute> = Dom;
+        fn add_any_attr<NewAttr: Attribute>(self, _attr: NewAttr) -> Dom {
+            self
+        }
+    }
+
+    impl RenderHtml for Dom {
+        type AsyncOutput = Dom;
+        type Owned = Dom;
+        const MIN_LENGTH: usize = 0;
+        fn dry_resolve(&mut self) {}
+        async fn resolve(self) -> Dom {
+            self
+        }
+        // The widget renders in the browser only: no server-side HTML, no hydration.
+        fn to_html_with_buf(
+            self,
+            _buf: &mut String,
+            _position: &mut Position,
+            _escape: bool,
+            _mark_branches: bool,
+            _extra_attrs: Vec<AnyAttribute>,
+        ) {
+        }
+        fn hydrate<const FROM_SERVER: bool>(
+            self,
+            _cursor: &Cursor,
+            _position: &PositionState,
+        ) -> DomState {
+            DomState(self.0)
+        }
+        fn into_owned(self) -> Dom {
+            self
+        }
+    }
+}
