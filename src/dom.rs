@@ -12,6 +12,7 @@
 //! the page. [`Dom`] lets a Leptos view hold such an element while the rest of the UI moves over.
 
 use leptos::prelude::{untrack, Owner, RenderEffect, StoredValue};
+use leptos::reactive::owner::WeakOwner;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue, UnwrapThrowExt};
@@ -54,6 +55,26 @@ pub fn el_text(tag: &str, class: &str, data: &str) -> Element {
     let e = el(tag, class);
     e.set_text_content(Some(data));
     e
+}
+
+/// An `<svg class="class" viewBox="0 0 24 24">` icon of one path, hidden from assistive
+/// technology (the button it sits in has the name).
+pub fn svg_icon(class: &str, path: &str) -> Element {
+    const SVG: &str = "http://www.w3.org/2000/svg";
+    let make = |tag: &str| {
+        DOCUMENT
+            .with(|d| d.create_element_ns(Some(SVG), tag))
+            .expect_throw("a valid tag name")
+    };
+    let svg = make("svg");
+    attr(&svg, "class", class);
+    attr(&svg, "viewBox", "0 0 24 24");
+    attr(&svg, "aria-hidden", "true");
+    attr(&svg, "focusable", "false");
+    let p = make("path");
+    attr(&p, "d", path);
+    append(&svg, &p);
+    svg
 }
 
 /// Sets an attribute.
@@ -198,33 +219,153 @@ fn show_boxed(parent: &Node, when: Box<dyn Fn() -> bool>, build: Box<dyn Fn() ->
     let _ = parent.append_child(&marker);
     // The branch's owner is a child of this one: not of the effect, whose children are
     // cleaned up each time it runs.
-    let owner = Owner::current();
+    let owner = current_owner();
     let mut shown: Option<(Owner, Vec<Node>)> = None;
     effect_boxed(Box::new(move || {
         let want = when();
         match (&shown, want) {
             (None, true) => {
-                let branch = owner.as_ref().map_or_else(Owner::new, Owner::child);
-                let node = branch.with(|| untrack(&build));
-                let nodes = top_nodes(&node);
-                if let Some(p) = marker.parent_node() {
+                let branch = branch_of(&owner);
+                let (node, nodes) = build_in(&branch, || Some(build()));
+                if let (Some(node), Some(p)) = (node, marker.parent_node()) {
                     let _ = p.insert_before(&node, Some(&marker));
                 }
                 shown = Some((branch, nodes));
             }
             (Some(_), false) => {
                 if let Some((branch, nodes)) = shown.take() {
-                    for node in nodes {
-                        if let Some(p) = node.parent_node() {
-                            let _ = p.remove_child(&node);
-                        }
-                    }
+                    remove_all(&nodes);
                     branch.cleanup();
                 }
             }
             _ => {}
         }
     }));
+}
+
+/// A text node appended to `parent` whose text follows `f()`.
+pub fn dyn_text(parent: &Node, f: impl Fn() -> String + 'static) {
+    dyn_text_boxed(parent, Box::new(f));
+}
+
+fn dyn_text_boxed(parent: &Node, f: Box<dyn Fn() -> String>) {
+    let node = text("");
+    append(parent, &node);
+    effect_boxed(Box::new(move || node.set_text_content(Some(&f()))));
+}
+
+/// The current owner, held weakly: a strong hold from an effect it owns would be a cycle, and
+/// the owner (with its cleanups: aborting a stream on unmount) would never be dropped.
+fn current_owner() -> Option<WeakOwner> {
+    Owner::current().map(|o| o.downgrade())
+}
+
+/// The owner for a branch built under `parent` (or a new root): not a child of the effect
+/// that builds it, whose children are cleaned up each time it runs.
+fn branch_of(parent: &Option<WeakOwner>) -> Owner {
+    parent
+        .as_ref()
+        .and_then(WeakOwner::upgrade)
+        .map_or_else(Owner::new, |o| o.child())
+}
+
+/// Builds `node` in `branch`, untracked, and returns the nodes it puts in the page.
+fn build_in(branch: &Owner, build: impl FnOnce() -> Option<Node>) -> (Option<Node>, Vec<Node>) {
+    let node = branch.with(|| untrack(build));
+    let nodes = node.as_ref().map(top_nodes).unwrap_or_default();
+    (node, nodes)
+}
+
+fn remove_all(nodes: &[Node]) {
+    for node in nodes {
+        if let Some(p) = node.parent_node() {
+            let _ = p.remove_child(node);
+        }
+    }
+}
+
+/// At this point of `parent`, what `build(&key)` makes, built anew (in a fresh owner, the old
+/// one cleaned up) each time `key()` changes. `key` is tracked; `build` is not (like a
+/// component's body: what it shows that changes on its own has its own effects).
+pub fn slot<K: PartialEq + 'static>(
+    parent: &Node,
+    key: impl Fn() -> K + 'static,
+    build: impl Fn(&K) -> Option<Node> + 'static,
+) {
+    let owner = current_owner();
+    let marker: Node = DOCUMENT.with(|d| d.create_comment("")).into();
+    append(parent, &marker);
+    let mut current: Option<(K, Owner, Vec<Node>)> = None;
+    effect(move || {
+        let k = key();
+        if current.as_ref().is_some_and(|(old, _, _)| *old == k) {
+            return;
+        }
+        if let Some((_, branch, nodes)) = current.take() {
+            remove_all(&nodes);
+            branch.cleanup();
+        }
+        let branch = branch_of(&owner);
+        let (node, nodes) = build_in(&branch, || build(&k));
+        if let (Some(node), Some(p)) = (node, marker.parent_node()) {
+            let _ = p.insert_before(&node, Some(&marker));
+        }
+        current = Some((k, branch, nodes));
+    });
+}
+
+/// At this point of `parent`, one entry per item of `items()`, keyed by `key`: an entry whose
+/// key stays is kept as it is (not rebuilt, not moved unless the order changed), a new one is
+/// built by `build` in its own owner, and one whose key went is removed and cleaned up.
+pub fn keyed<T: 'static>(
+    parent: &Node,
+    items: impl Fn() -> Vec<T> + 'static,
+    key: fn(&T) -> u64,
+    build: impl Fn(T) -> Node + 'static,
+) {
+    let owner = current_owner();
+    let end: Node = DOCUMENT.with(|d| d.create_comment("")).into();
+    append(parent, &end);
+    let mut entries: Vec<(u64, Owner, Vec<Node>)> = Vec::new();
+    effect(move || {
+        let items = items();
+        let Some(parent) = end.parent_node() else {
+            return;
+        };
+        let mut old: std::collections::HashMap<u64, (Owner, Vec<Node>)> = entries
+            .drain(..)
+            .map(|(k, o, nodes)| (k, (o, nodes)))
+            .collect();
+        let mut next = Vec::with_capacity(items.len());
+        for item in items {
+            let k = key(&item);
+            let (branch, nodes) = match old.remove(&k) {
+                Some(kept) => kept,
+                None => {
+                    let branch = branch_of(&owner);
+                    let (_, nodes) = build_in(&branch, || Some(build(item)));
+                    (branch, nodes)
+                }
+            };
+            next.push((k, branch, nodes));
+        }
+        for (branch, nodes) in old.into_values() {
+            remove_all(&nodes);
+            branch.cleanup();
+        }
+        // Walk the wanted order backwards from the end marker: a node already just before the
+        // one after it stays where it is (appending moves nothing that was there).
+        let mut after = end.clone();
+        for (_, _, nodes) in next.iter().rev() {
+            for node in nodes.iter().rev() {
+                if node.next_sibling().as_ref() != Some(&after) {
+                    let _ = parent.insert_before(node, Some(&after));
+                }
+                after = node.clone();
+            }
+        }
+        entries = next;
+    });
 }
 
 /// A node built here (an element, or a fragment's nodes), as a Leptos view.

@@ -12,7 +12,7 @@ use crate::ui::button::{Button, ButtonVariant};
 use crate::ui::composer::Composer;
 use crate::ui::header::Header;
 use crate::ui::image_viewer::ImageViewer;
-use crate::ui::message_list::MessageList;
+use crate::ui::message_list::message_list;
 use crate::ui::pending_images::PendingImages;
 use crate::ui::settings_dialog::settings_dialog;
 
@@ -79,7 +79,7 @@ pub fn ChatWidget(
                         on:click=move |_| chat.dismiss_notice()>{dismiss.get_value()}</Button>
                 </div>
             })}
-            <MessageList />
+            {Dom::build(message_list)}
             <PendingImages />
             <Composer />
             <ImageViewer />

@@ -1,4 +1,4 @@
-//! `MarkdownView`: an assistant reply rendered from Markdown, incrementally.
+//! An assistant reply rendered from Markdown, incrementally.
 //!
 //! Blocks that are complete are built into DOM nodes once and never touched again; only the
 //! block still growing (the tail) is rebuilt on a delta. The work per delta is proportional to
@@ -6,16 +6,16 @@
 
 use std::time::Duration;
 
-use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tinychat_core::chat::MessageState;
 use tinychat_core::markdown::StreamingMarkdown;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, MouseEvent};
+use web_sys::{Element, Node};
 
 use crate::browser::copy_text;
 use crate::chat::{Chat, MessageView};
+use crate::dom::{self, el};
 use crate::markdown_dom::{append_nodes, clear, patch_children, COPY_CODE_CLASS};
 
 struct RenderState {
@@ -25,16 +25,9 @@ struct RenderState {
     finished: bool,
 }
 
-/// Renders the message's text (or its thinking) as safe Markdown, following it as it streams.
-#[component]
-pub fn MarkdownView(
-    /// The assistant message.
-    msg: MessageView,
-    /// Render the reasoning model's thinking instead of the answer (it stops growing when the
-    /// answer starts).
-    #[prop(optional)]
-    thinking: bool,
-) -> impl IntoView {
+/// Renders the message's text (or, with `thinking`, the reasoning model's thinking, which
+/// stops growing when the answer starts) as safe Markdown, following it as it streams.
+pub fn markdown_view(msg: &MessageView, thinking: bool) -> Node {
     let chat = expect_context::<Chat>();
     let strings = chat.strings();
     let (copy_label, copied_label) = (strings.copy_code.clone(), strings.copied.clone());
@@ -51,7 +44,7 @@ pub fn MarkdownView(
         state_signal.with(|s| *s == MessageState::Streaming)
             && (!thinking || answer_len.with(|n| *n == 0))
     });
-    let root = NodeRef::<Div>::new();
+    let root = el("div", "tc-md");
     let state = StoredValue::new_local(RenderState {
         markdown: StreamingMarkdown::new(),
         consumed: 0,
@@ -64,15 +57,16 @@ pub fn MarkdownView(
     // long (an update re-parses and re-lays out that block, so its cost grows with it: waiting
     // in proportion keeps the work per delta flat). A finished reply renders at once.
     let frame_pending = StoredValue::new(false);
-    Effect::new(move |_| {
-        let Some(root_el) = root.get() else { return };
-        let root_el: Element = root_el.into();
+    let root_el = root.clone();
+    let msg = *msg;
+    dom::effect(move || {
         text_len.track();
         let streaming = growing.get();
         if streaming && frame_pending.get_value() {
             return; // the scheduled update will pick this delta up
         }
         let label = copy_label.clone();
+        let (root_el, msg) = (root_el.clone(), msg);
         let draw = move || {
             let Some(streaming) = growing.try_get_untracked() else {
                 return; // unmounted meanwhile
@@ -109,7 +103,7 @@ pub fn MarkdownView(
     });
 
     // One delegated listener serves every "Copy code" button of this message.
-    let on_click = move |ev: MouseEvent| {
+    dom::on(&root, "click", move |ev| {
         let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
             return;
         };
@@ -129,9 +123,8 @@ pub fn MarkdownView(
                 button.set_text_content(Some(&label));
             }
         });
-    };
-
-    view! { <div node_ref=root class="tc-md" on:click=on_click></div> }
+    });
+    root.into()
 }
 
 /// Characters of open block that add 1 ms between updates.

@@ -1,24 +1,22 @@
-//! `MessageItem`: one message as an `article`: author, body, state, error and actions. The
-//! parts are in [`crate::ui::message_parts`].
+//! One message as an `article`: author, body, state, error and actions. The parts are in
+//! [`crate::ui::message_parts`].
 
 use leptos::prelude::*;
 use tinychat_core::chat::Role;
+use web_sys::Node;
 
 use crate::chat::{Chat, MessageView};
-use crate::ui::markdown_view::MarkdownView;
-use crate::ui::message_parts::{ErrorBox, MessageActions, StateNote, UserBody};
-use crate::ui::sources::Sources;
-use crate::ui::thinking::Thinking;
-use crate::ui::tool_line::ToolLine;
+use crate::dom::{self, append, attr, el, el_text};
+use crate::ui::markdown_view::markdown_view;
+use crate::ui::message_parts::{error_box, message_actions, state_note, user_body};
+use crate::ui::sources::sources;
+use crate::ui::thinking::thinking;
+use crate::ui::tool_line::tool_line;
 
 /// One message. User text is plain text (editable); assistant text is rendered Markdown.
-#[component]
-pub fn MessageItem(
-    /// The message.
-    msg: MessageView,
-) -> impl IntoView {
+pub fn message_item(msg: MessageView) -> Node {
     if msg.role == Role::Tool {
-        return view! { <ToolLine msg=msg /> }.into_any();
+        return tool_line(&msg);
     }
     let chat = expect_context::<Chat>();
     let s = chat.strings();
@@ -26,31 +24,44 @@ pub fn MessageItem(
     let thinking_len = msg.thinking_len();
     let is_user = msg.role == Role::User;
     let editing = RwSignal::new(false);
-    let author = if is_user {
-        s.you.clone()
-    } else {
-        s.assistant.clone()
-    };
+    let author = if is_user { &s.you } else { &s.assistant };
     let state = msg.state();
 
-    view! {
-        <article class="tc-msg" class:tc-msg--user=is_user class:tc-msg--assistant=!is_user
-            data-role=if is_user { "user" } else { "assistant" }
-            data-state=move || state.get().as_str() aria-label=author.clone()
-            // A reply that only asked for tools is not shown, unless it thought first: then
-            // its thinking stays visible (without actions: there is no text to act on).
-            class:tc-msg--tool-request=move || tool_request.get()
-            hidden=move || tool_request.get() && thinking_len.with(|n| *n == 0)>
-            <div class="tc-msg__author" aria-hidden="true">{author.clone()}</div>
-            {if is_user {
-                view! { <UserBody msg=msg editing=editing /> }.into_any()
-            } else {
-                view! { <Thinking msg=msg /> <MarkdownView msg=msg /> <Sources msg=msg /> }.into_any()
-            }}
-            <StateNote msg=msg />
-            <ErrorBox msg=msg />
-            <MessageActions msg=msg editing=editing />
-        </article>
+    let article = el(
+        "article",
+        if is_user {
+            "tc-msg tc-msg--user"
+        } else {
+            "tc-msg tc-msg--assistant"
+        },
+    );
+    attr(
+        &article,
+        "data-role",
+        if is_user { "user" } else { "assistant" },
+    );
+    attr(&article, "aria-label", author);
+    dom::attr_with(&article, "data-state", move || {
+        Some(state.get().as_str().to_owned())
+    });
+    // A reply that only asked for tools is not shown, unless it thought first: then its
+    // thinking stays visible (without actions: there is no text to act on).
+    dom::class_with(&article, "tc-msg--tool-request", move || tool_request.get());
+    dom::attr_with(&article, "hidden", move || {
+        (tool_request.get() && thinking_len.with(|n| *n == 0)).then(String::new)
+    });
+    let author_el = el_text("div", "tc-msg__author", author);
+    attr(&author_el, "aria-hidden", "true");
+    append(&article, &author_el);
+    if is_user {
+        user_body(&article, &msg, editing);
+    } else {
+        thinking(&article, &msg);
+        append(&article, &markdown_view(&msg, false));
+        sources(&article, &msg);
     }
-    .into_any()
+    state_note(&article, &msg);
+    error_box(&article, &msg);
+    message_actions(&article, &msg, editing);
+    article.into()
 }

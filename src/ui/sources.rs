@@ -1,43 +1,52 @@
-//! `Sources`: the sources an answer cites (web search, document library), numbered under it.
-//! Titles are text; links open in a new tab with `noopener noreferrer`; only `http(s)` URLs are
-//! kept (core drops the rest); no favicon is ever loaded from a source's site.
+//! The sources a reply cites (web search, document library), as a numbered list of links.
 
 use leptos::prelude::*;
+use web_sys::Node;
 
 use crate::chat::{Chat, MessageView};
+use crate::dom::{self, append, attr, el, el_text};
 
-/// The numbered sources of `msg`, if it cites any.
-#[component]
-pub fn Sources(msg: MessageView) -> impl IntoView {
+/// "Sources": a numbered list under the answer. Titles are text; only `http(s)` addresses are
+/// links (see `Source::from_chunk`), opened in a new tab without referrer or opener.
+pub fn sources(parent: &Node, msg: &MessageView) {
     let chat = expect_context::<Chat>();
     let count = msg.source_count();
     let heading = chat.t(|s| &s.sources);
-    view! {
-        <Show when=move || count.with(|n| *n != 0)>
-            <section class="tc-sources" aria-label=heading.clone()>
-                <div class="tc-sources__title" aria-hidden="true">{heading.clone()}</div>
-                <ol class="tc-sources__list">
-                    {move || {
-                        count.track();
-                        chat.sources_of(&msg)
-                            .into_iter()
-                            .map(|source| {
-                                let title = if source.title.is_empty() {
-                                    source.url.clone().unwrap_or_default()
-                                } else {
-                                    source.title.clone()
-                                };
-                                match source.url {
-                                    Some(url) => view! {
-                                        <li><a href=url target="_blank" rel="noopener noreferrer">{title}</a></li>
-                                    }.into_any(),
-                                    None => view! { <li>{title}</li> }.into_any(),
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ol>
-            </section>
-        </Show>
-    }
+    let msg = *msg;
+    dom::slot(
+        parent,
+        move || count.get(),
+        move |n| {
+            if *n == 0 {
+                return None;
+            }
+            let section = el("section", "tc-sources");
+            attr(&section, "aria-label", &heading);
+            let title = el_text("div", "tc-sources__title", &heading);
+            attr(&title, "aria-hidden", "true");
+            let list = el("ol", "tc-sources__list");
+            for source in chat.sources_of(&msg) {
+                let text = if source.title.is_empty() {
+                    source.url.clone().unwrap_or_default()
+                } else {
+                    source.title.clone()
+                };
+                let item = el("li", "");
+                match source.url {
+                    Some(url) => {
+                        let a = el_text("a", "", &text);
+                        attr(&a, "href", &url);
+                        attr(&a, "target", "_blank");
+                        attr(&a, "rel", "noopener noreferrer");
+                        append(&item, &a);
+                    }
+                    None => item.set_text_content(Some(&text)),
+                }
+                append(&list, &item);
+            }
+            append(&section, &title);
+            append(&section, &list);
+            Some(section.into())
+        },
+    );
 }

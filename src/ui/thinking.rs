@@ -1,41 +1,59 @@
-//! `Thinking`: a reasoning model's thinking, collapsed above its answer. The summary reads
-//! "Thinking…" while the model thinks and "Thought for N s" once the answer starts; opened,
-//! the thinking is safe Markdown that streams O(delta) like the answer. Copy leaves it out.
+//! A reasoning model's thinking: a disclosure above the answer, collapsed.
 
 use leptos::prelude::*;
 use tinychat_core::i18n::Strings;
+use web_sys::Node;
 
 use crate::chat::{Chat, MessageView};
-use crate::ui::markdown_view::MarkdownView;
+use crate::dom::{self, append, attr, el};
+use crate::ui::markdown_view::markdown_view;
 
-/// The thinking of `msg`, if it has any.
-#[component]
-pub fn Thinking(msg: MessageView) -> impl IntoView {
+/// "Thinking…" while it streams (with a spinner), then "Thought for {n} s"; opening it shows
+/// the thinking as Markdown. Nothing while the reply has no thinking.
+pub fn thinking(parent: &Node, msg: &MessageView) {
     let chat = expect_context::<Chat>();
-    let s = chat.strings();
     let thinking_len = msg.thinking_len();
     let thought_ms = msg.thought_ms();
-    let label = move || match thought_ms.get() {
-        None => s.reasoning_live.clone(),
-        Some(ms) => {
-            let secs = ((ms / 1000.0).round() as u64).max(1);
-            Strings::fill(&s.reasoning_done, secs)
-        }
-    };
-    view! {
-        <Show when=move || thinking_len.with(|n| *n != 0)>
-            <details class="tc-thinking" data-part="thinking"
-                data-state=move || if thought_ms.with(Option::is_some) { "done" } else { "thinking" }>
-                <summary class="tc-thinking__summary">
-                    <Show when=move || thought_ms.with(Option::is_none)>
-                        <span class="tc-spinner" aria-hidden="true"></span>
-                    </Show>
-                    {label.clone()}
-                </summary>
-                <div class="tc-thinking__body">
-                    <MarkdownView msg=msg thinking=true />
-                </div>
-            </details>
-        </Show>
-    }
+    let msg = *msg;
+    dom::show(
+        parent,
+        move || thinking_len.with(|n| *n != 0),
+        move || {
+            let s = chat.strings();
+            let details = el("details", "tc-thinking");
+            attr(&details, "data-part", "thinking");
+            dom::attr_with(&details, "data-state", move || {
+                Some(
+                    if thought_ms.with(Option::is_some) {
+                        "done"
+                    } else {
+                        "thinking"
+                    }
+                    .to_owned(),
+                )
+            });
+            let summary = el("summary", "tc-thinking__summary");
+            dom::show(
+                &summary,
+                move || thought_ms.with(Option::is_none),
+                || {
+                    let spinner = el("span", "tc-spinner");
+                    attr(&spinner, "aria-hidden", "true");
+                    spinner.into()
+                },
+            );
+            dom::dyn_text(&summary, move || match thought_ms.get() {
+                None => s.reasoning_live.clone(),
+                Some(ms) => {
+                    let secs = ((ms / 1000.0).round() as u64).max(1);
+                    Strings::fill(&s.reasoning_done, secs)
+                }
+            });
+            let body = el("div", "tc-thinking__body");
+            append(&body, &markdown_view(&msg, true));
+            append(&details, &summary);
+            append(&details, &body);
+            details.into()
+        },
+    );
 }
