@@ -317,22 +317,25 @@ pub fn slot<K: PartialEq + 'static>(
 /// At this point of `parent`, one entry per item of `items()`, keyed by `key`: an entry whose
 /// key stays is kept as it is (not rebuilt, not moved unless the order changed), a new one is
 /// built by `build` in its own owner, and one whose key went is removed and cleaned up.
-pub fn keyed<T: 'static>(
+///
+/// What `build` returns must stay the same node(s) for the entry's life (an element whose
+/// contents change is fine): they are what is kept and moved.
+pub fn keyed<T: 'static, K: Eq + std::hash::Hash + 'static>(
     parent: &Node,
     items: impl Fn() -> Vec<T> + 'static,
-    key: fn(&T) -> u64,
+    key: fn(&T) -> K,
     build: impl Fn(T) -> Node + 'static,
 ) {
     let owner = current_owner();
     let end: Node = DOCUMENT.with(|d| d.create_comment("")).into();
     append(parent, &end);
-    let mut entries: Vec<(u64, Owner, Vec<Node>)> = Vec::new();
+    let mut entries: Vec<(K, Owner, Vec<Node>)> = Vec::new();
     effect(move || {
         let items = items();
         let Some(parent) = end.parent_node() else {
             return;
         };
-        let mut old: std::collections::HashMap<u64, (Owner, Vec<Node>)> = entries
+        let mut old: std::collections::HashMap<K, (Owner, Vec<Node>)> = entries
             .drain(..)
             .map(|(k, o, nodes)| (k, (o, nodes)))
             .collect();

@@ -10,7 +10,7 @@ use crate::storage::Store;
 use crate::ui::attach_button::files_of;
 use crate::ui::button::{Button, ButtonVariant};
 use crate::ui::composer::Composer;
-use crate::ui::header::Header;
+use crate::ui::header::header;
 use crate::ui::image_viewer::ImageViewer;
 use crate::ui::message_list::message_list;
 use crate::ui::pending_images::PendingImages;
@@ -68,7 +68,7 @@ pub fn ChatWidget(
                     }
                 }
             }>
-            <Header title=title.clone() on_close=on_close />
+            {Dom::build(|| header(&title, on_close))}
             {move || notice.get().map(|text| view! {
                 <div class="tc-notice" role="status">
                     <span class="tc-notice__text">{text}</span>

@@ -1,115 +1,169 @@
-//! `ConversationList`: past conversations (switch, rename, delete with confirmation).
+//! Past conversations: switch, rename, delete with confirmation.
 
 use leptos::prelude::*;
 use tinychat_core::i18n::Strings;
-use web_sys::KeyboardEvent;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, KeyboardEvent, Node};
 
 use crate::chat::{Chat, ConversationRow};
-use crate::ui::button::{Button, ButtonVariant};
+use crate::dom::{self, append, append_all, attr, el, el_text};
+use crate::ui::button::ButtonVariant;
 
 /// A panel listing conversations, newest first, each with its number of messages.
-#[component]
-pub fn ConversationList(
-    /// Called when the panel should close.
-    on_close: Callback<()>,
-) -> impl IntoView {
-    let chat = expect_context::<Chat>();
-    let heading = chat.strings().conversations.clone();
-    let query = RwSignal::new(String::new());
-    let rows = Memo::new(move |_| query.with(|q| chat.search(q)));
-    let on_keydown = move |ev: KeyboardEvent| {
-        if ev.key() == "Escape" {
-            ev.stop_propagation();
-            on_close.run(());
-        }
-    };
-    view! {
-        <nav class="tc-convs" aria-label=heading on:keydown=on_keydown>
-            <input class="tc-input tc-convs__search" type="search" aria-label=chat.t(|s| &s.search_conversations)
-                placeholder=chat.t(|s| &s.search_conversations)
-                prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
-            <Show when=move || rows.with(Vec::is_empty)>
-                <p class="tc-convs__empty" role="status">{chat.t(|s| &s.no_matches)}</p>
-            </Show>
-            <ul class="tc-convs__list">
-                <For each=move || rows.get()
-                    key=|row| (row.id.clone(), row.title.clone(), row.message_count) let:row>
-                    <ConversationRowView row=row on_close=on_close />
-                </For>
-            </ul>
-        </nav>
-    }
-}
-
-#[component]
-fn ConversationRowView(row: ConversationRow, on_close: Callback<()>) -> impl IntoView {
+/// `on_close` closes it.
+pub fn conversation_list(on_close: impl Fn() + Clone + 'static) -> Node {
     let chat = expect_context::<Chat>();
     let s = chat.strings();
+    let query = RwSignal::new(String::new());
+    let rows = Memo::new(move |_| query.with(|q| chat.search(q)));
+
+    let nav = el("nav", "tc-convs");
+    attr(&nav, "aria-label", &s.conversations);
+    {
+        let on_close = on_close.clone();
+        dom::on(&nav, "keydown", move |ev| {
+            let ev: &KeyboardEvent = ev.unchecked_ref();
+            if ev.key() == "Escape" {
+                ev.stop_propagation();
+                on_close();
+            }
+        });
+    }
+    let search = el("input", "tc-input tc-convs__search");
+    attr(&search, "type", "search");
+    attr(&search, "aria-label", &s.search_conversations);
+    attr(&search, "placeholder", &s.search_conversations);
+    dom::prop_with(&search, "value", move || JsValue::from_str(&query.get()));
+    dom::on(&search, "input", move |ev| {
+        query.set(dom::target_value(&ev))
+    });
+    append(&nav, &search);
+    let no_matches = s.no_matches.clone();
+    dom::show(
+        &nav,
+        move || rows.with(Vec::is_empty),
+        move || {
+            let p = el_text("p", "tc-convs__empty", &no_matches);
+            attr(&p, "role", "status");
+            p.into()
+        },
+    );
+    let list = el("ul", "tc-convs__list");
+    append(&nav, &list);
+    dom::keyed(
+        &list,
+        move || rows.get(),
+        |row: &ConversationRow| (row.id.clone(), row.title.clone(), row.message_count),
+        move |row| conversation_row(row, on_close.clone()),
+    );
+    nav.into()
+}
+
+/// A button of the list (`variant`'s look, `extra` classes) that runs `f` on click.
+fn row_button(variant: ButtonVariant, small: bool, label: &str, f: impl Fn() + 'static) -> Element {
+    let b = dom::button(variant.class(small), label);
+    dom::on(&b, "click", move |_| f());
+    b
+}
+
+/// One conversation: open it, or Rename (a form) or Delete (a confirmation) in place.
+fn conversation_row(row: ConversationRow, on_close: impl Fn() + Clone + 'static) -> Node {
+    let chat = expect_context::<Chat>();
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let draft = RwSignal::new(row.title.clone());
     let id = StoredValue::new(row.id.clone());
     let current_id = chat.current_id();
     let current = move || current_id.with(|c| *c == id.get_value());
-    // The button is named by the title; the size describes it.
-    let meta_id = format!("tc-conv-meta-{}", row.id);
-    let count = match row.message_count {
-        0 => s.message_count_none.clone(),
-        1 => s.message_count_one.clone(),
-        n => Strings::fill(&s.message_count, n),
-    };
 
-    move || {
-        let (rename, save, cancel) = (s.rename.clone(), s.save.clone(), s.cancel.clone());
-        let (confirm, delete) = (s.confirm_delete.clone(), s.delete.clone());
-        if editing.get() {
-            view! {
-                <li class="tc-convs__row" class:tc-convs__row--current=current>
-                    <form class="tc-convs__rename" on:submit=move |ev| {
-                        ev.prevent_default();
-                        chat.rename(&id.get_value(), &draft.get_untracked());
-                        editing.set(false);
-                    }>
-                        <input class="tc-input" aria-label=rename prop:value=move || draft.get()
-                            on:input=move |ev| draft.set(event_target_value(&ev)) autofocus />
-                        <Button submit=true>{save}</Button>
-                        <Button variant=ButtonVariant::Ghost on:click=move |_| editing.set(false)>{cancel}</Button>
-                    </form>
-                </li>
+    let li = el("li", "tc-convs__row");
+    dom::class_with(&li, "tc-convs__row--current", current);
+    dom::slot(
+        &li,
+        move || (editing.get(), confirming.get()),
+        move |&(is_editing, is_confirming)| {
+            let s = chat.strings();
+            let group = dom::fragment();
+            if is_editing {
+                let form = el("form", "tc-convs__rename");
+                let input = el("input", "tc-input");
+                attr(&input, "aria-label", &s.rename);
+                attr(&input, "autofocus", "");
+                dom::prop_with(&input, "value", move || JsValue::from_str(&draft.get()));
+                dom::on(&input, "input", move |ev| draft.set(dom::target_value(&ev)));
+                let save = dom::button(ButtonVariant::Default.class(false), &s.save);
+                attr(&save, "type", "submit");
+                let cancel = row_button(ButtonVariant::Ghost, false, &s.cancel, move || {
+                    editing.set(false)
+                });
+                append_all(&form, &[&input, &save, &cancel]);
+                dom::on(&form, "submit", move |ev| {
+                    ev.prevent_default();
+                    chat.rename(&id.get_value(), &draft.get_untracked());
+                    editing.set(false);
+                });
+                append(&group, &form);
+            } else if is_confirming {
+                let confirm = el("div", "tc-convs__confirm");
+                attr(&confirm, "role", "group");
+                let delete = row_button(ButtonVariant::Danger, false, &s.delete, move || {
+                    chat.delete(&id.get_value());
+                    confirming.set(false);
+                });
+                let cancel = row_button(ButtonVariant::Ghost, false, &s.cancel, move || {
+                    confirming.set(false)
+                });
+                append_all(
+                    &confirm,
+                    &[&el_text("span", "", &s.confirm_delete), &delete, &cancel],
+                );
+                append(&group, &confirm);
+            } else {
+                // The button is named by the title; the size describes it.
+                let meta_id = format!("tc-conv-meta-{}", id.get_value());
+                let count = match row.message_count {
+                    0 => s.message_count_none.clone(),
+                    1 => s.message_count_one.clone(),
+                    n => Strings::fill(&s.message_count, n),
+                };
+                let open = el("button", "tc-convs__open");
+                attr(&open, "type", "button");
+                attr(&open, "aria-label", &row.title);
+                attr(&open, "aria-describedby", &meta_id);
+                dom::attr_with(&open, "aria-current", move || {
+                    current().then(|| "true".to_owned())
+                });
+                let meta = el_text("span", "tc-convs__meta", &count);
+                attr(&meta, "id", &meta_id);
+                append_all(
+                    &open,
+                    &[&el_text("span", "tc-convs__title", &row.title), &meta],
+                );
+                let close = on_close.clone();
+                dom::on(&open, "click", move |_| {
+                    chat.switch(&id.get_value());
+                    close();
+                });
+                let rename = row_button(ButtonVariant::Ghost, true, &s.rename, move || {
+                    editing.set(true)
+                });
+                attr(
+                    &rename,
+                    "aria-label",
+                    &format!("{} “{}”", s.rename, row.title),
+                );
+                let delete = row_button(ButtonVariant::Ghost, true, &s.delete, move || {
+                    confirming.set(true)
+                });
+                attr(
+                    &delete,
+                    "aria-label",
+                    &format!("{} “{}”", s.delete, row.title),
+                );
+                append_all(&group, &[&open, &rename, &delete]);
             }
-            .into_any()
-        } else if confirming.get() {
-            view! {
-                <li class="tc-convs__row" class:tc-convs__row--current=current>
-                    <div class="tc-convs__confirm" role="group">
-                        <span>{confirm}</span>
-                        <Button variant=ButtonVariant::Danger on:click=move |_| {
-                            chat.delete(&id.get_value());
-                            confirming.set(false);
-                        }>{delete}</Button>
-                        <Button variant=ButtonVariant::Ghost on:click=move |_| confirming.set(false)>{cancel}</Button>
-                    </div>
-                </li>
-            }
-            .into_any()
-        } else {
-            let rename_label = format!("{rename} “{}”", row.title);
-            let delete_label = format!("{delete} “{}”", row.title);
-            view! {
-                <li class="tc-convs__row" class:tc-convs__row--current=current>
-                    <button type="button" class="tc-convs__open" aria-current=move || current().then_some("true")
-                        aria-label=row.title.clone() aria-describedby=meta_id.clone()
-                        on:click=move |_| { chat.switch(&id.get_value()); on_close.run(()); }>
-                        <span class="tc-convs__title">{row.title.clone()}</span>
-                        <span class="tc-convs__meta" id=meta_id.clone()>{count.clone()}</span>
-                    </button>
-                    <Button variant=ButtonVariant::Ghost small=true attr:aria-label=rename_label
-                        on:click=move |_| editing.set(true)>{rename}</Button>
-                    <Button variant=ButtonVariant::Ghost small=true attr:aria-label=delete_label
-                        on:click=move |_| confirming.set(true)>{delete}</Button>
-                </li>
-            }
-            .into_any()
-        }
-    }
+            Some(group)
+        },
+    );
+    li.into()
 }

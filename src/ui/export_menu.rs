@@ -1,66 +1,63 @@
-//! `ExportMenu`: download the conversation as Markdown, text or JSON; import a JSON export.
-//! Its items ([`ExportItems`]) also appear in the header's More menu on narrow widgets, and both
-//! share one hidden file input ([`ImportInput`]).
+//! The Export menu: download the conversation as Markdown, text or JSON; import a JSON export.
+//! Its items ([`export_items`]) also appear in the header's More menu on narrow widgets, and
+//! both share one hidden file input ([`import_input`]).
 
-use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 use crate::browser::read_picked_file;
 use crate::chat::{Chat, ExportFormat};
-use crate::ui::menu_button::{MenuButton, MenuItem};
+use crate::dom::{self, append, attr, el};
+use crate::ui::menu_button::{menu_button, menu_item};
 
 /// The hidden file input that "Import JSON…" opens; a picked file is imported.
-#[component]
-pub fn ImportInput(
-    /// Given to the [`ExportItems`] that open it.
-    input: NodeRef<Input>,
-) -> impl IntoView {
+pub fn import_input() -> Element {
     let chat = expect_context::<Chat>();
-    let on_file = move |_| {
-        let Some(el) = input.get() else {
-            return;
-        };
+    let input = el("input", "");
+    attr(&input, "type", "file");
+    attr(&input, "accept", "application/json,.json");
+    attr(&input, "hidden", "");
+    attr(&input, "aria-label", &chat.t(|s| &s.import));
+    let picked = input.clone();
+    dom::on(&input, "change", move |_| {
+        let el: HtmlInputElement = picked.clone().unchecked_into();
         spawn_local(async move {
             if let Some((_name, text)) = read_picked_file(&el).await.filter(|_| chat.alive()) {
                 chat.import(&text);
             }
             el.set_value("");
         });
-    };
-    view! {
-        <input node_ref=input type="file" accept="application/json,.json" hidden
-            aria-label=chat.t(|s| &s.import) on:change=on_file />
-    }
+    });
+    input
 }
 
-/// The three export formats and "Import JSON…", as menu items.
-#[component]
-pub fn ExportItems(
-    /// The [`ImportInput`] that "Import JSON…" opens.
-    input: NodeRef<Input>,
-) -> impl IntoView {
+/// Appends the three export formats and "Import JSON…" (which opens `input`) to `menu`.
+pub fn export_items(menu: &Element, input: &Element) {
     let chat = expect_context::<Chat>();
-    view! {
-        <MenuItem on_select=move || chat.export(ExportFormat::Markdown)>{chat.t(|s| &s.export_markdown)}</MenuItem>
-        <MenuItem on_select=move || chat.export(ExportFormat::Text)>{chat.t(|s| &s.export_text)}</MenuItem>
-        <MenuItem on_select=move || chat.export(ExportFormat::Json)>{chat.t(|s| &s.export_json)}</MenuItem>
-        <MenuItem on_select=move || {
-            if let Some(el) = input.get_untracked() { el.click(); }
-        }>{chat.t(|s| &s.import)}</MenuItem>
+    let s = chat.strings();
+    for (label, format) in [
+        (&s.export_markdown, ExportFormat::Markdown),
+        (&s.export_text, ExportFormat::Text),
+        (&s.export_json, ExportFormat::Json),
+    ] {
+        append(menu, &menu_item(label, move || chat.export(format)));
     }
+    let input = input.clone();
+    append(
+        menu,
+        &menu_item(&s.import, move || {
+            input.unchecked_ref::<HtmlElement>().click()
+        }),
+    );
 }
 
 /// The "Export" button and its menu.
-#[component]
-pub fn ExportMenu(
-    /// The [`ImportInput`] that "Import JSON…" opens.
-    input: NodeRef<Input>,
-) -> impl IntoView {
+pub fn export_menu(input: &Element) -> Element {
     let chat = expect_context::<Chat>();
-    view! {
-        <MenuButton label=chat.t(|s| &s.export) menu_id="tc-export-menu">
-            <ExportItems input=input />
-        </MenuButton>
-    }
+    let input = input.clone();
+    menu_button(&chat.t(|s| &s.export), "tc-export-menu", "", move |menu| {
+        export_items(menu, &input)
+    })
 }

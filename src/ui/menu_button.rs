@@ -1,22 +1,19 @@
-//! `MenuButton` and `MenuItem`: a WAI-ARIA menu button, for the Export menu and the header's
-//! More menu.
+//! A WAI-ARIA menu button, for the Export menu and the header's More menu.
 //!
 //! The button opens a `menu` of `menuitem`s (optionally in `group`s); Enter, Space or Down opens
 //! it on the first item and Up on the last; arrows, Home and End move between items; Escape
 //! closes it and returns focus to the button; Tab or a click elsewhere closes it; choosing an
 //! item closes it and returns focus to the button.
 
-use leptos::html::{Button as ButtonEl, Div};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, FocusEvent, HtmlElement, KeyboardEvent, MouseEvent, Node};
+use web_sys::{Element, FocusEvent, HtmlElement, KeyboardEvent, Node};
+
+use crate::dom::{self, append, attr, el};
 
 /// The items of `menu`, in order.
-fn items(menu: NodeRef<Div>) -> Vec<HtmlElement> {
-    let Some(el) = menu.try_get_untracked().flatten() else {
-        return vec![];
-    };
-    let Ok(list) = el.query_selector_all("[role=menuitem]") else {
+fn items(menu: &Element) -> Vec<HtmlElement> {
+    let Ok(list) = menu.query_selector_all("[role=menuitem]") else {
         return vec![];
     };
     (0..list.length())
@@ -24,148 +21,161 @@ fn items(menu: NodeRef<Div>) -> Vec<HtmlElement> {
         .collect()
 }
 
-/// Index of the focused item, if focus is in the menu.
-fn focused_index(menu: NodeRef<Div>, ev: &KeyboardEvent) -> Option<usize> {
-    let target = ev.target()?.dyn_into::<HtmlElement>().ok()?;
-    items(menu).iter().position(|item| *item == target)
+/// Focuses item `index` of `menu` (the last if past the end).
+fn focus_item(menu: &Element, index: usize) {
+    let list = items(menu);
+    if let Some(item) = list.get(index.min(list.len().saturating_sub(1))) {
+        let _ = item.focus();
+    }
 }
 
-/// Which item to focus when the menu opens.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Start {
-    First,
-    Last,
-}
-
-/// A ghost button that opens a menu of [`MenuItem`]s below it.
-#[component]
-pub fn MenuButton(
-    /// The button's label, also the menu's accessible name.
-    label: String,
-    /// The menu's id, unique in the widget.
-    menu_id: &'static str,
-    /// Another class on the wrapper, for layout.
-    #[prop(optional)]
-    extra_class: &'static str,
-    /// The items: [`MenuItem`]s, or `div role="group"`s of them.
-    children: ChildrenFn,
-) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let button = NodeRef::<ButtonEl>::new();
-    let menu = NodeRef::<Div>::new();
-
-    let focus_item = move |index: usize| {
-        let list = items(menu);
-        if let Some(item) = list.get(index.min(list.len().saturating_sub(1))) {
-            let _ = item.focus();
-        }
-    };
-    let open_at = move |start: Start| {
-        open.set(true);
-        request_animation_frame(move || {
-            let count = items(menu).len();
-            focus_item(if start == Start::First {
-                0
-            } else {
-                count.saturating_sub(1)
-            });
-        });
-    };
-    let close = move |refocus: bool| {
-        open.set(false);
-        if refocus {
-            if let Some(b) = button.get_untracked() {
-                let _ = b.focus();
-            }
-        }
-    };
-    let on_button_key = move |ev: KeyboardEvent| match ev.key().as_str() {
-        "ArrowDown" | "Enter" | " " => {
-            ev.prevent_default();
-            open_at(Start::First);
-        }
-        "ArrowUp" => {
-            ev.prevent_default();
-            open_at(Start::Last);
-        }
-        _ => {}
-    };
-    let on_menu_key = move |ev: KeyboardEvent| {
-        let count = items(menu).len();
-        let current = focused_index(menu, &ev).unwrap_or(0);
-        match ev.key().as_str() {
-            "ArrowDown" => focus_item((current + 1) % count.max(1)),
-            "ArrowUp" => focus_item((current + count.max(1) - 1) % count.max(1)),
-            "Home" => focus_item(0),
-            "End" => focus_item(count.saturating_sub(1)),
-            "Escape" => {
-                ev.stop_propagation();
-                close(true);
-            }
-            "Tab" => {
-                close(false);
-                return;
-            }
-            _ => return,
-        }
-        ev.prevent_default();
-    };
-    // An item was chosen (its own handler ran first): close, focus back on the button.
-    let on_menu_click = move |ev: MouseEvent| {
-        let on_item = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|t| t.closest("[role=menuitem]").ok().flatten())
-            .is_some();
-        if on_item {
+/// The arrow, Home, End, Escape and Tab keys of an open menu.
+fn on_menu_key(menu: &Element, ev: &KeyboardEvent, close: &dyn Fn(bool)) {
+    let list = items(menu);
+    let count = list.len().max(1);
+    let current = ev
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+        .and_then(|t| list.iter().position(|item| *item == t))
+        .unwrap_or(0);
+    match ev.key().as_str() {
+        "ArrowDown" => focus_item(menu, (current + 1) % count),
+        "ArrowUp" => focus_item(menu, (current + count - 1) % count),
+        "Home" => focus_item(menu, 0),
+        "End" => focus_item(menu, count - 1),
+        "Escape" => {
+            ev.stop_propagation();
             close(true);
         }
-    };
-    // Focus leaving the menu (a click elsewhere, Tab) closes it.
-    let on_focus_out = move |ev: FocusEvent| {
-        let inside = ev
-            .related_target()
-            .and_then(|t| t.dyn_into::<Node>().ok())
-            .zip(menu.get_untracked())
-            .is_some_and(|(t, m)| m.contains(Some(&t)));
-        if !inside {
-            open.set(false);
+        "Tab" => {
+            close(false);
+            return;
         }
-    };
-    let class = if extra_class.is_empty() {
-        "tc-menu".to_owned()
-    } else {
-        format!("tc-menu {extra_class}")
-    };
-    let menu_label = label.clone();
-
-    view! {
-        <div class=class>
-            <button node_ref=button type="button" class="tc-button tc-button--ghost" aria-haspopup="menu"
-                aria-expanded=move || open.get().to_string() aria-controls=menu_id
-                on:click=move |_| if open.get_untracked() { close(false) } else { open_at(Start::First) }
-                on:keydown=on_button_key>{label}</button>
-            <Show when=move || open.get()>
-                <div node_ref=menu class="tc-menu__list" role="menu" id=menu_id aria-label=menu_label.clone()
-                    on:keydown=on_menu_key on:click=on_menu_click on:focusout=on_focus_out>
-                    {children()}
-                </div>
-            </Show>
-        </div>
+        _ => return,
     }
+    ev.prevent_default();
 }
 
-/// One item of a [`MenuButton`]'s menu.
-#[component]
-pub fn MenuItem(
-    /// Runs when the item is chosen (click, Enter, Space); the menu then closes.
-    #[prop(into)]
-    on_select: Callback<()>,
-    /// The label.
-    children: Children,
-) -> impl IntoView {
-    view! {
-        <button type="button" role="menuitem" tabindex="-1" class="tc-menu__item"
-            on:click=move |_| on_select.run(())>{children()}</button>
+/// A ghost button labelled `label` that opens a menu (named the same, with id `menu_id`) of
+/// the items `fill` appends (see [`menu_item`]), in a `div.tc-menu` with `extra_class`.
+pub fn menu_button(
+    label: &str,
+    menu_id: &'static str,
+    extra_class: &str,
+    fill: impl Fn(&Element) + 'static,
+) -> Element {
+    let open = RwSignal::new(false);
+    let wrap = el(
+        "div",
+        &if extra_class.is_empty() {
+            "tc-menu".to_owned()
+        } else {
+            format!("tc-menu {extra_class}")
+        },
+    );
+    let button = dom::button("tc-button tc-button--ghost", label);
+    attr(&button, "aria-haspopup", "menu");
+    attr(&button, "aria-controls", menu_id);
+    dom::attr_with(&button, "aria-expanded", move || {
+        Some(open.get().to_string())
+    });
+    append(&wrap, &button);
+
+    // The open menu, while there is one (its items are focused from the button's keys).
+    let menu_el = StoredValue::new_local(None::<Element>);
+    let open_at = move |last: bool| {
+        open.set(true);
+        request_animation_frame(move || {
+            if let Some(menu) = menu_el.try_get_value().flatten() {
+                let count = items(&menu).len();
+                focus_item(&menu, if last { count.saturating_sub(1) } else { 0 });
+            }
+        });
+    };
+    let close = {
+        let button = button.clone();
+        move |refocus: bool| {
+            open.set(false);
+            if refocus {
+                let _ = button.unchecked_ref::<HtmlElement>().focus();
+            }
+        }
+    };
+    {
+        let close = close.clone();
+        dom::on(&button, "click", move |_| {
+            if open.get_untracked() {
+                close(false)
+            } else {
+                open_at(false)
+            }
+        });
     }
+    dom::on(&button, "keydown", move |ev| {
+        let ev: &KeyboardEvent = ev.unchecked_ref();
+        match ev.key().as_str() {
+            "ArrowDown" | "Enter" | " " => {
+                ev.prevent_default();
+                open_at(false);
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                open_at(true);
+            }
+            _ => {}
+        }
+    });
+    let menu_label = label.to_owned();
+    dom::show(
+        &wrap,
+        move || open.get(),
+        move || {
+            let menu = el("div", "tc-menu__list");
+            attr(&menu, "role", "menu");
+            attr(&menu, "id", menu_id);
+            attr(&menu, "aria-label", &menu_label);
+            fill(&menu);
+            menu_el.set_value(Some(menu.clone()));
+            let (m, close_key) = (menu.clone(), close.clone());
+            dom::on(&menu, "keydown", move |ev| {
+                on_menu_key(&m, ev.unchecked_ref(), &close_key)
+            });
+            // An item was chosen (its own handler ran first): close, focus back on the button.
+            let close_click = close.clone();
+            dom::on(&menu, "click", move |ev| {
+                let on_item = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .and_then(|t| t.closest("[role=menuitem]").ok().flatten())
+                    .is_some();
+                if on_item {
+                    close_click(true);
+                }
+            });
+            // Focus leaving the menu (a click elsewhere, Tab) closes it.
+            let m = menu.clone();
+            dom::on(&menu, "focusout", move |ev| {
+                let ev: &FocusEvent = ev.unchecked_ref();
+                let inside = ev
+                    .related_target()
+                    .and_then(|t| t.dyn_into::<Node>().ok())
+                    .is_some_and(|t| m.contains(Some(&t)));
+                if !inside {
+                    open.set(false);
+                }
+            });
+            menu.into()
+        },
+    );
+    wrap
+}
+
+/// One item of a [`menu_button`]'s menu: `on_select` runs when it is chosen (click, Enter,
+/// Space); the menu then closes.
+pub fn menu_item(label: &str, on_select: impl Fn() + 'static) -> Element {
+    let item = dom::button("tc-menu__item", label);
+    attr(&item, "role", "menuitem");
+    attr(&item, "tabindex", "-1");
+    dom::on(&item, "click", move |_| on_select());
+    item
 }

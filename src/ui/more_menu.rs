@@ -1,35 +1,43 @@
-//! `MoreMenu`: the header's secondary actions in one menu, shown instead of their buttons when
-//! the widget is narrow (see `.tc-header__more` in the stylesheet), so the header keeps one row
-//! in every language.
+//! The header's secondary actions in one menu, shown instead of their buttons when the widget
+//! is narrow (see `.tc-header__more` in the stylesheet), so the header keeps one row in every
+//! language.
 
-use leptos::html::Input;
 use leptos::prelude::*;
+use web_sys::Element;
 
 use crate::chat::Chat;
-use crate::ui::export_menu::ExportItems;
-use crate::ui::menu_button::{MenuButton, MenuItem};
+use crate::dom::{append, attr, el};
+use crate::ui::export_menu::export_items;
+use crate::ui::menu_button::{menu_button, menu_item};
 
 /// The "More" button and its menu: Conversations, New chat, the export formats and Import
-/// (a group named "Export"), Settings.
-#[component]
-pub fn MoreMenu(
-    /// Whether the conversation list is shown (the Conversations item toggles it).
-    list_open: RwSignal<bool>,
-    /// The header's [`crate::ui::export_menu::ImportInput`].
-    input: NodeRef<Input>,
-) -> impl IntoView {
+/// (a group named "Export"), Settings. `input` is the header's import input.
+pub fn more_menu(list_open: RwSignal<bool>, input: &Element) -> Element {
     let chat = expect_context::<Chat>();
-    view! {
-        <MenuButton label=chat.t(|s| &s.more) menu_id="tc-more-menu" extra_class="tc-header__more">
-            <MenuItem on_select=move || list_open.update(|o| *o = !*o)>{chat.t(|s| &s.conversations)}</MenuItem>
-            <MenuItem on_select=move || {
-                chat.new_chat();
-                list_open.set(false);
-            }>{chat.t(|s| &s.new_chat)}</MenuItem>
-            <div role="group" class="tc-menu__group" aria-label=chat.t(|s| &s.export)>
-                <ExportItems input=input />
-            </div>
-            <MenuItem on_select=move || chat.open_settings()>{chat.t(|s| &s.settings)}</MenuItem>
-        </MenuButton>
-    }
+    let input = input.clone();
+    menu_button(
+        &chat.t(|s| &s.more),
+        "tc-more-menu",
+        "tc-header__more",
+        move |menu| {
+            let s = chat.strings();
+            append(
+                menu,
+                &menu_item(&s.conversations, move || list_open.update(|o| *o = !*o)),
+            );
+            append(
+                menu,
+                &menu_item(&s.new_chat, move || {
+                    chat.new_chat();
+                    list_open.set(false);
+                }),
+            );
+            let group = el("div", "tc-menu__group");
+            attr(&group, "role", "group");
+            attr(&group, "aria-label", &s.export);
+            export_items(&group, &input);
+            append(menu, &group);
+            append(menu, &menu_item(&s.settings, move || chat.open_settings()));
+        },
+    )
 }
