@@ -386,6 +386,8 @@ impl Dom {
     }
 }
 
+pub use leptos_view::DomState;
+
 mod leptos_view {
     //! [`super::Dom`] as a Leptos view: mounted, moved and removed as the element itself.
 
@@ -401,6 +403,7 @@ mod leptos_view {
 
     use super::Dom;
 
+    /// A mounted [`Dom`].
     pub struct DomState(SendWrapper<Vec<Node>>);
 
     impl Mountable for DomState {

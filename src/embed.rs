@@ -14,9 +14,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
+use crate::dom::Dom;
 use crate::handover::Handover;
 use crate::storage::Store;
-use crate::ui::{ChatWidget, Launcher};
+use crate::ui::app::chat_widget;
+use crate::ui::launcher::launcher;
 
 /// Attribute marking a mount element.
 pub const MOUNT_ATTR: &str = "data-tinychat";
@@ -35,7 +37,7 @@ const PENDING_OPTIONS: &str = "tinychatOptions";
 pub struct MountHandle {
     // The methods go first (dropped before the view they call into).
     _controls: crate::controls::Controls,
-    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+    _handle: leptos::mount::UnmountHandle<crate::dom::DomState>,
 }
 
 thread_local! {
@@ -430,14 +432,10 @@ pub fn mount(
         provide_context(crate::controls::HostElement(StoredValue::new_local(
             host_element,
         )));
-        match options.mode {
-            Mode::Inline => {
-                view! { <ChatWidget options=options strings=strings store=store /> }.into_any()
-            }
-            Mode::Launcher => {
-                view! { <Launcher options=options strings=strings store=store /> }.into_any()
-            }
-        }
+        Dom::build(move || match options.mode {
+            Mode::Inline => chat_widget(options, strings, store, None),
+            Mode::Launcher => launcher(options, strings, store),
+        })
     });
     // Focus moves to the real control in the same task as the skeleton went away: a key pressed
     // right after (Enter on the launcher) must not land on the page's body.

@@ -1,11 +1,7 @@
-//! `Button`: the widget's one button, so its classes and `type` are written once.
-//!
-//! Attributes and listeners given to it (`on:click=…`, `attr:aria-label=…`, or any attribute
-//! after `{..}`) land on the `button` element.
+//! The looks of the widget's buttons, so their classes are written once (see
+//! [`crate::dom::button`]).
 
-use leptos::prelude::*;
-
-/// The look of a [`Button`].
+/// The look of a button.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ButtonVariant {
     /// Outlined.
@@ -22,6 +18,7 @@ pub enum ButtonVariant {
 }
 
 impl ButtonVariant {
+    /// The classes of this look (`small`: less padding, for message and list actions).
     pub fn class(self, small: bool) -> &'static str {
         match (self, small) {
             (ButtonVariant::Default, false) => "tc-button",
@@ -35,40 +32,5 @@ impl ButtonVariant {
             (ButtonVariant::Stop, false) => "tc-button tc-button--stop",
             (ButtonVariant::Stop, true) => "tc-button tc-button--stop tc-button--small",
         }
-    }
-}
-
-/// A `<button>`: `type="button"` unless `submit`, classes from `variant` and `small`, plus
-/// `extra_class` (e.g. `tc-header__settings`) for layout and tests.
-#[component]
-pub fn Button(
-    /// Look.
-    #[prop(optional)]
-    variant: ButtonVariant,
-    /// Smaller padding (message and list actions).
-    #[prop(optional)]
-    small: bool,
-    /// A form's submit button.
-    #[prop(optional)]
-    submit: bool,
-    /// Disabled while this is true.
-    #[prop(optional, into)]
-    disabled: Signal<bool>,
-    /// Another class for placement.
-    #[prop(optional)]
-    extra_class: &'static str,
-    /// The label.
-    children: Children,
-) -> impl IntoView {
-    let class = if extra_class.is_empty() {
-        variant.class(small).to_owned()
-    } else {
-        format!("{} {extra_class}", variant.class(small))
-    };
-    view! {
-        <button type=if submit { "submit" } else { "button" } class=class
-            disabled=move || disabled.get()>
-            {children()}
-        </button>
     }
 }

@@ -1,7 +1,6 @@
 //! Focus trapping for modal elements: Tab and Shift+Tab stay inside, the first control takes
 //! focus when the element opens, and Escape calls the element's close action.
 
-use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
@@ -77,19 +76,4 @@ pub fn trap_focus(root: &Element, on_escape: impl Fn() + 'static) {
     dom::on(root, "keydown", move |ev| {
         on_key(&el, ev.unchecked_ref(), &on_escape);
     });
-}
-
-/// Traps focus in `root` (a Leptos view) and returns its `keydown` handler: Tab cycles,
-/// Escape calls `on_escape`. The first control takes focus once the element is in the page.
-pub fn use_focus_trap(
-    root: NodeRef<Div>,
-    on_escape: impl Fn() + Clone + 'static,
-) -> impl Fn(KeyboardEvent) + Clone + 'static {
-    root.on_load(move |el| focus_first_soon(el.into()));
-    move |ev: KeyboardEvent| {
-        // try_: the key may arrive as the element goes away.
-        if let Some(el) = root.try_get_untracked().flatten() {
-            on_key(&el, &ev, &on_escape);
-        }
-    }
 }

@@ -1,30 +1,23 @@
-//! `Launcher`: a round button fixed in a corner that opens the chat in a panel.
+//! Launcher mode: a round button fixed in a corner that opens the chat in a panel.
 
-use leptos::html::{Button, Div};
 use leptos::prelude::*;
 use tinychat_core::i18n::Strings;
 use tinychat_core::options::WidgetOptions;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, Node};
 
+use crate::dom::{self, append, attr, el};
 use crate::handover::Handover;
 use crate::storage::{Area, Store};
-use crate::ui::app::ChatWidget;
+use crate::ui::app::chat_widget;
 
 const OPEN_KEY: &str = "launcher-open";
 
 /// Launcher mode. The chat stays mounted while the panel is closed (a reply keeps streaming);
 /// the open state survives a reload. Escape (when no reply streams) or "Close chat" closes the
 /// panel and returns focus to the button.
-#[component]
-pub fn Launcher(
-    /// Parsed embedding options.
-    options: WidgetOptions,
-    /// UI strings.
-    strings: Strings,
-    /// Storage for the conversations and the open state.
-    store: Store,
-) -> impl IntoView {
+pub fn launcher(options: WidgetOptions, strings: Strings, store: Store) -> Node {
     let handover = use_context::<Handover>().unwrap_or_default();
     // A press on the loader's button whose click was lost in the takeover toggles it, as the
     // click would have.
@@ -33,9 +26,14 @@ pub fn Launcher(
             && !handover.closed
             && store.get(Area::Local, OPEN_KEY).ok().flatten().as_deref() == Some("1"));
     let open = RwSignal::new(initially_open);
-    let button = NodeRef::<Button>::new();
-    let panel = NodeRef::<Div>::new();
-    let position = options.position.as_str();
+    let wrap = el("div", "tc-launcher-wrap");
+    attr(&wrap, "data-position", options.position.as_str());
+    let panel = el("div", "tc-panel");
+    attr(&panel, "id", "tc-panel");
+    dom::attr_with(&panel, "hidden", move || (!open.get()).then(String::new));
+    let button = el("button", "tc-launcher");
+    attr(&button, "type", "button");
+    attr(&button, "aria-controls", "tc-panel");
     let (open_label, close_label) = (strings.open_chat.clone(), strings.close_chat.clone());
     let store_for_effect = store.clone();
 
@@ -45,7 +43,9 @@ pub fn Launcher(
         }
     }
     let host = use_context::<crate::controls::HostElement>();
-    Effect::new(move |prev: Option<bool>| {
+    let mut prev: Option<bool> = None;
+    let focus_panel = panel.clone();
+    dom::effect(move || {
         let is_open = open.get();
         if let (Some(was), Some(host)) = (prev, host.and_then(|h| h.0.try_get_value())) {
             if was != is_open {
@@ -56,17 +56,10 @@ pub fn Launcher(
         let _ = store_for_effect.set(Area::Local, OPEN_KEY, if is_open { "1" } else { "0" });
         if prev.is_some() && is_open {
             // Move focus into the panel: the message box.
-            request_animation_frame(move || {
-                if let Some(p) = panel.try_get_untracked().flatten() {
-                    if let Ok(Some(el)) = p.query_selector("textarea") {
-                        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                            let _ = el.focus();
-                        }
-                    }
-                }
-            });
+            let p = focus_panel.clone();
+            request_animation_frame(move || focus_textarea(&p));
         }
-        is_open
+        prev = Some(is_open);
     });
 
     // Keep the panel above the on-screen keyboard: track the visual viewport's height.
@@ -80,11 +73,8 @@ pub fn Launcher(
             }
         });
     });
-    panel.on_load(move |el| {
-        let Some(vv) = web_sys::window().and_then(|w| w.visual_viewport()) else {
-            return;
-        };
-        let el: web_sys::HtmlElement = el.into();
+    if let Some(vv) = web_sys::window().and_then(|w| w.visual_viewport()) {
+        let el: HtmlElement = panel.clone().unchecked_into();
         let vv2 = vv.clone();
         let update = Closure::<dyn Fn()>::new(move || {
             let _ = el.style().set_property(
@@ -96,55 +86,68 @@ pub fn Launcher(
         let f = update.as_ref().unchecked_ref::<js_sys::Function>().clone();
         let _ = f.call0(&wasm_bindgen::JsValue::UNDEFINED);
         viewport_listener.set_value(Some((vv, update)));
-    });
+    }
 
     // Focus goes where it was in the loader's frame, and only there: its composer (with the
     // caret, see `embed::restore_focus` and the composer) or its launcher button. A panel the
     // loader drew open from the previous page never had focus, and does not take it now.
     if handover.pressed && !handover.open {
         // Opened by that press: focus in the message box, as a click would put it.
-        request_animation_frame(move || {
-            let textarea = panel
-                .try_get_untracked()
-                .flatten()
-                .and_then(|p| p.query_selector("textarea").ok().flatten())
-                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(el) = textarea {
-                let _ = el.focus();
-            }
-        });
+        let p = panel.clone();
+        request_animation_frame(move || focus_textarea(&p));
     } else if handover.launcher_focused && !handover.open {
+        let b = button.clone();
         request_animation_frame(move || {
-            if let Some(b) = button.try_get_untracked().flatten() {
-                let _ = b.unchecked_into::<web_sys::HtmlElement>().focus();
-            }
+            let _ = b.unchecked_ref::<HtmlElement>().focus();
         });
     }
 
-    let close = Callback::new(move |()| {
-        open.set(false);
-        if let Some(b) = button.get_untracked() {
-            let _ = b.focus();
-        }
+    let close = {
+        let b = send_wrapper::SendWrapper::new(button.clone());
+        Callback::new(move |()| {
+            open.set(false);
+            let _ = b.unchecked_ref::<HtmlElement>().focus();
+        })
+    };
+    append(&panel, &chat_widget(options, strings, store, Some(close)));
+    dom::attr_with(&button, "aria-label", move || {
+        Some(if open.get() {
+            close_label.clone()
+        } else {
+            open_label.clone()
+        })
     });
+    dom::attr_with(&button, "aria-expanded", move || {
+        Some(open.get().to_string())
+    });
+    dom::on(&button, "click", move |_| open.update(|o| *o = !*o));
+    let icon = dom::svg_icon("tc-launcher__icon", "");
+    if let Some(path) = icon.first_element_child() {
+        dom::attr_with(&path, "d", move || {
+            Some(
+                if open.get() {
+                    "M6 6l12 12M18 6L6 18"
+                } else {
+                    "M4 5h16v11H9l-5 4z"
+                }
+                .to_owned(),
+            )
+        });
+    }
+    append(&button, &icon);
+    append(&wrap, &panel);
+    append(&wrap, &button);
+    wrap.into()
+}
 
-    view! {
-        <div class="tc-launcher-wrap" data-position=position>
-            <div node_ref=panel class="tc-panel" id="tc-panel" hidden=move || !open.get()>
-                <ChatWidget options=options strings=strings store=store on_close=close />
-            </div>
-            <button node_ref=button type="button" class="tc-launcher"
-                aria-label=move || if open.get() { close_label.clone() } else { open_label.clone() }
-                aria-expanded=move || open.get().to_string() aria-controls="tc-panel"
-                on:click=move |_| open.update(|o| *o = !*o)>
-                <svg class="tc-launcher__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                    {move || if open.get() {
-                        view! { <path d="M6 6l12 12M18 6L6 18" /> }.into_any()
-                    } else {
-                        view! { <path d="M4 5h16v11H9l-5 4z" /> }.into_any()
-                    }}
-                </svg>
-            </button>
-        </div>
+/// Focuses the message box inside `panel`.
+fn focus_textarea(panel: &Element) {
+    if let Some(el) = panel
+        .query_selector("textarea")
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = el.focus();
     }
 }

@@ -1,4 +1,4 @@
-//! The Leptos UI: one component per file. Components are thin: they read signals from
+//! The UI, built with [`crate::dom`]: one component per file. Components are thin: they read signals from
 //! [`crate::chat::Chat`] and call its methods; they never write its state.
 
 pub mod app;
@@ -24,6 +24,3 @@ pub mod settings_fields;
 pub mod sources;
 pub mod thinking;
 pub mod tool_line;
-
-pub use app::ChatWidget;
-pub use launcher::Launcher;
