@@ -408,27 +408,41 @@ impl ModelList {
 /// other fields cost wasm bytes the widget does not need); entries that are not chat models
 /// are left out, as in [`ModelList::chat_model_ids`].
 pub fn chat_model_cards(json: &str) -> Result<Vec<(String, Option<ModelCapabilities>)>, String> {
-    #[derive(Deserialize)]
-    struct Cards {
-        #[serde(default, deserialize_with = "nullable")]
-        data: Vec<Card>,
-    }
-    #[derive(Deserialize)]
-    struct Card {
-        #[serde(default, deserialize_with = "lenient_default")]
-        id: String,
-        #[serde(default, deserialize_with = "lenient")]
-        capabilities: Option<ModelCapabilities>,
-    }
-    let cards: Cards = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    // By hand, like the stream (see `from_json`): the same reading as `ModelList`'s derive.
+    let v: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let o = from_json::object(&v, "models")?;
+    let cards = from_json::opt_list(o, "data", |card| {
+        let c = from_json::object(card, "data")?;
+        let id = match c.get("id") {
+            Some(Value::String(id)) => id.clone(),
+            _ => String::new(),
+        };
+        Ok((id, c.get("capabilities").and_then(capabilities)))
+    })?;
     let mut out: Vec<(String, Option<ModelCapabilities>)> = Vec::new();
-    for card in cards.data {
-        let chat = card.capabilities.as_ref().is_none_or(|c| c.completion_chat);
-        if chat && !card.id.is_empty() && !out.iter().any(|(id, _)| *id == card.id) {
-            out.push((card.id, card.capabilities));
+    for (id, capabilities) in cards.unwrap_or_default() {
+        let chat = capabilities.as_ref().is_none_or(|c| c.completion_chat);
+        if chat && !id.is_empty() && !out.iter().any(|(seen, _)| *seen == id) {
+            out.push((id, capabilities));
         }
     }
     Ok(out)
+}
+
+/// Capability flags from a `capabilities` object (a flag that is not a boolean reads as
+/// false); `None` if it is not an object.
+fn capabilities(v: &Value) -> Option<ModelCapabilities> {
+    let o = v.as_object()?;
+    let flag = |name: &str| matches!(o.get(name), Some(Value::Bool(true)));
+    Some(ModelCapabilities {
+        completion_chat: flag("completion_chat"),
+        completion_fim: flag("completion_fim"),
+        function_calling: flag("function_calling"),
+        fine_tuning: flag("fine_tuning"),
+        vision: flag("vision"),
+        reasoning: flag("reasoning"),
+        classification: flag("classification"),
+    })
 }
 
 /// One entry of a [`ModelList`].
@@ -559,4 +573,376 @@ where
     T: DeserializeOwned + Default,
 {
     Ok(lenient(d)?.unwrap_or_default())
+}
+
+/// Reading the streamed wire types from a parsed [`Value`], by hand.
+///
+/// The same rules as the types' derived `Deserialize` (a property test holds them equal): a
+/// missing or `null` field reads as the default where the derive says `nullable`, a value of
+/// the wrong type is an error, except where the derive says `lenient` (then it reads as
+/// absent). Why by hand: the stream is parsed in the browser, and the derived visitors of these
+/// types (an internally tagged enum among them, which buffers every value) cost about 40 KB of
+/// wasm; walking a `Value` costs a few.
+pub(crate) mod from_json {
+    use serde_json::{Map, Value};
+
+    use super::{
+        ChunkChoice, ContentChunk, Delta, FinishReason, FunctionCall, MessageContent, ToolCall,
+        Usage,
+    };
+
+    /// A wire reading error, in words (it goes in a malformed stream's detail).
+    pub type Result<T> = std::result::Result<T, String>;
+
+    fn wrong(field: &str, expected: &str) -> String {
+        format!("invalid type for `{field}`: expected {expected}")
+    }
+
+    /// An object, or an error naming `what`.
+    pub fn object<'a>(v: &'a Value, what: &str) -> Result<&'a Map<String, Value>> {
+        v.as_object().ok_or_else(|| wrong(what, "an object"))
+    }
+
+    /// The field `name` of `o`, `None` when missing or `null`.
+    pub fn field<'a>(o: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+        o.get(name).filter(|v| !v.is_null())
+    }
+
+    /// A string field: `None` when missing or `null`.
+    pub fn opt_string(o: &Map<String, Value>, name: &str) -> Result<Option<String>> {
+        match field(o, name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(wrong(name, "a string")),
+        }
+    }
+
+    /// A string field: `""` when missing or `null`.
+    pub fn string(o: &Map<String, Value>, name: &str) -> Result<String> {
+        Ok(opt_string(o, name)?.unwrap_or_default())
+    }
+
+    /// A `u32` field: `None` when missing or `null`.
+    pub fn opt_u32(o: &Map<String, Value>, name: &str) -> Result<Option<u32>> {
+        match field(o, name) {
+            None => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(Some)
+                .ok_or_else(|| wrong(name, "a u32")),
+        }
+    }
+
+    /// A `u32` field: 0 when missing or `null`.
+    pub fn u32_or_zero(o: &Map<String, Value>, name: &str) -> Result<u32> {
+        Ok(opt_u32(o, name)?.unwrap_or(0))
+    }
+
+    /// A list field, each item read by `item`: `None` when missing or `null`.
+    pub fn opt_list<T>(
+        o: &Map<String, Value>,
+        name: &str,
+        item: impl Fn(&Value) -> Result<T>,
+    ) -> Result<Option<Vec<T>>> {
+        match field(o, name) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items.iter().map(item).collect::<Result<_>>().map(Some),
+            Some(_) => Err(wrong(name, "a list")),
+        }
+    }
+
+    /// Token counts.
+    pub fn usage(v: &Value) -> Result<Usage> {
+        let o = object(v, "usage")?;
+        Ok(Usage {
+            prompt_tokens: u32_or_zero(o, "prompt_tokens")?,
+            completion_tokens: u32_or_zero(o, "completion_tokens")?,
+            total_tokens: u32_or_zero(o, "total_tokens")?,
+        })
+    }
+
+    /// One choice's increment.
+    pub fn chunk_choice(v: &Value) -> Result<ChunkChoice> {
+        let o = object(v, "choices")?;
+        Ok(ChunkChoice {
+            index: u32_or_zero(o, "index")?,
+            delta: match field(o, "delta") {
+                None => Delta::default(),
+                Some(d) => delta(d)?,
+            },
+            finish_reason: opt_string(o, "finish_reason")?.map(|r| FinishReason::parse(&r)),
+        })
+    }
+
+    fn delta(v: &Value) -> Result<Delta> {
+        let o = object(v, "delta")?;
+        Ok(Delta {
+            role: opt_string(o, "role")?,
+            content: match field(o, "content") {
+                None => None,
+                Some(c) => Some(message_content(c)?),
+            },
+            tool_calls: opt_list(o, "tool_calls", tool_call)?,
+        })
+    }
+
+    /// Text, or a list of typed chunks.
+    pub fn message_content(v: &Value) -> Result<MessageContent> {
+        match v {
+            Value::String(s) => Ok(MessageContent::Text(s.clone())),
+            Value::Array(items) => items
+                .iter()
+                .map(content_chunk)
+                .collect::<Result<_>>()
+                .map(MessageContent::Chunks),
+            _ => Err(wrong("content", "a string or a list of content chunks")),
+        }
+    }
+
+    /// One typed chunk, by its `type`.
+    pub fn content_chunk(v: &Value) -> Result<ContentChunk> {
+        let o = object(v, "content chunk")?;
+        let kind = match o.get("type") {
+            Some(Value::String(kind)) => kind.as_str(),
+            Some(_) => return Err(wrong("type", "a string")),
+            None => return Err("missing field `type`".to_owned()),
+        };
+        Ok(match kind {
+            "text" => ContentChunk::Text {
+                text: string(o, "text")?,
+            },
+            // Lenient: a thinking list that cannot be read is an empty one.
+            "thinking" => ContentChunk::Thinking {
+                thinking: opt_list(o, "thinking", content_chunk)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default(),
+            },
+            "image_url" => ContentChunk::ImageUrl {
+                image_url: o.get("image_url").cloned().unwrap_or(Value::Null),
+            },
+            "reference" => ContentChunk::Reference {
+                reference_ids: match o.get("reference_ids") {
+                    Some(Value::Array(ids)) => ids.clone(),
+                    _ => Vec::new(),
+                },
+            },
+            "tool_reference" => ContentChunk::ToolReference {
+                tool: string(o, "tool")?,
+                title: string(o, "title")?,
+                url: match o.get("url") {
+                    Some(Value::String(url)) => Some(url.clone()),
+                    _ => None,
+                },
+            },
+            _ => ContentChunk::Unknown,
+        })
+    }
+
+    /// A tool call increment.
+    pub fn tool_call(v: &Value) -> Result<ToolCall> {
+        let o = object(v, "tool_calls")?;
+        Ok(ToolCall {
+            id: opt_string(o, "id")?,
+            kind: opt_string(o, "type")?,
+            function: match field(o, "function") {
+                None => FunctionCall::default(),
+                Some(f) => {
+                    let f = object(f, "function")?;
+                    FunctionCall {
+                        name: string(f, "name")?,
+                        arguments: f.get("arguments").cloned().unwrap_or(Value::Null),
+                    }
+                }
+            },
+            index: opt_u32(o, "index")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! `from_json` reads what the derived `Deserialize` reads, and fails where it fails.
+
+    use proptest::prelude::*;
+    use serde_json::{json, Map, Value};
+
+    use super::*;
+
+    const WORDS: &[&str] = &[
+        "text",
+        "thinking",
+        "image_url",
+        "reference",
+        "tool_reference",
+        "other",
+        "assistant",
+        "stop",
+        "length",
+        "tool_calls",
+        "",
+        "https://example.com",
+    ];
+
+    /// A scalar: the wrong type almost everywhere, the right one somewhere.
+    fn scalar() -> BoxedStrategy<Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            prop::sample::select(vec![
+                json!(0),
+                json!(7),
+                json!(-1),
+                json!(1.5),
+                json!(5_000_000_000u64)
+            ]),
+            prop::sample::select(WORDS).prop_map(Value::from),
+        ]
+        .boxed()
+    }
+
+    /// A list of `item`s (or a scalar in its place).
+    fn list(item: BoxedStrategy<Value>) -> BoxedStrategy<Value> {
+        prop_oneof![
+            1 => scalar(),
+            3 => prop::collection::vec(prop_oneof![4 => item, 1 => scalar()], 0..3).prop_map(Value::from),
+        ]
+        .boxed()
+    }
+
+    /// An object with some of `fields` (each: its name and what goes in it), or a scalar.
+    fn object(fields: Vec<(&'static str, BoxedStrategy<Value>)>) -> BoxedStrategy<Value> {
+        let entries: Vec<_> = fields
+            .into_iter()
+            .map(|(k, v)| prop::option::weighted(0.6, v).prop_map(move |v| (k, v)))
+            .collect();
+        let obj = entries.prop_map(|entries| {
+            let mut map = Map::new();
+            for (k, v) in entries {
+                if let Some(v) = v {
+                    map.insert(k.to_owned(), v);
+                }
+            }
+            Value::Object(map)
+        });
+        prop_oneof![1 => scalar(), 6 => obj].boxed()
+    }
+
+    fn chunk(depth: u32) -> BoxedStrategy<Value> {
+        // A numeric `type` would pick an enum variant by index in serde; the wire never does.
+        let kind = prop_oneof![
+            6 => prop::sample::select(&["text", "thinking", "image_url", "reference", "tool_reference", "new_kind"][..]).prop_map(Value::from),
+            1 => prop_oneof![Just(Value::Null), any::<bool>().prop_map(Value::from)],
+        ];
+        let thinking = if depth == 0 {
+            scalar()
+        } else {
+            list(chunk(depth - 1))
+        };
+        object(vec![
+            ("type", kind.boxed()),
+            ("text", scalar()),
+            ("thinking", thinking),
+            ("image_url", scalar()),
+            ("reference_ids", list(scalar())),
+            ("tool", scalar()),
+            ("title", scalar()),
+            ("url", scalar()),
+        ])
+    }
+
+    fn tool_call() -> BoxedStrategy<Value> {
+        object(vec![
+            ("id", scalar()),
+            ("type", scalar()),
+            (
+                "function",
+                object(vec![("name", scalar()), ("arguments", scalar())]),
+            ),
+            ("index", scalar()),
+        ])
+    }
+
+    fn choice() -> BoxedStrategy<Value> {
+        let content = prop_oneof![scalar(), list(chunk(2))].boxed();
+        let delta = object(vec![
+            ("role", scalar()),
+            ("content", content),
+            ("tool_calls", list(tool_call())),
+        ]);
+        object(vec![
+            ("index", scalar()),
+            ("delta", delta),
+            ("finish_reason", scalar()),
+        ])
+    }
+
+    fn usage() -> BoxedStrategy<Value> {
+        object(vec![
+            ("prompt_tokens", scalar()),
+            ("completion_tokens", scalar()),
+            ("total_tokens", scalar()),
+        ])
+    }
+
+    fn same<T: PartialEq + std::fmt::Debug + serde::de::DeserializeOwned>(
+        v: &Value,
+        by_hand: from_json::Result<T>,
+    ) {
+        let derived = T::deserialize(v.clone());
+        match (derived, by_hand) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{v}"),
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!("derive {a:?} vs by hand {b:?} for {v}"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn chunk_choices_read_as_the_derive_reads_them(v in choice()) {
+            same(&v, from_json::chunk_choice(&v));
+        }
+
+        #[test]
+        fn content_chunks_read_as_the_derive_reads_them(v in chunk(2)) {
+            same(&v, from_json::content_chunk(&v));
+        }
+
+        #[test]
+        fn tool_calls_read_as_the_derive_reads_them(v in tool_call()) {
+            same(&v, from_json::tool_call(&v));
+        }
+
+        #[test]
+        fn usage_reads_as_the_derive_reads_it(v in usage()) {
+            same(&v, from_json::usage(&v));
+        }
+    }
+
+    #[test]
+    fn model_cards_read_as_the_model_list_reads_them() {
+        let body = r#"{"object":"list","data":[
+            {"id":"a","capabilities":{"completion_chat":true,"vision":true}},
+            {"id":"b","capabilities":{"completion_chat":false}},
+            {"id":"c"},
+            {"id":"a","capabilities":{"completion_chat":true}},
+            {"id":7,"capabilities":{"completion_chat":true}},
+            {"id":"d","capabilities":"yes"},
+            {"id":"e","capabilities":{"completion_chat":true,"reasoning":"sure"}}
+        ]}"#;
+        let list: ModelList = serde_json::from_str(body).unwrap();
+        let cards = chat_model_cards(body).unwrap();
+        let ids: Vec<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, list.chat_model_ids());
+        for (id, caps) in &cards {
+            let info = list.data.iter().find(|m| m.id == *id).unwrap();
+            assert_eq!(*caps, info.capabilities, "{id}");
+        }
+        assert!(chat_model_cards(r#"{"data":[1]}"#).is_err());
+        assert!(chat_model_cards(r#"{"data":{}}"#).is_err());
+        assert_eq!(chat_model_cards(r#"{"data":null}"#), Ok(vec![]));
+    }
 }

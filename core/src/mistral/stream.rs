@@ -1,12 +1,11 @@
 //! Mapping a streamed response's server-sent events to [`StreamItem`]s, keeping every byte of
 //! text received before a problem.
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::{scalar_string, ErrorBody, MAX_MESSAGE_CHARS};
 use super::response::{
-    nullable, ChunkChoice, ContentChunk, FinishReason, MessageContent, Source, Usage,
+    from_json, ChunkChoice, ContentChunk, FinishReason, MessageContent, Source, Usage,
 };
 use super::tools::{ToolCallCollector, ToolInvocation};
 use crate::i18n::Strings;
@@ -149,29 +148,39 @@ pub struct Summary {
 }
 
 /// The part of a `data:` payload the mapper reads: a chunk, or an error
-/// object. Unknown fields (`id`, `model`, ...) are skipped without being
-/// stored.
-#[derive(Deserialize)]
+/// object. Unknown fields (`id`, `model`, ...) are skipped.
 struct Payload {
-    #[serde(default, deserialize_with = "nullable")]
     object: String,
-    #[serde(default, deserialize_with = "nullable")]
     choices: Vec<ChunkChoice>,
-    #[serde(default)]
     usage: Option<Usage>,
-    #[serde(default)]
     error: Option<Value>,
-    #[serde(default)]
     message: Option<Value>,
-    #[serde(default)]
     detail: Option<Value>,
-    #[serde(default, rename = "type")]
     kind: Option<Value>,
-    #[serde(default)]
     code: Option<Value>,
 }
 
 impl Payload {
+    /// Parses a `data:` payload (see [`from_json`] for why by hand).
+    fn parse(data: &str) -> Result<Payload, String> {
+        let v: Value = serde_json::from_str(data).map_err(|e| e.to_string())?;
+        let o = from_json::object(&v, "payload")?;
+        let other = |name: &str| from_json::field(o, name).cloned();
+        Ok(Payload {
+            object: from_json::string(o, "object")?,
+            choices: from_json::opt_list(o, "choices", from_json::chunk_choice)?
+                .unwrap_or_default(),
+            usage: from_json::field(o, "usage")
+                .map(from_json::usage)
+                .transpose()?,
+            error: other("error"),
+            message: other("message"),
+            detail: other("detail"),
+            kind: other("type"),
+            code: other("code"),
+        })
+    }
+
     fn is_error(&self) -> bool {
         self.object == "error"
             || self.error.as_ref().is_some_and(|e| !e.is_null())
@@ -258,7 +267,7 @@ impl StreamMapper {
             items.push(StreamItem::Done);
             return Ok(items);
         }
-        let payload: Payload = serde_json::from_str(data).map_err(|e| StreamError::Malformed {
+        let payload = Payload::parse(data).map_err(|e| StreamError::Malformed {
             detail: format!("{e} in {:?}", truncate(data, 121)),
             partial: self.text.clone(),
         })?;
@@ -378,7 +387,7 @@ impl StreamMapper {
     }
 
     fn event_error(&self, data: &str) -> StreamError {
-        match serde_json::from_str::<Payload>(data) {
+        match Payload::parse(data) {
             Ok(payload) if payload.is_error() => self.payload_error(payload),
             _ => StreamError::Api {
                 message: clean_text(data, MAX_MESSAGE_CHARS),
