@@ -11,6 +11,9 @@
 //! (a component's, or a [`show`] branch's) and dropped with it, after their elements have left
 //! the page. [`Dom`] lets a Leptos view hold such an element while the rest of the UI moves over.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use leptos::prelude::{untrack, Owner, RenderEffect, StoredValue};
 use leptos::reactive::owner::WeakOwner;
 use send_wrapper::SendWrapper;
@@ -292,26 +295,49 @@ pub fn slot<K: PartialEq + 'static>(
     key: impl Fn() -> K + 'static,
     build: impl Fn(&K) -> Option<Node> + 'static,
 ) {
+    // The key lives here; the effect (shared by every slot) asks whether it changed and
+    // builds from it.
+    let current: Rc<RefCell<Option<K>>> = Rc::new(RefCell::new(None));
+    let seen = current.clone();
+    slot_boxed(
+        parent,
+        Box::new(move || {
+            let k = key();
+            let mut seen = seen.borrow_mut();
+            if seen.as_ref() == Some(&k) {
+                return false;
+            }
+            *seen = Some(k);
+            true
+        }),
+        Box::new(move || current.borrow().as_ref().and_then(&build)),
+    );
+}
+
+fn slot_boxed(
+    parent: &Node,
+    mut changed: Box<dyn FnMut() -> bool>,
+    build: Box<dyn Fn() -> Option<Node>>,
+) {
     let owner = current_owner();
     let marker: Node = DOCUMENT.with(|d| d.create_comment("")).into();
     append(parent, &marker);
-    let mut current: Option<(K, Owner, Vec<Node>)> = None;
-    effect(move || {
-        let k = key();
-        if current.as_ref().is_some_and(|(old, _, _)| *old == k) {
+    let mut shown: Option<(Owner, Vec<Node>)> = None;
+    effect_boxed(Box::new(move || {
+        if !changed() {
             return;
         }
-        if let Some((_, branch, nodes)) = current.take() {
+        if let Some((branch, nodes)) = shown.take() {
             remove_all(&nodes);
             branch.cleanup();
         }
         let branch = branch_of(&owner);
-        let (node, nodes) = build_in(&branch, || build(&k));
+        let (node, nodes) = build_in(&branch, &build);
         if let (Some(node), Some(p)) = (node, marker.parent_node()) {
             let _ = p.insert_before(&node, Some(&marker));
         }
-        current = Some((k, branch, nodes));
-    });
+        shown = Some((branch, nodes));
+    }));
 }
 
 /// At this point of `parent`, one entry per item of `items()`, keyed by `key`: an entry whose
@@ -320,33 +346,53 @@ pub fn slot<K: PartialEq + 'static>(
 ///
 /// What `build` returns must stay the same node(s) for the entry's life (an element whose
 /// contents change is fine): they are what is kept and moved.
-pub fn keyed<T: 'static, K: Eq + std::hash::Hash + 'static>(
+pub fn keyed<T: 'static>(
     parent: &Node,
     items: impl Fn() -> Vec<T> + 'static,
-    key: fn(&T) -> K,
+    key: fn(&T) -> String,
     build: impl Fn(T) -> Node + 'static,
 ) {
+    let build = Rc::new(build);
+    keyed_boxed(
+        parent,
+        Box::new(move || {
+            items()
+                .into_iter()
+                .map(|item| {
+                    let k = key(&item);
+                    let build = build.clone();
+                    let make: Box<dyn FnOnce() -> Node> = Box::new(move || build(item));
+                    (k, make)
+                })
+                .collect()
+        }),
+    );
+}
+
+/// What [`keyed`] lists: each entry's key and how to build it if it is new.
+type Entries = Vec<(String, Box<dyn FnOnce() -> Node>)>;
+
+fn keyed_boxed(parent: &Node, items: Box<dyn Fn() -> Entries>) {
     let owner = current_owner();
     let end: Node = DOCUMENT.with(|d| d.create_comment("")).into();
     append(parent, &end);
-    let mut entries: Vec<(K, Owner, Vec<Node>)> = Vec::new();
-    effect(move || {
+    let mut entries: Vec<(String, Owner, Vec<Node>)> = Vec::new();
+    effect_boxed(Box::new(move || {
         let items = items();
         let Some(parent) = end.parent_node() else {
             return;
         };
-        let mut old: std::collections::HashMap<K, (Owner, Vec<Node>)> = entries
+        let mut old: std::collections::HashMap<String, (Owner, Vec<Node>)> = entries
             .drain(..)
             .map(|(k, o, nodes)| (k, (o, nodes)))
             .collect();
         let mut next = Vec::with_capacity(items.len());
-        for item in items {
-            let k = key(&item);
+        for (k, make) in items {
             let (branch, nodes) = match old.remove(&k) {
                 Some(kept) => kept,
                 None => {
                     let branch = branch_of(&owner);
-                    let (_, nodes) = build_in(&branch, || Some(build(item)));
+                    let (_, nodes) = build_in(&branch, || Some(make()));
                     (branch, nodes)
                 }
             };
@@ -368,9 +414,8 @@ pub fn keyed<T: 'static, K: Eq + std::hash::Hash + 'static>(
             }
         }
         entries = next;
-    });
+    }));
 }
-
 /// A node built here (an element, or a fragment's nodes), as a Leptos view.
 pub struct Dom(SendWrapper<Vec<Node>>);
 

@@ -53,7 +53,8 @@ pub fn conversation_list(on_close: impl Fn() + Clone + 'static) -> Node {
     dom::keyed(
         &list,
         move || rows.get(),
-        |row: &ConversationRow| (row.id.clone(), row.title.clone(), row.message_count),
+        // A renamed conversation, or one that grew, is a new row (as its label changed).
+        |row: &ConversationRow| format!("{}\u{0}{}\u{0}{}", row.id, row.title, row.message_count),
         move |row| conversation_row(row, on_close.clone()),
     );
     nav.into()

@@ -84,7 +84,7 @@ pub fn message_list() -> Node {
     dom::keyed(
         &log,
         move || messages.with(|m| m[m.len().saturating_sub(shown.get())..].to_vec()),
-        |m: &MessageView| m.uid,
+        |m: &MessageView| m.uid.to_string(),
         message_item,
     );
     let has_starters = !starters.is_empty();
