@@ -74,3 +74,66 @@ pub fn file_stem(title: &str) -> String {
         slug.to_lowercase()
     }
 }
+
+/// Runs `f` once, as a JavaScript callback: its captures are dropped once it ran, and the small
+/// stub left behind is freed by the JavaScript GC (also when it never runs).
+fn callback_once(f: impl FnOnce() + 'static) -> JsValue {
+    let mut f: Option<Box<dyn FnOnce()>> = Some(Box::new(f));
+    wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        if let Some(f) = f.take() {
+            f()
+        }
+    })
+    .into_js_value()
+}
+
+/// Runs `f` before the next repaint (`requestAnimationFrame`).
+pub fn request_animation_frame(f: impl FnOnce() + 'static) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.request_animation_frame(callback_once(f).unchecked_ref());
+    }
+}
+
+/// Runs `f` once `wait` has passed (`setTimeout`).
+pub fn set_timeout(f: impl FnOnce() + 'static, wait: std::time::Duration) {
+    if let Some(window) = web_sys::window() {
+        let ms = i32::try_from(wait.as_millis()).unwrap_or(i32::MAX);
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback_once(f).unchecked_ref(),
+            ms,
+        );
+    }
+}
+
+/// Runs a future on the page's event loop.
+pub fn spawn_local(fut: impl std::future::Future<Output = ()> + 'static) {
+    wasm_bindgen_futures::spawn_local(fut);
+}
+
+/// A `window` event listener, removed by [`WindowListener::remove`].
+pub struct WindowListener {
+    name: &'static str,
+    callback: JsValue,
+}
+
+impl WindowListener {
+    /// Stops listening.
+    pub fn remove(self) {
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .remove_event_listener_with_callback(self.name, self.callback.unchecked_ref());
+        }
+    }
+}
+
+/// Listens for `name` events on `window` until [`WindowListener::remove`].
+pub fn window_event_listener_untyped(
+    name: &'static str,
+    f: impl Fn(web_sys::Event) + 'static,
+) -> WindowListener {
+    let callback = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(f).into_js_value();
+    if let Some(window) = web_sys::window() {
+        let _ = window.add_event_listener_with_callback(name, callback.unchecked_ref());
+    }
+    WindowListener { name, callback }
+}

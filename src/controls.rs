@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -60,7 +60,7 @@ impl Drop for Controls {
 /// Runs `f` after the current call returns (a method must not unmount the widget that owns it
 /// while it runs).
 fn later(f: impl FnOnce() + 'static) {
-    leptos::task::spawn_local(async move { f() });
+    crate::browser::spawn_local(async move { f() });
 }
 
 /// Waits until `ready` holds for the widget, looking again every 50 ms; false if it is
@@ -75,7 +75,7 @@ async fn until(c: Chat, ready: fn(&Chat) -> bool) -> bool {
 /// Runs `f` once the widget is settled ([`Chat::settled`]), so that unmounting it loses
 /// nothing; not at all if it is unmounted first. Always after the current call returns.
 fn when_settled(chat: impl Fn() -> Option<Chat> + 'static, f: impl FnOnce() + 'static) {
-    leptos::task::spawn_local(async move {
+    crate::browser::spawn_local(async move {
         match chat() {
             Some(c) if !until(c, Chat::settled).await => {}
             _ => f(),
@@ -89,7 +89,7 @@ fn when_settled(chat: impl Fn() -> Option<Chat> + 'static, f: impl FnOnce() + 's
 fn when_loaded(chat: impl Fn() -> Option<Chat> + 'static, f: impl FnOnce(Chat) + 'static) {
     match chat() {
         Some(c) if c.alive() && c.loaded() => f(c),
-        Some(c) if c.alive() => leptos::task::spawn_local(async move {
+        Some(c) if c.alive() => crate::browser::spawn_local(async move {
             if until(c, Chat::loaded).await {
                 f(c);
             }

@@ -1,7 +1,7 @@
 //! Views built with the DOM directly: `createElement`, `setAttribute`, listeners, and
 //! reactive_graph's effects to keep attributes and text in step with signals.
 //!
-//! Why: a Leptos `view!` is a distinct Rust type per tree, and every tree brings its own build,
+//! Why not Leptos's `view!`: a view there is a distinct Rust type per tree, and every tree brings its own build,
 //! rebuild, mount and drop code into the wasm (a 340-line dialog costs about 21 KB gzip). The
 //! helpers here are few and, past a thin generic shim that boxes the closure, not generic, so a
 //! view written with them costs little more than its calls. Text is only ever set as text
@@ -9,14 +9,14 @@
 //!
 //! Lifetimes: listeners and effects are kept by the reactive owner current when they are made
 //! (a component's, or a [`show`] branch's) and dropped with it, after their elements have left
-//! the page. [`Dom`] lets a Leptos view hold such an element while the rest of the UI moves over.
+//! the page. [`mount`] puts a whole view in the page under a root owner.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use leptos::prelude::{untrack, Owner, RenderEffect, StoredValue};
-use leptos::reactive::owner::WeakOwner;
-use send_wrapper::SendWrapper;
+use reactive_graph::effect::RenderEffect;
+use reactive_graph::graph::untrack;
+use reactive_graph::owner::{Owner, StoredValue, WeakOwner};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue, UnwrapThrowExt};
 use web_sys::{Document, Element, Event, EventTarget, Node};
@@ -416,124 +416,30 @@ fn keyed_boxed(parent: &Node, items: Box<dyn Fn() -> Entries>) {
         entries = next;
     }));
 }
-/// A node built here (an element, or a fragment's nodes), as a Leptos view.
-pub struct Dom(SendWrapper<Vec<Node>>);
+/// A view mounted by [`mount`]: dropping it removes its nodes from the page, then cleans up
+/// its reactive owner (effects, listeners, and the cleanups the widget registered: aborting a
+/// stream, closing its database).
+pub struct Mounted {
+    owner: Owner,
+    nodes: Vec<Node>,
+}
 
-impl Dom {
-    /// Wraps `node` for a `view!`.
-    pub fn new(node: Node) -> Self {
-        Dom(SendWrapper::new(top_nodes(&node)))
-    }
-
-    /// Runs `build` (untracked, like a component's body) and wraps what it makes.
-    pub fn build(build: impl FnOnce() -> Node) -> Self {
-        Dom::new(untrack(build))
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        remove_all(&self.nodes);
+        self.owner.cleanup();
     }
 }
 
-pub use leptos_view::DomState;
-
-mod leptos_view {
-    //! [`super::Dom`] as a Leptos view: mounted, moved and removed as the element itself.
-
-    use leptos::attr::any_attribute::AnyAttribute;
-    use leptos::attr::Attribute;
-    use leptos::tachys::hydration::Cursor;
-    use leptos::tachys::renderer::types;
-    use leptos::tachys::view::add_attr::AddAnyAttr;
-    use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
-    use send_wrapper::SendWrapper;
-    use wasm_bindgen::JsCast;
-    use web_sys::{Element, Node};
-
-    use super::Dom;
-
-    /// A mounted [`Dom`].
-    pub struct DomState(SendWrapper<Vec<Node>>);
-
-    impl Mountable for DomState {
-        fn unmount(&mut self) {
-            for node in self.0.iter() {
-                if let Some(parent) = node.parent_node() {
-                    let _ = parent.remove_child(node);
-                }
-            }
-        }
-        fn mount(&mut self, parent: &types::Element, marker: Option<&types::Node>) {
-            for node in self.0.iter() {
-                let _ = parent.insert_before(node, marker);
-            }
-        }
-        fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
-            let Some(first) = self.0.first() else {
-                return false;
-            };
-            match first.parent_element() {
-                Some(parent) => {
-                    child.mount(&parent, Some(first));
-                    true
-                }
-                None => false,
-            }
-        }
-        fn elements(&self) -> Vec<types::Element> {
-            self.0
-                .iter()
-                .filter_map(|n| n.dyn_ref::<Element>().cloned())
-                .collect()
-        }
-    }
-
-    impl Render for Dom {
-        type State = DomState;
-        fn build(self) -> DomState {
-            DomState(self.0)
-        }
-        fn rebuild(self, state: &mut DomState) {
-            let mut old = DomState(std::mem::replace(&mut state.0, self.0));
-            if let Some(marker) = old.0.first().cloned() {
-                if let Some(parent) = marker.parent_element() {
-                    state.mount(&parent, Some(&marker));
-                }
-            }
-            old.unmount();
-        }
-    }
-
-    impl AddAnyAttr for Dom {
-        type Output<SomeNewAttr: Attribute> = Dom;
-        fn add_any_attr<NewAttr: Attribute>(self, _attr: NewAttr) -> Dom {
-            self
-        }
-    }
-
-    impl RenderHtml for Dom {
-        type AsyncOutput = Dom;
-        type Owned = Dom;
-        const MIN_LENGTH: usize = 0;
-        fn dry_resolve(&mut self) {}
-        async fn resolve(self) -> Dom {
-            self
-        }
-        // The widget renders in the browser only: no server-side HTML, no hydration.
-        fn to_html_with_buf(
-            self,
-            _buf: &mut String,
-            _position: &mut Position,
-            _escape: bool,
-            _mark_branches: bool,
-            _extra_attrs: Vec<AnyAttribute>,
-        ) {
-        }
-        fn hydrate<const FROM_SERVER: bool>(
-            self,
-            _cursor: &Cursor,
-            _position: &PositionState,
-        ) -> DomState {
-            DomState(self.0)
-        }
-        fn into_owned(self) -> Dom {
-            self
-        }
-    }
+/// Builds a view in a new root owner (untracked, like a component's body) and appends it to
+/// `parent`.
+pub fn mount(parent: &Node, build: impl FnOnce() -> Node) -> Mounted {
+    // Effects re-run on the page's event loop (wasm-bindgen-futures); an error only says it was
+    // already set up.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    let node = owner.with(|| untrack(build));
+    let nodes = top_nodes(&node);
+    append(parent, &node);
+    Mounted { owner, nodes }
 }

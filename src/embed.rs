@@ -4,8 +4,7 @@
 
 use std::cell::RefCell;
 
-use leptos::mount::mount_to;
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::i18n::Strings;
 use tinychat_core::options::{
     parse_options, Mode, StorageKey, WidgetOptions, DEFAULT_STORAGE_NAMESPACE,
@@ -14,7 +13,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
-use crate::dom::Dom;
 use crate::handover::Handover;
 use crate::storage::Store;
 use crate::ui::app::chat_widget;
@@ -37,7 +35,7 @@ const PENDING_OPTIONS: &str = "tinychatOptions";
 pub struct MountHandle {
     // The methods go first (dropped before the view they call into).
     _controls: crate::controls::Controls,
-    _handle: leptos::mount::UnmountHandle<crate::dom::DomState>,
+    _handle: crate::dom::Mounted,
 }
 
 thread_local! {
@@ -214,7 +212,7 @@ fn load_language_then_remount(el: &Element, lang: &'static str) {
         .ok();
     let Some(promise) = promise else { return };
     let el = el.clone();
-    leptos::task::spawn_local(async move {
+    crate::browser::spawn_local(async move {
         let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise)).await;
         if language_json(lang).is_none() || !el.has_attribute(MOUNTED_ATTR) {
             return;
@@ -426,16 +424,16 @@ pub fn mount(
     let controls = crate::controls::install(el, slots.clone(), pairs.to_vec());
     let host_element = el.clone();
     let focus = handover.clone();
-    let handle = mount_to(host, move || {
+    let handle = crate::dom::mount(&host, move || {
         provide_context(handover);
         provide_context(slots);
         provide_context(crate::controls::HostElement(StoredValue::new_local(
             host_element,
         )));
-        Dom::build(move || match options.mode {
+        match options.mode {
             Mode::Inline => chat_widget(options, strings, store, None),
             Mode::Launcher => launcher(options, strings, store),
-        })
+        }
     });
     // Focus moves to the real control in the same task as the skeleton went away: a key pressed
     // right after (Enter on the launcher) must not land on the page's body.

@@ -13,6 +13,7 @@ pub mod events;
 pub mod handover;
 pub mod images;
 pub mod markdown_dom;
+pub mod prelude;
 pub mod storage;
 pub mod tools;
 pub mod transport;

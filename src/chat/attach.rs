@@ -1,8 +1,7 @@
 //! Images the visitor attaches to the next message (vision models): pending until sent,
 //! refused in words past Mistral's limits, and the larger view of a sent one.
 
-use leptos::prelude::*;
-use leptos::task::spawn_local;
+use crate::prelude::*;
 use tinychat_core::chat::{Image, MAX_IMAGES_PER_REQUEST};
 use tinychat_core::i18n::Strings;
 use tinychat_core::mistral::sees_images;

@@ -20,7 +20,7 @@ mod views;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::chat::{Library, Message, Settings};
 use tinychat_core::i18n::Strings;
 use tinychat_core::mistral::ModelCapabilities;
@@ -570,7 +570,7 @@ impl Chat {
         if self.key_missing() {
             return;
         }
-        leptos::task::spawn_local(async move {
+        crate::browser::spawn_local(async move {
             if let Ok(models) = crate::transport::fetch_models(&endpoint).await {
                 if !models.is_empty() && chat.alive() {
                     let caps = models

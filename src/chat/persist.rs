@@ -6,8 +6,7 @@
 
 use std::collections::HashMap;
 
-use leptos::prelude::*;
-use leptos::task::spawn_local;
+use crate::prelude::*;
 use tinychat_core::chat::{import_json, Library, Settings};
 use tinychat_core::options::WidgetOptions;
 

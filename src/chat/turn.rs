@@ -3,8 +3,7 @@
 
 use std::time::Duration;
 
-use leptos::prelude::*;
-use leptos::task::spawn_local;
+use crate::prelude::*;
 use tinychat_core::chat::Role;
 use tinychat_core::i18n::Strings;
 use tinychat_core::mistral::{

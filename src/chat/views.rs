@@ -1,7 +1,7 @@
 //! What the UI sees of the conversations: one [`MessageView`] per message and one
 //! [`ConversationRow`] per conversation. Views are read-only outside [`crate::chat`].
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::chat::{ErrorInfo, Feedback, Message, MessageState, Role, Usage};
 
 /// One message as the UI sees it. Its text lives in the conversation (one place); the view

@@ -1,6 +1,6 @@
 //! The widget's root `section`.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::i18n::Strings;
 use tinychat_core::options::WidgetOptions;
 use wasm_bindgen::JsCast;

@@ -1,7 +1,7 @@
 //! "Attach image" beside the message box, shown only when the selected model sees images. It
 //! opens the file picker (PNG, JPEG, WebP, GIF; several at once).
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, Node};
 

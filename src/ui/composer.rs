@@ -1,6 +1,6 @@
 //! The message box with Send / Stop.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{ClipboardEvent, HtmlTextAreaElement, KeyboardEvent, Node};
 

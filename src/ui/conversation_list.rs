@@ -1,6 +1,6 @@
 //! Past conversations: switch, rename, delete with confirmation.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::i18n::Strings;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, KeyboardEvent, Node};

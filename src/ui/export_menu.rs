@@ -2,8 +2,7 @@
 //! Its items ([`export_items`]) also appear in the header's More menu on narrow widgets, and
 //! both share one hidden file input ([`import_input`]).
 
-use leptos::prelude::*;
-use leptos::task::spawn_local;
+use crate::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 

@@ -1,7 +1,7 @@
 //! Focus trapping for modal elements: Tab and Shift+Tab stay inside, the first control takes
 //! focus when the element opens, and Escape calls the element's close action.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 

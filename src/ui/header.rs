@@ -2,7 +2,7 @@
 //! Settings). On narrow widgets the stylesheet shows the More menu ([`more_menu`]) instead of
 //! those buttons, so the header stays one row: title, More, and Close chat in launcher mode.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::i18n::Strings;
 use web_sys::Node;
 

@@ -1,7 +1,7 @@
 //! A sent image shown larger, in a modal dialog that Escape, the Close button or a click
 //! outside the image closes; focus returns where it was.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use web_sys::Node;
 
 use crate::chat::Chat;

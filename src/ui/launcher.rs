@@ -1,6 +1,6 @@
 //! Launcher mode: a round button fixed in a corner that opens the chat in a panel.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::i18n::Strings;
 use tinychat_core::options::WidgetOptions;
 use wasm_bindgen::closure::Closure;
@@ -103,10 +103,12 @@ pub fn launcher(options: WidgetOptions, strings: Strings, store: Store) -> Node 
     }
 
     let close = {
-        let b = send_wrapper::SendWrapper::new(button.clone());
+        let b = StoredValue::new_local(button.clone());
         Callback::new(move |()| {
             open.set(false);
-            let _ = b.unchecked_ref::<HtmlElement>().focus();
+            if let Some(b) = b.try_get_value() {
+                let _ = b.unchecked_ref::<HtmlElement>().focus();
+            }
         })
     };
     append(&panel, &chat_widget(options, strings, store, Some(close)));

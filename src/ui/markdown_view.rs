@@ -6,8 +6,7 @@
 
 use std::time::Duration;
 
-use leptos::prelude::*;
-use leptos::task::spawn_local;
+use crate::prelude::*;
 use tinychat_core::chat::MessageState;
 use tinychat_core::markdown::StreamingMarkdown;
 use wasm_bindgen::JsCast;

@@ -5,7 +5,7 @@
 //! closes it and returns focus to the button; Tab or a click elsewhere closes it; choosing an
 //! item closes it and returns focus to the button.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, FocusEvent, HtmlElement, KeyboardEvent, Node};
 

@@ -1,6 +1,6 @@
 //! The images a user message carries, as thumbnails that open the viewer.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::i18n::Strings;
 use web_sys::Node;
 

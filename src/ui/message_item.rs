@@ -1,7 +1,7 @@
 //! One message as an `article`: author, body, state, error and actions. The parts are in
 //! [`crate::ui::message_parts`].
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::chat::Role;
 use web_sys::Node;
 

@@ -1,6 +1,6 @@
 //! The conversation log with smart scrolling and starter prompts.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MutationObserver, MutationObserverInit, Node};

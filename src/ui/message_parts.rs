@@ -1,8 +1,7 @@
 //! The parts of a message ([`crate::ui::message_item`]): a user message's text and its edit
 //! form, the state note (working, stopped, interrupted), the error box, and the actions.
 
-use leptos::prelude::*;
-use leptos::task::spawn_local;
+use crate::prelude::*;
 use tinychat_core::chat::{Feedback, MessageState, Role};
 use tinychat_core::i18n::Strings;
 use wasm_bindgen::JsValue;

@@ -2,7 +2,7 @@
 //! is narrow (see `.tc-header__more` in the stylesheet), so the header keeps one row in every
 //! language.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use web_sys::Element;
 
 use crate::chat::Chat;

@@ -1,7 +1,7 @@
 //! Thumbnails of the images attached to the next message, each with a remove button. Images
 //! are `data:` URLs the widget made itself; nothing is fetched.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::i18n::Strings;
 use web_sys::Node;
 

@@ -2,7 +2,7 @@
 //! tokens, reasoning and system prompt. Its fields are in [`crate::ui::settings_fields`].
 //! Built with [`crate::dom`].
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::options::{SettingsError, SettingsForm};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, Node};

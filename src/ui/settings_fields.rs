@@ -1,7 +1,7 @@
 //! The fields of the settings dialog ([`crate::ui::settings_dialog`]), each editing a
 //! [`SettingsForm`] and showing its own error, if any, in words. Built with [`crate::dom`].
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::options::{with_selected_first, SettingsError, SettingsForm};
 use wasm_bindgen::JsValue;
 use web_sys::{Element, Node};

@@ -1,6 +1,6 @@
 //! The sources a reply cites (web search, document library), as a numbered list of links.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use web_sys::Node;
 
 use crate::chat::{Chat, MessageView};

@@ -1,6 +1,6 @@
 //! A reasoning model's thinking: a disclosure above the answer, collapsed.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::i18n::Strings;
 use web_sys::Node;
 

@@ -1,6 +1,6 @@
 //! A page tool's call and result, as one collapsed line in the conversation.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use tinychat_core::chat::MessageState;
 use tinychat_core::i18n::Strings;
 use web_sys::Node;
