@@ -185,9 +185,29 @@ pub fn on(target: &EventTarget, name: &str, f: impl FnMut(Event) + 'static) {
 }
 
 fn on_boxed(target: &EventTarget, name: &str, f: Box<dyn FnMut(Event)>) {
-    let listener = Closure::wrap(f);
-    let _ = target.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
-    keep(listener);
+    let closure = Closure::wrap(f);
+    let _ = target.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
+    keep(Listener {
+        target: target.clone(),
+        name: name.to_owned(),
+        closure,
+    });
+}
+
+/// A listener: removed from its target when dropped, so an element that outlives its owner
+/// (a file picker still open when its button went away) never calls a dropped closure.
+struct Listener {
+    target: EventTarget,
+    name: String,
+    closure: Closure<dyn FnMut(Event)>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(&self.name, self.closure.as_ref().unchecked_ref());
+    }
 }
 
 /// A `<button>` of the widget's one look (see `crate::ui::button::ButtonVariant`): `class` is
@@ -212,38 +232,17 @@ fn top_nodes(node: &Node) -> Vec<Node> {
         return vec![node.clone()];
     }
     let children = node.child_nodes();
-    (0..children.length())
+    let nodes: Vec<Node> = (0..children.length())
         .filter_map(|i| children.item(i))
-        .collect()
+        .collect();
+    // A show/slot/keyed at a fragment's top level would add nodes this list does not hold (they
+    // would stay in the page when the branch goes): put it inside an element.
+    debug_assert!(nodes.iter().all(|n| n.node_type() != Node::COMMENT_NODE));
+    nodes
 }
 
 fn show_boxed(parent: &Node, when: Box<dyn Fn() -> bool>, build: Box<dyn Fn() -> Node>) {
-    let marker: Node = DOCUMENT.with(|d| d.create_comment("")).into();
-    let _ = parent.append_child(&marker);
-    // The branch's owner is a child of this one: not of the effect, whose children are
-    // cleaned up each time it runs.
-    let owner = current_owner();
-    let mut shown: Option<(Owner, Vec<Node>)> = None;
-    effect_boxed(Box::new(move || {
-        let want = when();
-        match (&shown, want) {
-            (None, true) => {
-                let branch = branch_of(&owner);
-                let (node, nodes) = build_in(&branch, || Some(build()));
-                if let (Some(node), Some(p)) = (node, marker.parent_node()) {
-                    let _ = p.insert_before(&node, Some(&marker));
-                }
-                shown = Some((branch, nodes));
-            }
-            (Some(_), false) => {
-                if let Some((branch, nodes)) = shown.take() {
-                    remove_all(&nodes);
-                    branch.cleanup();
-                }
-            }
-            _ => {}
-        }
-    }));
+    slot(parent, when, move |&shown| shown.then(&build));
 }
 
 /// A text node appended to `parent` whose text follows `f()`.
@@ -295,6 +294,25 @@ pub fn slot<K: PartialEq + 'static>(
     key: impl Fn() -> K + 'static,
     build: impl Fn(&K) -> Option<Node> + 'static,
 ) {
+    slot_keyed(parent, key, build, Some(K::eq));
+}
+
+/// Like [`slot`], but built anew each time `key()` is set, even to an equal value (a notice
+/// repeated is shown, and announced, again).
+pub fn slot_each<K: 'static>(
+    parent: &Node,
+    key: impl Fn() -> K + 'static,
+    build: impl Fn(&K) -> Option<Node> + 'static,
+) {
+    slot_keyed(parent, key, build, None);
+}
+
+fn slot_keyed<K: 'static>(
+    parent: &Node,
+    key: impl Fn() -> K + 'static,
+    build: impl Fn(&K) -> Option<Node> + 'static,
+    same: Option<fn(&K, &K) -> bool>,
+) {
     // The key lives here; the effect (shared by every slot) asks whether it changed and
     // builds from it.
     let current: Rc<RefCell<Option<K>>> = Rc::new(RefCell::new(None));
@@ -304,8 +322,10 @@ pub fn slot<K: PartialEq + 'static>(
         Box::new(move || {
             let k = key();
             let mut seen = seen.borrow_mut();
-            if seen.as_ref() == Some(&k) {
-                return false;
+            if let (Some(same), Some(old)) = (same, seen.as_ref()) {
+                if same(old, &k) {
+                    return false;
+                }
             }
             *seen = Some(k);
             true
@@ -319,19 +339,23 @@ fn slot_boxed(
     mut changed: Box<dyn FnMut() -> bool>,
     build: Box<dyn Fn() -> Option<Node>>,
 ) {
-    let owner = current_owner();
     let marker: Node = DOCUMENT.with(|d| d.create_comment("")).into();
     append(parent, &marker);
+    // One owner holds the slot's branch: reactive_graph keeps the list of an owner's children
+    // until that owner is cleaned up, so a branch per rebuild under a long-lived owner would
+    // grow it; cleaning this holder empties it.
+    let holder = branch_of(&current_owner());
+    // The branch shown and its nodes (the owner is kept here: dropped, it would be cleaned up).
     let mut shown: Option<(Owner, Vec<Node>)> = None;
     effect_boxed(Box::new(move || {
         if !changed() {
             return;
         }
-        if let Some((branch, nodes)) = shown.take() {
+        if let Some((_, nodes)) = shown.take() {
             remove_all(&nodes);
-            branch.cleanup();
         }
-        let branch = branch_of(&owner);
+        holder.cleanup();
+        let branch = holder.child();
         let (node, nodes) = build_in(&branch, &build);
         if let (Some(node), Some(p)) = (node, marker.parent_node()) {
             let _ = p.insert_before(&node, Some(&marker));
@@ -382,10 +406,15 @@ fn keyed_boxed(parent: &Node, items: Box<dyn Fn() -> Entries>) {
         let Some(parent) = end.parent_node() else {
             return;
         };
-        let mut old: std::collections::HashMap<String, (Owner, Vec<Node>)> = entries
-            .drain(..)
-            .map(|(k, o, nodes)| (k, (o, nodes)))
-            .collect();
+        let mut old: std::collections::HashMap<String, (Owner, Vec<Node>)> =
+            std::collections::HashMap::with_capacity(entries.len());
+        for (k, branch, nodes) in entries.drain(..) {
+            // Two items with one key: the one displaced goes, with its nodes.
+            if let Some((displaced, nodes)) = old.insert(k, (branch, nodes)) {
+                remove_all(&nodes);
+                displaced.cleanup();
+            }
+        }
         let mut next = Vec::with_capacity(items.len());
         for (k, make) in items {
             let (branch, nodes) = match old.remove(&k) {

@@ -28,6 +28,20 @@ async function importJson(page, widget, name, text) {
   await chooser.setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
 }
 
+test('a second click on Export closes its menu (the menu losing focus to its own button does not reopen it)', async ({ page }) => {
+  const widget = await openDemo(page);
+  const button = widget.getByRole('button', { name: 'Export' });
+  const menu = widget.getByRole('menu', { name: 'Export' });
+  await button.click();
+  await expect(menu).toBeVisible();
+  await expect(widget.getByRole('menuitem').first()).toBeFocused();
+  await button.click();
+  await expect(menu).toHaveCount(0);
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+  await button.click();
+  await expect(menu).toBeVisible();
+});
+
 test('export: Markdown, text and JSON hold the conversation and never the API key; JSON imports back', async ({ page }) => {
   const widget = await openDemo(page);
   const settings = await openSettings(widget);

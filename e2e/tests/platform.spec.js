@@ -249,6 +249,8 @@ test('images: attach, downscale, send as a content list, thumbnail, viewer, expo
   expect((await new AxeBuilder({ page }).include('tiny-chat').analyze()).violations).toEqual([]);
   await page.keyboard.press('Escape');
   await expect(viewer).toHaveCount(0);
+  // Focus returns to the thumbnail that opened it.
+  await expect(thumb).toBeFocused();
   // Kept with the conversation, marked in text exports.
   const exported = await page.evaluate(() => document.querySelector('tiny-chat').getConversation());
   expect(exported.conversation.messages[0].images[0]).toMatchObject({ name: 'wide.png', width: 1540, height: 770 });

@@ -73,7 +73,8 @@ pub fn chat_widget(
     });
 
     append(&section, &header(&title, on_close));
-    dom::slot(
+    // Built anew on every notice, even one equal to the last (said again, announced again).
+    dom::slot_each(
         &section,
         move || notice.get(),
         move |text| {

@@ -1,8 +1,9 @@
 //! A sent image shown larger, in a modal dialog that Escape, the Close button or a click
-//! outside the image closes; focus returns where it was.
+//! outside the image closes; focus returns where it was (the thumbnail).
 
 use crate::prelude::*;
-use web_sys::Node;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, Node, ShadowRoot};
 
 use crate::chat::Chat;
 use crate::dom::{self, append, attr, el};
@@ -14,11 +15,23 @@ pub fn image_viewer() -> Node {
     let chat = expect_context::<Chat>();
     let viewed = chat.viewed_image();
     let group = dom::fragment();
+    // Stays in the page: where to ask which element had focus when the viewer opened.
+    let anchor = dom::text("");
+    append(&group, &anchor);
     dom::slot(
         &group,
         move || viewed.get(),
         move |image| {
             let image = image.as_ref()?;
+            // Focus returns where it was (the thumbnail) once the viewer has gone.
+            let previous = StoredValue::new_local(focused(&anchor));
+            on_cleanup(move || {
+                if let Some(Some(el)) = previous.try_get_value() {
+                    if el.is_connected() {
+                        let _ = el.focus();
+                    }
+                }
+            });
             let close = move || chat.view_image(None);
             let overlay = el("div", "tc-overlay");
             dom::on(&overlay, "click", move |_| close());
@@ -42,4 +55,15 @@ pub fn image_viewer() -> Node {
         },
     );
     group
+}
+
+/// The focused element of the shadow root (or page) that holds `node`.
+fn focused(node: &Node) -> Option<HtmlElement> {
+    node.get_root_node()
+        .dyn_into::<ShadowRoot>()
+        .ok()
+        .and_then(|root| root.active_element())
+        .or_else(|| dom::document().active_element())?
+        .dyn_into::<HtmlElement>()
+        .ok()
 }

@@ -126,6 +126,7 @@ pub fn menu_button(
         }
     });
     let menu_label = label.to_owned();
+    let toggle = button.clone();
     dom::show(
         &wrap,
         move || open.get(),
@@ -152,15 +153,17 @@ pub fn menu_button(
                     close_click(true);
                 }
             });
-            // Focus leaving the menu (a click elsewhere, Tab) closes it.
-            let m = menu.clone();
+            // Focus leaving the menu (a click elsewhere, Tab) closes it. Focus going to the
+            // button is its click's to handle (a click on it closes the menu; closing here first
+            // would have that click open it again).
+            let (m, b) = (menu.clone(), toggle.clone());
             dom::on(&menu, "focusout", move |ev| {
                 let ev: &FocusEvent = ev.unchecked_ref();
-                let inside = ev
+                let stays = ev
                     .related_target()
                     .and_then(|t| t.dyn_into::<Node>().ok())
-                    .is_some_and(|t| m.contains(Some(&t)));
-                if !inside {
+                    .is_some_and(|t| m.contains(Some(&t)) || b.is_same_node(Some(&t)));
+                if !stays {
                     open.set(false);
                 }
             });
