@@ -117,11 +117,21 @@ pub fn attr_with(e: &Element, name: &'static str, f: impl Fn() -> Option<String>
 }
 
 fn attr_boxed(e: Element, name: &'static str, f: Box<dyn Fn() -> Option<String>>) {
-    effect_boxed(Box::new(move || match f() {
-        Some(v) => attr(&e, name, &v),
-        None => {
-            let _ = e.remove_attribute(name);
+    // The DOM is written only when the value changed (an effect may re-run on every delta of
+    // a streaming reply with the same answer).
+    let mut last: Option<Option<String>> = None;
+    effect_boxed(Box::new(move || {
+        let value = f();
+        if last.as_ref() == Some(&value) {
+            return;
         }
+        match &value {
+            Some(v) => attr(&e, name, v),
+            None => {
+                let _ = e.remove_attribute(name);
+            }
+        }
+        last = Some(value);
     }));
 }
 
@@ -131,8 +141,13 @@ pub fn class_with(e: &Element, class: &'static str, f: impl Fn() -> bool + 'stat
 }
 
 fn class_boxed(e: Element, class: &'static str, f: Box<dyn Fn() -> bool>) {
+    let mut last: Option<bool> = None;
     effect_boxed(Box::new(move || {
-        let _ = e.class_list().toggle_with_force(class, f());
+        let on = f();
+        if last != Some(on) {
+            let _ = e.class_list().toggle_with_force(class, on);
+            last = Some(on);
+        }
     }));
 }
 
