@@ -148,6 +148,9 @@ test('hostile host CSS does not break the widget, and the widget changes nothing
   await expect(page.locator('.tc-host:not([data-skeleton])')).toHaveCount(1);
   const box = widget.getByRole('textbox', { name: 'Message' });
   await expect(box).toBeVisible();
+  // The stylesheet may still be on its way when a cached wasm mounts: measure once it applies
+  // (until then the textarea has the browser's 13.33px; the page's CSS never reaches it).
+  await expect.poll(() => box.evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
   const style = await box.evaluate((el) => {
     const cs = getComputedStyle(el);
     return { color: cs.color, size: cs.fontSize, family: cs.fontFamily };

@@ -3,7 +3,6 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::conversation::Conversation;
@@ -135,9 +134,8 @@ pub fn import_json(json: &str) -> Result<Conversation, ImportError> {
             max: MAX_IMPORT_MESSAGES,
         });
     }
-    let mut conv = Conversation::deserialize(&conversation).map_err(|e| ImportError::Invalid {
-        detail: e.to_string(),
-    })?;
+    let mut conv = super::from_json::conversation(&conversation)
+        .map_err(|detail| ImportError::Invalid { detail })?;
     let mut ids = HashSet::with_capacity(conv.messages.len());
     for (index, m) in conv.messages.iter().enumerate() {
         if m.role == Role::System {

@@ -21,6 +21,7 @@
 
 pub mod conversation;
 pub mod export;
+mod from_json;
 pub mod import;
 pub mod library;
 pub mod message;

@@ -3,12 +3,11 @@
 
 use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::conversation::Conversation;
 use super::library::Library;
-use super::message::Message;
 use super::{DEFAULT_TITLE, STORAGE_SCHEMA};
 use crate::mistral::Role;
 
@@ -184,7 +183,7 @@ pub(super) fn conversation_from_value(
     index: usize,
     warnings: &mut Vec<LoadWarning>,
 ) -> Option<Conversation> {
-    let conv = match Conversation::deserialize(&value) {
+    let conv = match super::from_json::conversation(&value) {
         Ok(conv) => conv,
         Err(strict_error) => {
             let Value::Object(obj) = value else {
@@ -203,7 +202,7 @@ pub(super) fn conversation_from_value(
 /// Field-by-field reading of a conversation that failed to deserialize as a whole.
 fn salvage_conversation(
     obj: Map<String, Value>,
-    error: &serde_json::Error,
+    error: &str,
     warnings: &mut Vec<LoadWarning>,
 ) -> Conversation {
     let str_field = |name: &str| obj.get(name).and_then(Value::as_str).map(str::to_owned);
@@ -229,12 +228,12 @@ fn salvage_conversation(
     match obj.get("messages") {
         Some(Value::Array(messages)) => {
             for (index, m) in messages.iter().enumerate() {
-                match Message::deserialize(m) {
+                match super::from_json::message(m) {
                     Ok(m) => conv.messages.push(m),
                     Err(e) => warnings.push(LoadWarning::SkippedMessage {
                         title: title(),
                         index,
-                        reason: e.to_string(),
+                        reason: e,
                     }),
                 }
             }
