@@ -5,6 +5,8 @@ pub mod decimal;
 pub mod error;
 pub mod highlight;
 pub mod i18n;
+#[cfg(test)]
+mod json_gen;
 pub mod markdown;
 pub mod mistral;
 pub mod options;

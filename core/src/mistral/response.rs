@@ -594,7 +594,8 @@ pub(crate) mod from_json {
     /// A wire reading error, in words (it goes in a malformed stream's detail).
     pub type Result<T> = std::result::Result<T, String>;
 
-    fn wrong(field: &str, expected: &str) -> String {
+    /// "invalid type for `field`: expected …": the words of every wire reading error.
+    pub(crate) fn wrong(field: &str, expected: &str) -> String {
         format!("invalid type for `{field}`: expected {expected}")
     }
 
@@ -766,9 +767,10 @@ mod tests {
     //! `from_json` reads what the derived `Deserialize` reads, and fails where it fails.
 
     use proptest::prelude::*;
-    use serde_json::{json, Map, Value};
+    use serde_json::Value;
 
     use super::*;
+    use crate::json_gen::{same, Gen};
 
     const WORDS: &[&str] = &[
         "text",
@@ -785,48 +787,23 @@ mod tests {
         "https://example.com",
     ];
 
-    /// A scalar: the wrong type almost everywhere, the right one somewhere.
+    /// Objects of the wire's fields, a field present more often than not.
+    const GEN: Gen = Gen {
+        words: WORDS,
+        right: 4,
+        present: 0.6,
+    };
+
     fn scalar() -> BoxedStrategy<Value> {
-        prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::from),
-            prop::sample::select(vec![
-                json!(0),
-                json!(7),
-                json!(-1),
-                json!(1.5),
-                json!(5_000_000_000u64)
-            ]),
-            prop::sample::select(WORDS).prop_map(Value::from),
-        ]
-        .boxed()
+        GEN.scalar()
     }
 
-    /// A list of `item`s (or a scalar in its place).
     fn list(item: BoxedStrategy<Value>) -> BoxedStrategy<Value> {
-        prop_oneof![
-            1 => scalar(),
-            3 => prop::collection::vec(prop_oneof![4 => item, 1 => scalar()], 0..3).prop_map(Value::from),
-        ]
-        .boxed()
+        GEN.list(item)
     }
 
-    /// An object with some of `fields` (each: its name and what goes in it), or a scalar.
     fn object(fields: Vec<(&'static str, BoxedStrategy<Value>)>) -> BoxedStrategy<Value> {
-        let entries: Vec<_> = fields
-            .into_iter()
-            .map(|(k, v)| prop::option::weighted(0.6, v).prop_map(move |v| (k, v)))
-            .collect();
-        let obj = entries.prop_map(|entries| {
-            let mut map = Map::new();
-            for (k, v) in entries {
-                if let Some(v) = v {
-                    map.insert(k.to_owned(), v);
-                }
-            }
-            Value::Object(map)
-        });
-        prop_oneof![1 => scalar(), 6 => obj].boxed()
+        GEN.object(fields)
     }
 
     fn chunk(depth: u32) -> BoxedStrategy<Value> {
@@ -884,18 +861,6 @@ mod tests {
             ("completion_tokens", scalar()),
             ("total_tokens", scalar()),
         ])
-    }
-
-    fn same<T: PartialEq + std::fmt::Debug + serde::de::DeserializeOwned>(
-        v: &Value,
-        by_hand: from_json::Result<T>,
-    ) {
-        let derived = T::deserialize(v.clone());
-        match (derived, by_hand) {
-            (Ok(a), Ok(b)) => assert_eq!(a, b, "{v}"),
-            (Err(_), Err(_)) => {}
-            (a, b) => panic!("derive {a:?} vs by hand {b:?} for {v}"),
-        }
     }
 
     proptest! {
