@@ -115,6 +115,10 @@ pub fn composer() -> Node {
         dom::effect(move || {
             let n = focus_requests.get();
             if seen.is_some_and(|p| p != n) {
+                // At once, so a key pressed right after (Escape after Retry, whose button has
+                // just gone) reaches the widget rather than the page's body; and again on the
+                // next frame, for a composer that was not focusable yet (a panel opening).
+                let _ = el.focus();
                 let el = el.clone();
                 request_animation_frame(move || {
                     let _ = el.focus();
