@@ -40,6 +40,8 @@ ensure_rust_target() {
     || rustup target add wasm32-unknown-unknown
   rustup component list --installed | grep -q '^clippy' || rustup component add clippy
   rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+  # The standard library's source: the release wasm rebuilds std (see RELEASE_WASM_FLAGS).
+  rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
 }
 
 ensure_trunk() {
@@ -94,19 +96,27 @@ ensure_build_tools() {
   ensure_trunk
   ensure_wasm_bindgen
   (cd "$ROOT" && cargo fetch --quiet)
+  # std's own dependencies (dlmalloc, hashbrown, ...) for the offline -Zbuild-std release build.
+  (cd "$ROOT" && RUSTC_BOOTSTRAP=1 cargo fetch --quiet -Zbuild-std --target wasm32-unknown-unknown)
 }
 
-# The release wasm is built with `-Zlocation-detail=none`: a panic's message no longer carries
-# the file, line and column it came from, so the paths of every crate that can panic and their
-# location records are not in the bundle (10.8 KB less gzip -9 wasm, 2.3%). The flag is
-# unstable: RUSTC_BOOTSTRAP=1 lets the machine's one pinned stable rustc (1.95) take it, for this
-# build only (tests, clippy and the native tools are built without it). Panics still abort with
-# their message in the console. If a rustc ever drops the flag, remove it here: the size budget
-# then shows what it cost.
-RELEASE_WASM_FLAGS="-Zlocation-detail=none"
+# The release wasm is built with unstable flags, taken by the machine's one pinned stable rustc
+# (1.95) through RUSTC_BOOTSTRAP=1, for this build only (tests, clippy and the native tools are
+# built without them). Figures are tinychat_bg.wasm after gzip -9:
+# - `-Zlocation-detail=none`: a panic no longer carries its file, line and column, so the paths of
+#   every crate that can panic and their location records are not in the bundle (-10.8 KB).
+# - `-Zbuild-std` with `-Cpanic=immediate-abort`: std is compiled with our profile (opt-level z,
+#   LTO with the widget) instead of linked precompiled, and a panic is a bare trap: no message
+#   formatting, no unwinding machinery, no panic hook (-19.1 KB). A panic already kills the
+#   widget (the code has no unwrap on outside data); the browser still reports it as an uncaught
+#   `RuntimeError: unreachable`, which every e2e test fails on. Needs the rust-src component.
+# If a rustc ever drops a flag, the build fails loudly; remove it here and the size budget shows
+# what it cost.
+RELEASE_WASM_FLAGS="-Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort"
 
 build_dist() { # release bundle in dist/ (wasm-opt -Oz through trunk)
-  (cd "$ROOT" && RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$RELEASE_WASM_FLAGS" \
+  (cd "$ROOT" && RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$RELEASE_WASM_FLAGS" \
     trunk build --release --offline 2>&1 | grep -vE '^\s*$' | tail -n 5)
   # The languages other than English, fetched by the loader for the pages that use them.
   (cd "$ROOT" && cargo run -q -p tinychat-core --example i18n_json -- dist/i18n)
