@@ -41,8 +41,10 @@ pub enum StoreError {
     Failed(String),
 }
 
-fn failed(e: impl std::fmt::Debug) -> StoreError {
-    let text = format!("{e:?}");
+/// idb's errors display the browser's own error as `name: message` (`QuotaExceededError: …`).
+/// Their Display, not their Debug: the release wasm is built with `-Zfmt-debug=none`.
+fn failed(e: impl std::fmt::Display) -> StoreError {
+    let text = e.to_string();
     if text.contains("Quota") {
         StoreError::Quota
     } else {
@@ -111,11 +113,11 @@ impl ConversationStore {
         namespace: &str,
         on_lost: impl FnOnce(bool) + 'static,
     ) -> Result<Self, StoreError> {
-        let factory = Factory::new().map_err(|e| StoreError::Unavailable(format!("{e:?}")))?;
+        let factory = Factory::new().map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let name = format!("tinychat:{namespace}");
         let mut request = factory
             .open(&name, Some(VERSION))
-            .map_err(|e| StoreError::Unavailable(format!("{e:?}")))?;
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         request.on_upgrade_needed(|event| {
             let Ok(db) = event.database() else { return };
             for store in [CONVERSATIONS, META, CORRUPT] {
@@ -126,7 +128,7 @@ impl ConversationStore {
         });
         let mut db = request
             .await
-            .map_err(|e| StoreError::Unavailable(format!("{e:?}")))?;
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         db.on_version_change(move |event| {
             // `event.target` is this connection: close it, or the upgrade waits for this tab.
             // `newVersion` is null when the database is being deleted.

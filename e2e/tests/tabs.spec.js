@@ -142,3 +142,22 @@ test('a newer TinyChat upgrading the database in another tab is not blocked; thi
   // What is on screen stays on screen.
   await expect(wa.locator('article[data-role="assistant"]').last()).toContainText('Saved before the upgrade');
 });
+
+test('a full storage quota: the widget says so in words, offers the export and keeps the conversation on screen', async ({ page }) => {
+  const widget = await openDemo(page);
+  await sendAndWait(widget, 'Saved while there was room');
+  // From here every write is refused as a full origin's is, with a QuotaExceededError
+  // DOMException. (Chromium's own quota override over CDP does not apply to Playwright's
+  // browser contexts, so the error is raised where IndexedDB would raise it.)
+  await page.evaluate(() => {
+    IDBObjectStore.prototype.put = function put() {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  await sendAndWait(widget, 'Written when the storage is full');
+  const notice = widget.getByRole('status').filter({ hasText: 'Storage is full' });
+  await expect(notice).toContainText('Storage is full: new messages are not saved. Export your conversation to keep it.');
+  await expect(notice.getByRole('button', { name: 'Export JSON' })).toBeVisible();
+  await expect(widget.locator('article[data-role="assistant"]').first()).toContainText('Saved while there was room');
+  await expect(widget.locator('article[data-role="assistant"]').last()).toContainText('Written when the storage is full');
+});

@@ -268,7 +268,8 @@ impl StreamMapper {
             return Ok(items);
         }
         let payload = Payload::parse(data).map_err(|e| StreamError::Malformed {
-            detail: format!("{e} in {:?}", truncate(data, 121)),
+            // Quoted by hand, not with `{:?}`: the release wasm is built with -Zfmt-debug=none.
+            detail: format!("{e} in \"{}\"", truncate(data, 121).escape_debug()),
             partial: self.text.clone(),
         })?;
         if payload.is_error() {

@@ -263,7 +263,9 @@ pub struct OptionWarning {
 
 impl fmt::Display for OptionWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={:?} {}", self.attribute, self.value, self.message)
+        // Quoted by hand, not with `{:?}`: the release wasm is built with `-Zfmt-debug=none`.
+        let value = self.value.escape_debug();
+        write!(f, "{}=\"{value}\" {}", self.attribute, self.message)
     }
 }
 
