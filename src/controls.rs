@@ -26,7 +26,7 @@ pub struct Slots {
 
 /// The element the widget is mounted on (events are dispatched there).
 #[derive(Clone, Copy)]
-pub struct HostElement(pub StoredValue<Element, LocalStorage>);
+pub struct HostElement(pub StoredValue<Element>);
 
 const METHODS: &[&str] = &[
     "open",

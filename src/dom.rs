@@ -1,5 +1,5 @@
 //! Views built with the DOM directly: `createElement`, `setAttribute`, listeners, and
-//! reactive_graph's effects to keep attributes and text in step with signals.
+//! effects ([`crate::reactive`]) to keep attributes and text in step with signals.
 //!
 //! Why not Leptos's `view!`: a view there is a distinct Rust type per tree, and every tree brings its own build,
 //! rebuild, mount and drop code into the wasm (a 340-line dialog costs about 21 KB gzip). The
@@ -14,9 +14,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use reactive_graph::effect::RenderEffect;
-use reactive_graph::graph::untrack;
-use reactive_graph::owner::{Owner, StoredValue, WeakOwner};
+use crate::reactive::{create_effect, untrack, Owner, StoredValue, WeakOwner};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue, UnwrapThrowExt};
 use web_sys::{Document, Element, Event, EventTarget, Node};
@@ -107,8 +105,8 @@ pub fn effect(f: impl FnMut() + 'static) {
     effect_boxed(Box::new(f));
 }
 
-fn effect_boxed(mut f: Box<dyn FnMut()>) {
-    keep(RenderEffect::new(move |_: Option<()>| f()));
+fn effect_boxed(f: Box<dyn FnMut()>) {
+    create_effect(f);
 }
 
 /// Keeps the attribute `name` equal to `f()` (absent while `None`).
@@ -478,9 +476,6 @@ impl Drop for Mounted {
 /// Builds a view in a new root owner (untracked, like a component's body) and appends it to
 /// `parent`.
 pub fn mount(parent: &Node, build: impl FnOnce() -> Node) -> Mounted {
-    // Effects re-run on the page's event loop (wasm-bindgen-futures); an error only says it was
-    // already set up.
-    let _ = any_spawner::Executor::init_wasm_bindgen();
     let owner = Owner::new();
     let node = owner.with(|| untrack(build));
     let nodes = top_nodes(&node);

@@ -14,6 +14,7 @@ pub mod handover;
 pub mod images;
 pub mod markdown_dom;
 pub mod prelude;
+pub mod reactive;
 pub mod storage;
 pub mod tools;
 pub mod transport;

@@ -1,15 +1,11 @@
 //! What the widget's modules use of the reactive system and of the browser's timers, in one
-//! import: reactive_graph (the signals, memos, effects and owners Leptos is built on; the views
-//! are built with [`crate::dom`]) and the helpers in [`crate::browser`].
+//! import: [`crate::reactive`] (signals, memos, stored values and owners; the views are built
+//! with [`crate::dom`]) and the helpers in [`crate::browser`].
 
-pub use reactive_graph::callback::*;
-pub use reactive_graph::computed::*;
-pub use reactive_graph::effect::*;
-pub use reactive_graph::graph::untrack;
-pub use reactive_graph::owner::*;
-pub use reactive_graph::prelude::*;
-pub use reactive_graph::signal::*;
-pub use reactive_graph::wrappers::read::*;
+pub use crate::reactive::{
+    expect_context, on_cleanup, provide_context, signal, untrack, use_context, Callback, Memo,
+    Owner, ReadSignal, RwSignal, StoredValue, WeakOwner, WriteSignal,
+};
 
 pub use crate::browser::{
     request_animation_frame, set_timeout, spawn_local, window_event_listener_untyped,

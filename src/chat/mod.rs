@@ -63,7 +63,7 @@ pub struct Chat {
     library: StoredValue<Library>,
     store: StoredValue<Store>,
     /// Where conversations are kept (IndexedDB or memory), once opened.
-    conv_store: StoredValue<Option<ConversationStore>, LocalStorage>,
+    conv_store: StoredValue<Option<ConversationStore>>,
     /// The rev of each conversation's record as this tab last read or wrote it.
     revs: StoredValue<HashMap<String, u64>>,
     /// Conversations with a save running (true: run it again when it ends).
@@ -77,12 +77,12 @@ pub struct Chat {
     /// Conversations another tab streams into, until when (ms).
     remote_streaming: StoredValue<HashMap<String, f64>>,
     /// The tabs' channel.
-    channel: StoredValue<Option<Channel>, LocalStorage>,
+    channel: StoredValue<Option<Channel>>,
     /// The notice offers an export (storage full).
     offer_export: RwSignal<bool>,
     /// The page's element hosting the widget: events are dispatched on it.
-    host: StoredValue<Option<web_sys::Element>, LocalStorage>,
-    controller: StoredValue<Option<AbortController>, LocalStorage>,
+    host: StoredValue<Option<web_sys::Element>>,
+    controller: StoredValue<Option<AbortController>>,
     last_save: StoredValue<f64>,
     storage_warned: StoredValue<bool>,
     read_only: StoredValue<bool>,
@@ -281,11 +281,11 @@ impl Chat {
     /// `None` if the message is gone. Every reader of a message's parts goes through here.
     pub fn with_message<R>(&self, view: &MessageView, f: impl FnOnce(Option<&Message>) -> R) -> R {
         let conv = view.conversation.try_get_value().unwrap_or_default();
-        let library = self.library.try_read_value();
-        f(library
-            .as_deref()
-            .and_then(|lib| lib.get(&conv))
-            .and_then(|c| c.message(view.id)))
+        self.library.with_value_or_none(|lib| {
+            f(lib
+                .and_then(|lib| lib.get(&conv))
+                .and_then(|c| c.message(view.id)))
+        })
     }
 
     /// Reads message `view`'s text without copying it. `f` gets `""` if the message is gone.
