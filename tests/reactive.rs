@@ -128,7 +128,11 @@ async fn cleaning_an_owner_disposes_what_it_made_and_runs_its_cleanups_once() {
     assert_eq!(cleaned.get(), 1);
     assert!(made.is_disposed() && stored.is_disposed());
     assert_eq!(made.try_get_untracked(), None);
-    assert_eq!(made.try_set(6), Some(6), "a disposed signal gives the value back");
+    assert_eq!(
+        made.try_set(6),
+        Some(6),
+        "a disposed signal gives the value back"
+    );
     assert_eq!(stored.try_get_value(), None);
     assert_eq!(stored.with_value_or_none(|v| v.cloned()), None);
     // The source was the root's too: gone; the effect does not run again, nothing panics.
