@@ -236,7 +236,9 @@ fn changed(id: Id) {
     for s in subscribers {
         mark_stale(s);
     }
-    schedule_flush();
+    if QUEUE.with(|q| !q.borrow().is_empty()) {
+        schedule_flush();
+    }
 }
 
 fn mark_stale(id: Id) {
@@ -733,7 +735,7 @@ impl<T: PartialEq + 'static> Memo<T> {
             };
             let mut slot = value.borrow_mut();
             let old = downcast_mut::<Option<T>>(&mut **slot);
-            if false && old.as_ref() == Some(&next) {
+            if old.as_ref() == Some(&next) {
                 false
             } else {
                 *old = Some(next);
