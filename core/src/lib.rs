@@ -7,6 +7,7 @@ pub mod highlight;
 pub mod i18n;
 #[cfg(test)]
 mod json_gen;
+pub mod json_pretty;
 pub mod markdown;
 pub mod mistral;
 pub mod options;

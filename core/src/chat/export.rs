@@ -123,7 +123,8 @@ impl Conversation {
             version: EXPORT_VERSION,
             conversation: self,
         };
-        // Cannot fail: string keys, finite numbers only.
-        serde_json::to_string_pretty(&export).unwrap_or_default()
+        // Cannot fail: string keys, finite numbers only. Written compactly (the code storage
+        // uses) and indented as `to_string_pretty` would (crate::json_pretty).
+        crate::json_pretty::indent(&serde_json::to_string(&export).unwrap_or_default())
     }
 }
