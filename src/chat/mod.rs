@@ -412,8 +412,11 @@ impl Chat {
         if let Some(text) = handover.queued {
             let chat = *self;
             self.handing_over.set_value(true);
-            // After the first render, so the reply streams into mounted views.
-            request_animation_frame(move || {
+            // On the next microtask: after the mount that is building this widget now (the
+            // reply streams into mounted views), but before the browser lays out and paints
+            // it, so the request is on the wire during that first frame (bench/load: it left
+            // about 100 ms after the widget was ready when it waited for the frame).
+            spawn_local(async move {
                 if chat.alive() {
                     chat.handing_over.set_value(false);
                     chat.send(&text);
