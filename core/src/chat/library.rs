@@ -195,7 +195,9 @@ impl Library {
     /// The conversations for a list, most recently updated first.
     pub fn list(&self) -> Vec<ConversationSummary> {
         let mut order: Vec<&Conversation> = self.conversations.iter().collect();
-        order.sort_by(|a, b| {
+        // A total order (ids are unique), so an unstable sort gives the same list, with less
+        // code than the stable sort's (1 KB less gzip wasm with the model list's).
+        order.sort_unstable_by(|a, b| {
             b.updated_ms
                 .total_cmp(&a.updated_ms)
                 .then(b.created_ms.total_cmp(&a.created_ms))
