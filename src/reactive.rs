@@ -269,23 +269,26 @@ fn refresh(id: Id) {
     .flatten() else {
         return;
     };
+    // Cleared before the check: a source checked here (a memo) that changes what this node
+    // reads marks it stale again, and that mark must not be lost.
+    with_node(id, |n| n.stale = false);
     let never_ran = sources.is_empty();
     let dirty = never_ran
         || sources.iter().any(|(source, seen)| {
             refresh(*source);
             with_node(*source, |n| n.version) != Some(*seen)
         });
-    with_node(id, |n| n.stale = false);
-    if dirty {
-        run(id, &compute);
+    if dirty && !run(id, &compute) {
+        // Not run (it is running now, reading itself): still stale.
+        with_node(id, |n| n.stale = true);
     }
 }
 
-/// Runs a memo's or an effect's computation, recording what it reads.
-fn run(id: Id, compute: &Compute) {
-    // Already running (a memo that reads itself): the outer run goes on.
+/// Runs a memo's or an effect's computation, recording what it reads; false if it was
+/// already running (a memo that reads itself: the outer run goes on).
+fn run(id: Id, compute: &Compute) -> bool {
     let Ok(mut f) = compute.try_borrow_mut() else {
-        return;
+        return false;
     };
     with_node(id, |n| n.old_sources = std::mem::take(&mut n.sources));
     let previous = OBSERVER.with(|o| o.replace(Some(id)));
@@ -302,6 +305,7 @@ fn run(id: Id, compute: &Compute) {
     for (source, _) in gone {
         unsubscribe(source, id);
     }
+    true
 }
 
 fn schedule_flush() {
@@ -500,7 +504,9 @@ pub fn create_effect(mut f: Box<dyn FnMut()>) {
     let owner = Owner::new();
     let inner = owner.clone();
     let compute: Compute = Rc::new(RefCell::new(move || {
-        inner.cleanup();
+        // What the last run left is cleaned up untracked: a read in a cleanup is not this
+        // effect's dependency.
+        untrack(|| inner.cleanup());
         inner.with(&mut f);
         false
     }));
@@ -711,7 +717,9 @@ pub fn signal<T: 'static>(value: T) -> (ReadSignal<T>, WriteSignal<T>) {
 }
 
 /// A value computed from signals, computed when read and again only after they change;
-/// readers are notified only when it comes out different.
+/// readers are notified only when it comes out different. Its function must be pure (read
+/// signals and memos, nothing else): unlike an effect it has no owner of its own, so what it
+/// made or registered would belong to whoever reads it.
 pub struct Memo<T> {
     id: Id,
     ty: PhantomData<fn() -> T>,

@@ -214,3 +214,25 @@ async fn an_effect_that_sets_what_another_reads_is_seen_in_the_same_flush() {
     settle().await;
     assert_eq!(seen.get(), 40);
 }
+
+#[wasm_bindgen_test]
+async fn what_a_cleanup_reads_is_not_a_dependency_of_the_effect() {
+    let owner = Owner::new();
+    let (runs, seen) = counter();
+    let (a, flag) = owner.with(|| (RwSignal::new(0), RwSignal::new(false)));
+    owner.with(|| {
+        create_effect(Box::new(move || {
+            a.track();
+            runs.set(runs.get() + 1);
+            on_cleanup(move || {
+                let _ = flag.try_get();
+            });
+        }))
+    });
+    a.set(1); // re-run: the first run's cleanup reads `flag`
+    settle().await;
+    assert_eq!(seen.get(), 2);
+    flag.set(true); // read only by that cleanup: nothing runs
+    settle().await;
+    assert_eq!(seen.get(), 2);
+}
