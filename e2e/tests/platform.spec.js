@@ -267,16 +267,23 @@ test('images: paste and drop attach; wrong type, size and count are refused in w
   await expect(widget.getByRole('button', { name: 'Attach image' })).toBeVisible();
   await page.evaluate(async () => {
     const host = document.querySelector('tiny-chat').shadowRoot;
-    const file = async (name) => {
-      const canvas = new OffscreenCanvas(40, 30);
-      canvas.getContext('2d').fillRect(0, 0, 40, 30);
+    const file = async (name, w, h) => {
+      const canvas = new OffscreenCanvas(w, h);
+      const g = canvas.getContext('2d');
+      // Noise: a PNG that takes a while to decode and downscale.
+      for (let y = 0; y < h; y += 8) for (let x = 0; x < w; x += 8) {
+        g.fillStyle = `rgb(${(x * 7) % 256},${(y * 13) % 256},${(x * y) % 256})`;
+        g.fillRect(x, y, 8, 8);
+      }
       return new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
     };
+    // The pasted image is large and the dropped one tiny: the drop's decodes first, yet the
+    // images are attached in the order they came.
     const paste = new DataTransfer();
-    paste.items.add(await file('pasted.png'));
+    paste.items.add(await file('pasted.png', 2000, 1500));
     host.querySelector('textarea').dispatchEvent(new ClipboardEvent('paste', { clipboardData: paste, bubbles: true, cancelable: true }));
     const drop = new DataTransfer();
-    drop.items.add(await file('dropped.png'));
+    drop.items.add(await file('dropped.png', 40, 30));
     host.querySelector('.tc-chat').dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
   });
   await expect(widget.locator('.tc-pending img')).toHaveCount(2);

@@ -28,46 +28,70 @@ impl Chat {
     /// Reads, checks and downscales `files`, adding them to the pending images; each refusal
     /// is said in words.
     pub fn attach_files(&self, files: Vec<File>) {
+        // Queued, and read one after another by one reader: images attach in the order they
+        // came, whichever decodes first (a paste then a drop, two picks in a row).
         if files.is_empty() {
             return;
         }
+        let start = self
+            .attach_queue
+            .try_update_value(|(queue, running)| {
+                queue.extend(files);
+                !std::mem::replace(running, true)
+            })
+            .unwrap_or(false);
+        if !start {
+            return; // the reader running now takes them in turn
+        }
         let chat = *self;
         spawn_local(async move {
-            for file in files {
+            while let Some(Some(file)) = chat.attach_queue.try_update_value(|(queue, running)| {
+                let next = queue.pop_front();
+                *running = next.is_some();
+                next
+            }) {
                 if !chat.alive() {
                     return;
                 }
-                let strings = chat.strings();
-                if chat.pending_images.with_untracked(Vec::len) >= MAX_IMAGES_PER_REQUEST {
-                    chat.show_notice(Strings::fill(&strings.image_limit, MAX_IMAGES_PER_REQUEST));
+                if !chat.attach_one(file).await {
+                    // The message is full: what is still queued is refused with it.
+                    chat.attach_queue.try_update_value(|(queue, running)| {
+                        queue.clear();
+                        *running = false;
+                    });
                     return;
-                }
-                let name = file.name();
-                match images::prepare(&file).await {
-                    Ok(image) if chat.alive() => {
-                        // Checked again: another attach (a paste during a drop) may have filled
-                        // the message meanwhile.
-                        if chat.pending_images.with_untracked(Vec::len) >= MAX_IMAGES_PER_REQUEST {
-                            let limit = Strings::fill(&strings.image_limit, MAX_IMAGES_PER_REQUEST);
-                            chat.show_notice(limit);
-                            return;
-                        }
-                        chat.pending_images.update(|p| p.push(image));
-                        chat.dismiss_notice();
-                    }
-                    Ok(_) => return,
-                    Err(e) => {
-                        let template = match e {
-                            ImageError::Type => &strings.image_type,
-                            ImageError::TooBig => &strings.image_too_big,
-                            ImageError::TooWide => &strings.image_too_wide,
-                            ImageError::Unreadable => &strings.image_unreadable,
-                        };
-                        chat.show_notice(Strings::fill_named(template, &[("name", &name)]));
-                    }
                 }
             }
         });
+    }
+
+    /// Reads and attaches `file`, or says in words why not; false when the message already has
+    /// the most images it may carry.
+    async fn attach_one(&self, file: File) -> bool {
+        let strings = self.strings();
+        if self.pending_images.with_untracked(Vec::len) >= MAX_IMAGES_PER_REQUEST {
+            self.show_notice(Strings::fill(&strings.image_limit, MAX_IMAGES_PER_REQUEST));
+            return false;
+        }
+        let name = file.name();
+        match images::prepare(&file).await {
+            Ok(image) if self.alive() => {
+                self.pending_images.update(|p| p.push(image));
+                self.dismiss_notice();
+                true
+            }
+            Ok(_) => false,
+            Err(e) => {
+                let template = match e {
+                    ImageError::Type => &strings.image_type,
+                    ImageError::TooBig => &strings.image_too_big,
+                    ImageError::TooWide => &strings.image_too_wide,
+                    ImageError::Unreadable => &strings.image_unreadable,
+                };
+                self.show_notice(Strings::fill_named(template, &[("name", &name)]));
+                true
+            }
+        }
     }
 
     /// Removes pending image `index`.

@@ -52,6 +52,9 @@ pub struct Chat {
     models: RwSignal<Vec<String>>,
     /// Images attached to the next message.
     pending_images: RwSignal<Vec<tinychat_core::chat::Image>>,
+    /// Files waiting to be read and attached, in the order they came (a paste, then a drop),
+    /// and whether the one reader that works through them is running.
+    attach_queue: StoredValue<(std::collections::VecDeque<web_sys::File>, bool)>,
     /// A sent image shown larger.
     viewed_image: RwSignal<Option<tinychat_core::chat::Image>>,
     /// Capability flags of the models `/v1/models` listed (none: the documented fallbacks).
@@ -119,6 +122,7 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         models: RwSignal::new(options.models.clone()),
         model_caps: RwSignal::new(Vec::new()),
         pending_images: RwSignal::new(Vec::new()),
+        attach_queue: StoredValue::new_local(Default::default()),
         viewed_image: RwSignal::new(None),
         draft: RwSignal::new(String::new()),
         focus_composer: RwSignal::new(0),
