@@ -226,6 +226,18 @@ fn write<R>(id: Id, notify: bool, f: impl FnOnce(&mut dyn Any) -> R) -> Option<R
     Some(result)
 }
 
+/// Replaces node `id`'s value with `value` (notifying if `notify`); gives `value` back once the
+/// node is disposed.
+fn replace<T: 'static>(id: Id, notify: bool, value: T) -> Option<T> {
+    let mut value = Some(value);
+    write(id, notify, |v| {
+        if let Some(new) = value.take() {
+            *downcast_mut::<T>(v) = new;
+        }
+    });
+    value
+}
+
 /// `id`'s value changed: its version moves on and what read it is marked stale.
 fn changed(id: Id) {
     let subscribers = with_node(id, |n| {
@@ -635,16 +647,7 @@ macro_rules! writable {
             }
             /// Replaces the value and notifies; gives `value` back once disposed.
             pub fn try_set(&self, value: T) -> Option<T> {
-                let mut value = Some(value);
-                let done = write(self.id, true, |v| {
-                    if let Some(new) = value.take() {
-                        *downcast_mut::<T>(v) = new;
-                    }
-                });
-                match done {
-                    Some(()) => None,
-                    None => value,
-                }
+                replace(self.id, true, value)
             }
             /// Changes the value in place and notifies.
             #[track_caller]
@@ -810,16 +813,7 @@ impl<T: 'static> StoredValue<T> {
     }
     /// Replaces the value; gives it back once disposed.
     pub fn try_set_value(&self, value: T) -> Option<T> {
-        let mut value = Some(value);
-        let done = write(self.id, false, |v| {
-            if let Some(new) = value.take() {
-                *downcast_mut::<T>(v) = new;
-            }
-        });
-        match done {
-            Some(()) => None,
-            None => value,
-        }
+        replace(self.id, false, value)
     }
     #[track_caller]
     pub fn update_value<U>(&self, f: impl FnOnce(&mut T) -> U) -> U {
