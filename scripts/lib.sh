@@ -123,6 +123,15 @@ build_dist() { # release bundle in dist/ (wasm-opt -Oz through trunk)
   (cd "$ROOT" && RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$RELEASE_WASM_FLAGS" \
     trunk build --release --offline 2>&1 | grep -vE '^\s*$' | tail -n 5)
+  # The Markdown module (markdown/, src/markdown_module.rs): pulldown-cmark and the highlighter,
+  # which the widget fetches once it runs. Same flags as the widget; no wasm-bindgen (it has no
+  # imports), so wasm-opt only. Built after trunk, which empties dist/ first.
+  (cd "$ROOT" && RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$RELEASE_WASM_FLAGS" \
+    cargo build -q --release --offline -p tinychat-markdown --target wasm32-unknown-unknown)
+  wasm-opt -Oz --low-memory-unused --strip-debug --strip-producers \
+    "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/tinychat_markdown.wasm" \
+    -o "$ROOT/dist/tinychat_markdown.wasm"
   # The languages other than English, fetched by the loader for the pages that use them.
   (cd "$ROOT" && cargo run -q -p tinychat-core --example i18n_json -- dist/i18n)
   # The loader, wasm-bindgen's glue and the stylesheet without comments and whitespace (esbuild).

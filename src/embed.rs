@@ -239,6 +239,9 @@ fn page_locale() -> String {
         .unwrap_or_else(|| "en".into())
 }
 
+/// The Markdown module's file, beside the widget's wasm.
+const MARKDOWN_MODULE: &str = "tinychat_markdown.wasm";
+
 fn asset_base() -> String {
     window_api()
         .and_then(|api| js_sys::Reflect::get(&api, &"assetBase".into()).ok())
@@ -280,6 +283,8 @@ pub fn mount_with(el: &Element, pairs: Vec<(String, String)>) -> bool {
     }
     match mount(el, options, &pairs) {
         Ok(handle) => {
+            // The parser and highlighter come now that the widget runs (src/markdown_module.rs).
+            crate::markdown_module::load(&format!("{}{MARKDOWN_MODULE}", asset_base()));
             let _ = el.set_attribute(MOUNTED_ATTR, "");
             MOUNTED.with(|m| m.borrow_mut().push((el.clone(), handle)));
             crate::events::dispatch(el, "ready", crate::events::Detail::new(), false);

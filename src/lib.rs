@@ -13,6 +13,7 @@ pub mod events;
 pub mod handover;
 pub mod images;
 pub mod markdown_dom;
+pub mod markdown_module;
 pub mod prelude;
 pub mod reactive;
 pub mod storage;

@@ -2,7 +2,6 @@
 //! `createTextNode`. There is no `innerHTML` anywhere: text is text, and the tag and attribute
 //! sets are closed enums decided by the core crate, so model output cannot inject markup.
 
-use tinychat_core::highlight;
 use tinychat_core::markdown::Node;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element};
@@ -38,7 +37,7 @@ fn append_all(
 fn highlight_code(document: &Document, code: &Element) -> Result<(), JsValue> {
     let lang = code.get_attribute("data-lang").unwrap_or_default();
     let text = code.text_content().unwrap_or_default();
-    let Some(tokens) = highlight::highlight(&lang, &text) else {
+    let Some(tokens) = crate::markdown_module::highlight(&lang, &text) else {
         return Ok(());
     };
     let fragment = document.create_document_fragment();

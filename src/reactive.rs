@@ -477,6 +477,15 @@ impl Drop for OwnerInner {
     }
 }
 
+/// Runs `f` with no current owner: what it makes lives as long as the page (for state shared
+/// by every widget, made once).
+pub fn unowned<T>(f: impl FnOnce() -> T) -> T {
+    let previous = OWNER.with(|o| o.replace(None));
+    let result = f();
+    OWNER.with(|o| *o.borrow_mut() = previous);
+    result
+}
+
 /// Runs `f` when the current owner is cleaned up.
 pub fn on_cleanup(f: impl FnOnce() + 'static) {
     OWNER.with(|o| {

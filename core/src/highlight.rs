@@ -49,6 +49,24 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in declaration order (a kind's index here is its number on the wire).
+    pub const ALL: [Kind; 14] = [
+        Kind::Plain,
+        Kind::Keyword,
+        Kind::Literal,
+        Kind::String,
+        Kind::Number,
+        Kind::Comment,
+        Kind::Type,
+        Kind::Function,
+        Kind::Tag,
+        Kind::Attr,
+        Kind::Variable,
+        Kind::Inserted,
+        Kind::Deleted,
+        Kind::Meta,
+    ];
+
     /// The class suffix: `kw`, `lit`, `str`, `num`, `com`, `ty`, `fn`, `tag`, `attr`, `var`,
     /// `ins`, `del`, `meta` (`""` for plain text).
     pub fn class(self) -> &'static str {

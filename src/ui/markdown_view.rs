@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use crate::prelude::*;
 use tinychat_core::chat::MessageState;
-use tinychat_core::markdown::StreamingMarkdown;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Node};
 
@@ -16,12 +15,21 @@ use crate::browser::copy_text;
 use crate::chat::{Chat, MessageView};
 use crate::dom::{self, el};
 use crate::markdown_dom::{append_nodes, clear, patch_children, COPY_CODE_CLASS};
+use crate::markdown_module::{self, Stream};
 
+#[derive(Default)]
 struct RenderState {
-    markdown: StreamingMarkdown,
+    /// The reply in the Markdown module, once it is drawn as Markdown.
+    stream: Option<Stream>,
+    /// Bytes of the text drawn so far.
     consumed: usize,
+    /// Bytes of the open block (its source) at the last update.
+    open_len: usize,
     tail: Option<Element>,
     finished: bool,
+    /// How what is on screen was drawn: as Markdown (true), as plain text (false, while the
+    /// Markdown module is not running), or not yet (`None`).
+    markdown: Option<bool>,
 }
 
 /// Renders the message's text (or, with `thinking`, the reasoning model's thinking, which
@@ -44,12 +52,7 @@ pub fn markdown_view(msg: &MessageView, thinking: bool) -> Node {
             && (!thinking || answer_len.with(|n| *n == 0))
     });
     let root = el("div", "tc-md");
-    let state = StoredValue::new_local(RenderState {
-        markdown: StreamingMarkdown::new(),
-        consumed: 0,
-        tail: None,
-        finished: false,
-    });
+    let state = StoredValue::new_local(RenderState::default());
 
     // While a reply streams, deltas are coalesced: the DOM is updated at most once per frame,
     // however many deltas arrived since the last one, and less often while the open block is
@@ -60,6 +63,8 @@ pub fn markdown_view(msg: &MessageView, thinking: bool) -> Node {
     let msg = *msg;
     dom::effect(move || {
         text_len.track();
+        // Drawn again, as Markdown, when the Markdown module starts (or as text if it breaks).
+        let markdown = markdown_module::ready();
         let streaming = growing.get();
         if streaming && frame_pending.get_value() {
             return; // the scheduled update will pick this delta up
@@ -71,7 +76,7 @@ pub fn markdown_view(msg: &MessageView, thinking: bool) -> Node {
                 return; // unmounted meanwhile
             };
             let paint = |text: &str| {
-                state.update_value(|st| render(st, &root_el, text, !streaming, &label));
+                state.update_value(|st| render(st, &root_el, text, !streaming, markdown, &label));
             };
             if thinking {
                 chat.with_thinking(&msg, paint);
@@ -83,7 +88,7 @@ pub fn markdown_view(msg: &MessageView, thinking: bool) -> Node {
             draw();
         } else {
             frame_pending.set_value(true);
-            let open_len = state.with_value(|st| st.markdown.tail_source().len())
+            let open_len = state.with_value(|st| st.open_len)
                 + text_len
                     .get_untracked()
                     .saturating_sub(state.with_value(|st| st.consumed));
@@ -138,28 +143,39 @@ fn pacing(open_len: usize) -> Duration {
     Duration::from_millis(ms).min(MAX_PACING)
 }
 
-fn render(st: &mut RenderState, root: &Element, text: &str, done: bool, copy_label: &str) {
+fn render(
+    st: &mut RenderState,
+    root: &Element,
+    text: &str,
+    done: bool,
+    markdown: bool,
+    copy_label: &str,
+) {
     let Some(document) = root.owner_document() else {
         return;
     };
-    if text.len() < st.consumed || !text.is_char_boundary(st.consumed) {
-        // The text was replaced rather than extended: start over.
+    let replaced = text.len() < st.consumed || !text.is_char_boundary(st.consumed);
+    if replaced || st.markdown.is_some_and(|drawn| drawn != markdown) {
+        // The text was replaced rather than extended, or the Markdown module started (or
+        // broke): start over.
         clear(root);
-        st.markdown = StreamingMarkdown::new();
-        st.consumed = 0;
-        st.tail = None;
-        st.finished = false;
+        *st = RenderState::default();
     }
     if st.finished {
         return;
     }
+    st.markdown = Some(markdown);
     let tail = match &st.tail {
         Some(t) => t.clone(),
         None => {
             let Ok(t) = document.create_element("div") else {
                 return;
             };
-            t.set_class_name("tc-md__tail");
+            t.set_class_name(if markdown {
+                "tc-md__tail"
+            } else {
+                "tc-md__tail tc-md__plain"
+            });
             let _ = root.append_child(&t);
             st.tail = Some(t.clone());
             t
@@ -167,12 +183,35 @@ fn render(st: &mut RenderState, root: &Element, text: &str, done: bool, copy_lab
     };
     let delta = &text[st.consumed..];
     st.consumed = text.len();
-    let mut update = st.markdown.push(delta);
-    if done {
-        let last = st.markdown.finish();
-        update.frozen.extend(last.frozen);
-        update.tail = last.tail;
-        st.finished = true;
+    if !markdown {
+        // Plain text: the delta is appended to one text node.
+        match tail
+            .last_child()
+            .and_then(|n| n.dyn_into::<web_sys::Text>().ok())
+        {
+            Some(node) => {
+                let _ = node.append_data(delta);
+            }
+            None => {
+                let _ = tail.append_child(&document.create_text_node(delta));
+            }
+        }
+        st.open_len = st.consumed;
+        st.finished = done;
+        return;
+    }
+    if st.stream.is_none() {
+        st.stream = Stream::new();
+    }
+    // `None`: the module broke; `ready` turned false and this reply is drawn again as text.
+    let Some(update) = st.stream.as_mut().and_then(|s| s.push(delta, done)) else {
+        return;
+    };
+    st.finished = done;
+    if let Some(last) = update.frozen.last() {
+        st.open_len = st.consumed.saturating_sub(last.source.end);
+    } else {
+        st.open_len += delta.len();
     }
     for block in &update.frozen {
         let Ok(holder) = document.create_element("div") else {

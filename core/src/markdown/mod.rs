@@ -21,12 +21,38 @@
 //! being streamed: blocks that can no longer change are *frozen* (rendered once and handed to the
 //! widget to append) and only the open tail is re-rendered on each delta.
 
+#[cfg(feature = "markdown")]
 mod renderer;
+#[cfg(feature = "markdown")]
 mod stream;
+pub mod wire;
 
+use std::ops::Range;
+
+#[cfg(feature = "markdown")]
 use pulldown_cmark::Options;
 
-pub use stream::{FrozenBlock, StreamUpdate, StreamingMarkdown};
+#[cfg(feature = "markdown")]
+pub use stream::StreamingMarkdown;
+
+/// A block of a streaming reply that is complete and will never change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrozenBlock {
+    /// Byte range of the block's source within the streamed text (trailing blank lines
+    /// included, so consecutive frozen ranges are contiguous).
+    pub source: Range<usize>,
+    /// The rendered block, ready to be appended to the DOM once.
+    pub nodes: Vec<Node>,
+}
+
+/// What changed after a delta of a streaming reply (`StreamingMarkdown::push` or `finish`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreamUpdate {
+    /// Blocks frozen by this call, in order: append them after the previously frozen ones.
+    pub frozen: Vec<FrozenBlock>,
+    /// The open tail, fully re-rendered: replace the previous tail with it.
+    pub tail: Vec<Node>,
+}
 
 /// An element the renderer may produce. The set is closed: nothing else can reach the DOM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,6 +112,36 @@ pub enum Tag {
 }
 
 impl Tag {
+    /// Every tag, in declaration order (a tag's index here is its number on the wire).
+    pub const ALL: [Tag; 26] = [
+        Tag::P,
+        Tag::H1,
+        Tag::H2,
+        Tag::H3,
+        Tag::H4,
+        Tag::H5,
+        Tag::H6,
+        Tag::Em,
+        Tag::Strong,
+        Tag::Del,
+        Tag::A,
+        Tag::Code,
+        Tag::Pre,
+        Tag::Ul,
+        Tag::Ol,
+        Tag::Li,
+        Tag::Blockquote,
+        Tag::Hr,
+        Tag::Br,
+        Tag::Table,
+        Tag::Thead,
+        Tag::Tbody,
+        Tag::Tr,
+        Tag::Th,
+        Tag::Td,
+        Tag::Input,
+    ];
+
     /// The lowercase HTML tag name, for `document.createElement`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -176,6 +232,7 @@ impl Node {
 pub const MAX_DEPTH: usize = 32;
 
 /// The pulldown-cmark extensions TinyChat enables: GFM tables, strikethrough and task lists.
+#[cfg(feature = "markdown")]
 fn parser_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }
@@ -188,6 +245,7 @@ fn parser_options() -> Options {
 /// let Node::Element { tag: Tag::P, children, .. } = &nodes[0] else { panic!() };
 /// assert_eq!(children[2], Node::Text(" <script>alert(1)</script>".into()));
 /// ```
+#[cfg(feature = "markdown")]
 pub fn render(markdown: &str) -> Vec<Node> {
     renderer::render_all(markdown)
 }

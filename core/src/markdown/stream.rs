@@ -1,28 +1,7 @@
 //! [`StreamingMarkdown`]: a reply rendered while it streams; finished blocks are frozen once.
 
-use std::ops::Range;
-
 use super::renderer::render_blocks;
-use super::{render, Node};
-
-/// A block of a streaming reply that is complete and will never change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FrozenBlock {
-    /// Byte range of the block's source within [`StreamingMarkdown::source`] (trailing blank
-    /// lines included, so consecutive frozen ranges are contiguous).
-    pub source: Range<usize>,
-    /// The rendered block, ready to be appended to the DOM once.
-    pub nodes: Vec<Node>,
-}
-
-/// What changed after [`StreamingMarkdown::push`] or [`StreamingMarkdown::finish`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StreamUpdate {
-    /// Blocks frozen by this call, in order: append them after the previously frozen ones.
-    pub frozen: Vec<FrozenBlock>,
-    /// The open tail, fully re-rendered: replace the previous tail with it.
-    pub tail: Vec<Node>,
-}
+use super::{render, FrozenBlock, StreamUpdate};
 
 /// Incremental renderer for a reply that arrives in deltas.
 ///

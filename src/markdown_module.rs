@@ -1,0 +1,263 @@
+//! The Markdown module, `tinychat_markdown.wasm` (crate `markdown/`): pulldown-cmark and the
+//! code highlighter, in a wasm of their own.
+//!
+//! They are not in the widget's wasm, which every visitor downloads before the chat answers:
+//! the widget fetches this module once it runs ([`load`]). Until the module is running, and for
+//! good if it cannot be fetched, a reply shows as plain text (`.tc-md__plain`); the moment it
+//! runs, [`ready`] turns true and every reply on screen is drawn again as Markdown.
+//!
+//! The module shares no memory with the widget: input is copied into its memory, and its
+//! output, the bytes of `tinychat_core::markdown::wire`, copied out and decoded, which vets
+//! every tag, attribute and link again.
+//!
+//! With the `inline-markdown` feature (the browser tests), the module's code is linked in and
+//! called directly, through the same bytes; [`ready`] is true from the start.
+
+use tinychat_core::highlight::Token;
+use tinychat_core::markdown::{wire, StreamUpdate};
+
+use crate::prelude::*;
+
+thread_local! {
+    static READY: RwSignal<bool> =
+        crate::reactive::unowned(|| RwSignal::new(cfg!(feature = "inline-markdown")));
+}
+
+/// Whether replies can be drawn as Markdown now (tracked: an effect that reads it runs again
+/// when the module starts, or breaks).
+pub fn ready() -> bool {
+    READY.with(|r| r.get())
+}
+
+#[cfg(not(feature = "inline-markdown"))]
+fn set_ready(value: bool) {
+    READY.with(|r| r.set(value));
+}
+
+#[cfg(not(feature = "inline-markdown"))]
+pub use module::{highlight, load, Stream};
+
+#[cfg(feature = "inline-markdown")]
+pub use inline::{highlight, load, Stream};
+
+#[cfg(feature = "inline-markdown")]
+mod inline {
+    use super::*;
+    use tinychat_core::markdown::StreamingMarkdown;
+
+    /// Nothing to fetch: the module's code is linked in.
+    pub fn load(_url: &str) {}
+
+    /// A streaming reply.
+    pub struct Stream(StreamingMarkdown);
+
+    impl Stream {
+        /// A new streaming reply (`None` when the module is not running).
+        pub fn new() -> Option<Stream> {
+            Some(Stream(StreamingMarkdown::new()))
+        }
+
+        /// Appends `delta` (and ends the reply if `finish`): what to change on screen.
+        pub fn push(&mut self, delta: &str, finish: bool) -> Option<StreamUpdate> {
+            let mut out = Vec::new();
+            tinychat_markdown::push(&mut self.0, delta.as_bytes(), finish, &mut out);
+            wire::decode_update(&out)
+        }
+    }
+
+    /// The highlight tokens of `code` in language `lang`.
+    pub fn highlight(lang: &str, code: &str) -> Option<Vec<Token>> {
+        let mut out = Vec::new();
+        tinychat_markdown::highlight_code(lang, code, &mut out);
+        wire::decode_tokens(&out, code)
+    }
+}
+
+#[cfg(not(feature = "inline-markdown"))]
+mod module {
+    use std::cell::RefCell;
+
+    use js_sys::{Function, Object, Promise, Reflect, Uint8Array, WebAssembly};
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+
+    use super::*;
+
+    /// The module's exports (see `markdown/src/lib.rs`).
+    struct Exports {
+        memory: WebAssembly::Memory,
+        alloc: Function,
+        out_len: Function,
+        stream_new: Function,
+        stream_free: Function,
+        stream_push: Function,
+        highlight: Function,
+    }
+
+    enum State {
+        Idle,
+        Loading,
+        Running(Exports),
+        /// A fetch or compile failed: [`load`] tries again.
+        LoadFailed,
+        /// A call trapped: the module's memory cannot be trusted, it is not called again.
+        Broken,
+    }
+
+    thread_local! {
+        static STATE: RefCell<State> = const { RefCell::new(State::Idle) };
+    }
+
+    /// Fetches and starts the module at `url`, unless it runs or is being fetched.
+    pub fn load(url: &str) {
+        let start = STATE.with_borrow_mut(|s| match s {
+            State::Idle | State::LoadFailed => {
+                *s = State::Loading;
+                true
+            }
+            _ => false,
+        });
+        if !start {
+            return;
+        }
+        let url = url.to_owned();
+        spawn_local(async move {
+            match instantiate(&url).await {
+                Ok(exports) => {
+                    STATE.with_borrow_mut(|s| *s = State::Running(exports));
+                    set_ready(true);
+                }
+                Err(_) => STATE.with_borrow_mut(|s| *s = State::LoadFailed),
+            }
+        });
+    }
+
+    async fn instantiate(url: &str) -> Result<Exports, JsValue> {
+        let window = web_sys::window().ok_or(JsValue::NULL)?;
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+            .await?
+            .dyn_into()?;
+        if !response.ok() {
+            return Err(JsValue::NULL);
+        }
+        let imports = Object::new();
+        // Compiled while it downloads; a server that does not send `application/wasm` makes
+        // that fail, and then the bytes are compiled when they are all there.
+        let streamed = WebAssembly::instantiate_streaming(
+            &Promise::resolve(&JsValue::from(response.clone()?)),
+            &imports,
+        );
+        let result = match JsFuture::from(streamed).await {
+            Ok(result) => result,
+            Err(_) => {
+                let bytes = JsFuture::from(response.array_buffer()?).await?;
+                JsFuture::from(WebAssembly::instantiate_buffer(
+                    &Uint8Array::new(&bytes).to_vec(),
+                    &imports,
+                ))
+                .await?
+            }
+        };
+        let instance = Reflect::get(&result, &"instance".into())?;
+        let exports = Reflect::get(&instance, &"exports".into())?;
+        let get = |name: &str| -> Result<JsValue, JsValue> { Reflect::get(&exports, &name.into()) };
+        let function = |name: &str| -> Result<Function, JsValue> { get(name)?.dyn_into() };
+        Ok(Exports {
+            memory: get("memory")?.dyn_into()?,
+            alloc: function("tc_alloc")?,
+            out_len: function("tc_out_len")?,
+            stream_new: function("tc_stream_new")?,
+            stream_free: function("tc_stream_free")?,
+            stream_push: function("tc_stream_push")?,
+            highlight: function("tc_highlight")?,
+        })
+    }
+
+    /// A wasm `i32` as the address it is.
+    fn address(value: JsValue) -> Result<u32, JsValue> {
+        let n = value.as_f64().ok_or(JsValue::NULL)?;
+        Ok(n as i32 as u32)
+    }
+
+    impl Exports {
+        /// Copies `bytes` into a buffer of the module's (which the next call takes).
+        fn copy_in(&self, bytes: &[u8]) -> Result<u32, JsValue> {
+            let len = bytes.len() as u32;
+            let ptr = address(self.alloc.call1(&JsValue::NULL, &len.into())?)?;
+            Uint8Array::new_with_byte_offset_and_length(&self.memory.buffer(), ptr, len)
+                .copy_from(bytes);
+            Ok(ptr)
+        }
+
+        /// The last call's output, which starts at `ptr`.
+        fn copy_out(&self, ptr: u32) -> Result<Vec<u8>, JsValue> {
+            let len = address(self.out_len.call0(&JsValue::NULL)?)?;
+            Ok(
+                Uint8Array::new_with_byte_offset_and_length(&self.memory.buffer(), ptr, len)
+                    .to_vec(),
+            )
+        }
+    }
+
+    /// Runs `f` on the running module's exports. A call that throws (a trap) breaks the
+    /// module for good: replies fall back to plain text.
+    fn call<T>(f: impl FnOnce(&Exports) -> Result<T, JsValue>) -> Option<T> {
+        let result = STATE.with_borrow(|s| match s {
+            State::Running(exports) => Some(f(exports)),
+            _ => None,
+        })?;
+        match result {
+            Ok(value) => Some(value),
+            Err(_) => {
+                STATE.with_borrow_mut(|s| *s = State::Broken);
+                set_ready(false);
+                None
+            }
+        }
+    }
+
+    /// A streaming reply, held by the module.
+    pub struct Stream(u32);
+
+    impl Stream {
+        /// A new streaming reply (`None` when the module is not running).
+        pub fn new() -> Option<Stream> {
+            call(|ex| address(ex.stream_new.call0(&JsValue::NULL)?)).map(Stream)
+        }
+
+        /// Appends `delta` (and ends the reply if `finish`): what to change on screen.
+        pub fn push(&mut self, delta: &str, finish: bool) -> Option<StreamUpdate> {
+            let bytes = call(|ex| {
+                let ptr = ex.copy_in(delta.as_bytes())?;
+                let args = [self.0, ptr, delta.len() as u32, u32::from(finish)];
+                let args = js_sys::Array::from_iter(args.map(JsValue::from));
+                let out = address(ex.stream_push.apply(&JsValue::NULL, &args)?)?;
+                ex.copy_out(out)
+            })?;
+            wire::decode_update(&bytes)
+        }
+    }
+
+    impl Drop for Stream {
+        fn drop(&mut self) {
+            let handle = self.0;
+            call(|ex| ex.stream_free.call1(&JsValue::NULL, &handle.into()));
+        }
+    }
+
+    /// The highlight tokens of `code` in language `lang`.
+    pub fn highlight(lang: &str, code: &str) -> Option<Vec<Token>> {
+        let bytes = call(|ex| {
+            let input = [lang.as_bytes(), code.as_bytes()].concat();
+            let ptr = ex.copy_in(&input)?;
+            let out = address(ex.highlight.call3(
+                &JsValue::NULL,
+                &ptr.into(),
+                &(input.len() as u32).into(),
+                &(lang.len() as u32).into(),
+            )?)?;
+            ex.copy_out(out)
+        })?;
+        wire::decode_tokens(&bytes, code)
+    }
+}
