@@ -279,6 +279,7 @@ pub(crate) fn canonical(key: &str) -> String {
     key.trim_start_matches("data-")
         .chars()
         .filter(|c| *c != '-' && *c != '_')
-        .flat_map(char::to_lowercase)
+        // Option names are ASCII: no Unicode case tables in the wasm for them.
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }

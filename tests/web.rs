@@ -1391,3 +1391,19 @@ async fn tool_calls_the_widget_did_not_offer_are_not_run_and_nothing_loops() {
     let body = last_request_body();
     assert!(body.get("tools").is_none());
 }
+
+/// Export file names: letters and digits of any script kept (the browser's Unicode tables), every
+/// other run one `-`, lowercase, at most 60 characters.
+#[wasm_bindgen_test]
+fn export_file_names_keep_letters_of_any_script() {
+    use tinychat::browser::file_stem;
+    assert_eq!(
+        file_stem("Café déjà-vu: 2024 — ÉTÉ!"),
+        "café-déjà-vu-2024-été"
+    );
+    assert_eq!(file_stem("日本語 の テスト"), "日本語-の-テスト");
+    assert_eq!(file_stem("  --Ünïcödé²--  "), "ünïcödé²");
+    assert_eq!(file_stem("!!! ??? ..."), "conversation");
+    assert_eq!(file_stem(""), "conversation");
+    assert_eq!(file_stem(&"Ab".repeat(40)).chars().count(), 60);
+}

@@ -233,6 +233,30 @@ test.describe('persistence and conversations', () => {
   });
 });
 
+test.describe('search', () => {
+  test('searching conversations ignores case in any script (the browser\'s case folding)', async ({ page }) => {
+    const widget = await openDemo(page);
+    await sendAndWait(widget, 'Un été à SÉVILLE');
+    await widget.getByRole('button', { name: 'New chat' }).click();
+    await sendAndWait(widget, 'ΣΟΦΊΑ and wisdom');
+    await widget.getByRole('button', { name: 'New chat' }).click();
+    await widget.getByRole('button', { name: 'Conversations' }).click();
+    const list = widget.getByRole('navigation', { name: 'Conversations' });
+    const search = list.getByRole('searchbox', { name: 'Search conversations' });
+    const titles = list.locator('.tc-convs__title');
+    await expect(titles).toHaveCount(3); // the two, and the new empty one
+    await search.fill('séville ÉTÉ');
+    await expect(titles).toHaveText(['Un été à SÉVILLE']);
+    await search.fill('σοφία');
+    await expect(titles).toHaveText(['ΣΟΦΊΑ and wisdom']);
+    // A word from a reply's text, not only from titles.
+    await search.fill('CANNED');
+    await expect(titles).toHaveCount(2);
+    await search.fill('nowhere');
+    await expect(titles).toHaveCount(0);
+  });
+});
+
 test.describe('keyboard', () => {
   test('Shift+Enter inserts a newline without sending; Enter sends', async ({ page }) => {
     const widget = await openDemo(page);

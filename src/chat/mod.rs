@@ -494,7 +494,7 @@ impl Chat {
     pub fn search(&self, query: &str) -> Vec<ConversationRow> {
         self.conversations.track();
         self.library.with_value(|lib| {
-            lib.search(query)
+            lib.search_folded(query, &crate::browser::lowercase)
                 .into_iter()
                 .map(|s| ConversationRow {
                     id: s.id,

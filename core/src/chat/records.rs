@@ -222,18 +222,28 @@ impl Library {
     /// The conversations whose title or any message contains every word of `query`
     /// (case-insensitive), most recently updated first. An empty query lists them all.
     pub fn search(&self, query: &str) -> Vec<ConversationSummary> {
-        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        self.search_folded(query, &str::to_lowercase)
+    }
+
+    /// [`Library::search`] with the case folding given: the widget passes the browser's
+    /// `toLowerCase`, so the wasm carries no copy of Unicode's case tables.
+    pub fn search_folded(
+        &self,
+        query: &str,
+        lowercase: &dyn Fn(&str) -> String,
+    ) -> Vec<ConversationSummary> {
+        let words: Vec<String> = query.split_whitespace().map(lowercase).collect();
         if words.is_empty() {
             return self.list();
         }
         let matches = |c: &Conversation| {
-            let title = c.title.to_lowercase();
+            let title = lowercase(&c.title);
             words.iter().all(|w| {
                 title.contains(w.as_str())
                     || c.messages
                         .iter()
                         .filter(|m| m.role != Role::System)
-                        .any(|m| m.text.to_lowercase().contains(w.as_str()))
+                        .any(|m| lowercase(&m.text).contains(w.as_str()))
             })
         };
         let found: HashSet<&str> = self
