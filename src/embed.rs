@@ -239,10 +239,8 @@ fn page_locale() -> String {
         .unwrap_or_else(|| "en".into())
 }
 
-/// The Markdown module's file, beside the widget's wasm.
-const MARKDOWN_MODULE: &str = "tinychat_markdown.wasm";
-
-fn asset_base() -> String {
+/// Where the loader found the widget's files (`window.TinyChat.assetBase`), `./` without it.
+pub(crate) fn asset_base() -> String {
     window_api()
         .and_then(|api| js_sys::Reflect::get(&api, &"assetBase".into()).ok())
         .and_then(|v| v.as_string())
@@ -283,8 +281,6 @@ pub fn mount_with(el: &Element, pairs: Vec<(String, String)>) -> bool {
     }
     match mount(el, options, &pairs) {
         Ok(handle) => {
-            // The parser and highlighter come now that the widget runs (src/markdown_module.rs).
-            crate::markdown_module::load(&format!("{}{MARKDOWN_MODULE}", asset_base()));
             let _ = el.set_attribute(MOUNTED_ATTR, "");
             MOUNTED.with(|m| m.borrow_mut().push((el.clone(), handle)));
             crate::events::dispatch(el, "ready", crate::events::Detail::new(), false);
@@ -429,7 +425,15 @@ pub fn mount(
     let controls = crate::controls::install(el, slots.clone(), pairs.to_vec());
     let host_element = el.clone();
     let focus = handover.clone();
+    let intent_target = host.clone();
     let handle = crate::dom::mount(&host, move || {
+        // The Markdown module (the parser and the highlighter) is fetched when the visitor
+        // shows intent (pointer over the widget, focus in it: also the focus handed over from
+        // the loader's frame) or a reply is drawn (src/ui/markdown_view.rs), not for every
+        // visitor of the page.
+        for name in ["pointerover", "focusin"] {
+            crate::dom::on(&intent_target, name, |_| crate::markdown_module::load());
+        }
         provide_context(handover);
         provide_context(slots);
         provide_context(crate::controls::HostElement(StoredValue::new_local(

@@ -2,7 +2,8 @@
 //! code highlighter, in a wasm of their own.
 //!
 //! They are not in the widget's wasm, which every visitor downloads before the chat answers:
-//! the widget fetches this module once it runs ([`load`]). Until the module is running, and for
+//! the widget fetches this module, from beside its own wasm, when the visitor shows intent or a
+//! reply is drawn ([`load`]). Until the module is running, and for
 //! good if it cannot be fetched, a reply shows as plain text (`.tc-md__plain`); the moment it
 //! runs, [`ready`] turns true and every reply on screen is drawn again as Markdown.
 //!
@@ -46,7 +47,7 @@ mod inline {
     use tinychat_core::markdown::StreamingMarkdown;
 
     /// Nothing to fetch: the module's code is linked in.
-    pub fn load(_url: &str) {}
+    pub fn load() {}
 
     /// A streaming reply.
     pub struct Stream(StreamingMarkdown);
@@ -98,8 +99,9 @@ mod module {
         Idle,
         Loading,
         Running(Exports),
-        /// A fetch or compile failed: [`load`] tries again.
-        LoadFailed,
+        /// A fetch or compile failed (at this `Date.now()`): [`load`] tries again, not sooner
+        /// than [`RETRY_AFTER_MS`] later.
+        LoadFailed(f64),
         /// A call trapped: the module's memory cannot be trusted, it is not called again.
         Broken,
     }
@@ -108,26 +110,39 @@ mod module {
         static STATE: RefCell<State> = const { RefCell::new(State::Idle) };
     }
 
-    /// Fetches and starts the module at `url`, unless it runs or is being fetched.
-    pub fn load(url: &str) {
+    /// The module's file, beside the widget's wasm.
+    const FILE: &str = "tinychat_markdown.wasm";
+
+    /// Least time between a failed fetch and the next try: every hover or reply must not
+    /// ask an unreachable server again.
+    const RETRY_AFTER_MS: f64 = 10_000.0;
+
+    /// Fetches and starts the module, unless it runs or is being fetched (or failed less
+    /// than [`RETRY_AFTER_MS`] ago).
+    pub fn load() {
+        let now = js_sys::Date::now();
         let start = STATE.with_borrow_mut(|s| match s {
-            State::Idle | State::LoadFailed => {
-                *s = State::Loading;
-                true
-            }
+            State::Idle => true,
+            State::LoadFailed(at) => now - *at >= RETRY_AFTER_MS,
             _ => false,
         });
+        if start {
+            STATE.with_borrow_mut(|s| *s = State::Loading);
+        }
         if !start {
             return;
         }
-        let url = url.to_owned();
+        let url = format!("{}{FILE}", crate::embed::asset_base());
         spawn_local(async move {
             match instantiate(&url).await {
                 Ok(exports) => {
                     STATE.with_borrow_mut(|s| *s = State::Running(exports));
                     set_ready(true);
                 }
-                Err(_) => STATE.with_borrow_mut(|s| *s = State::LoadFailed),
+                Err(_) => {
+                    let at = js_sys::Date::now();
+                    STATE.with_borrow_mut(|s| *s = State::LoadFailed(at));
+                }
             }
         });
     }

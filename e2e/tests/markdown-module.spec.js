@@ -66,5 +66,33 @@ test('without the module, replies stay readable text and markup in them stays in
   await expect(widget.locator('script, img, iframe, object, embed')).toHaveCount(0);
   await expect(widget.locator('[onerror], [onmouseover], [onclick]')).toHaveCount(0);
   await expect(body.getByRole('link')).toHaveCount(0);
-  expect(requests).toBe(1);
+  expect(requests).toBe(1); // the intent and the reply did not ask twice
+  // Ten seconds after the failure, the next intent tries again.
+  await page.waitForTimeout(10_500);
+  await page.mouse.move(0, 0);
+  await widget.hover();
+  await expect.poll(() => requests).toBe(2);
+  await expect(body.locator('.tc-md__plain')).toHaveCount(1);
+});
+
+test('the module is fetched on intent or for a reply on screen, not for every visitor of the page', async ({ page }) => {
+  const seen = [];
+  page.on('request', (r) => { if (r.url().endsWith('/tinychat_markdown.wasm')) seen.push(r.url()); });
+  const widget = await openDemo(page);
+  await page.waitForTimeout(500);
+  expect(seen).toEqual([]); // the widget runs; nobody has used it
+  await widget.hover();
+  await expect.poll(() => seen.length).toBe(1);
+  await widget.getByRole('textbox', { name: 'Message' }).focus();
+  await page.waitForTimeout(200);
+  expect(seen.length).toBe(1); // once
+
+  // A conversation on screen after a reload needs it at once, without any intent.
+  await sendAndWait(widget, 'show me markdown');
+  seen.length = 0;
+  await page.mouse.move(0, 0);
+  await page.reload();
+  await expect(replyBody(lastAssistant(widget)).getByRole('heading', { name: 'TinyChat demo', level: 1 }))
+    .toBeVisible();
+  expect(seen.length).toBe(1);
 });

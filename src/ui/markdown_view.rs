@@ -51,6 +51,8 @@ pub fn markdown_view(msg: &MessageView, thinking: bool) -> Node {
         state_signal.with(|s| *s == MessageState::Streaming)
             && (!thinking || answer_len.with(|n| *n == 0))
     });
+    // A reply on screen needs the parser: fetch it if no intent did yet.
+    markdown_module::load();
     let root = el("div", "tc-md");
     let state = StoredValue::new_local(RenderState::default());
 
