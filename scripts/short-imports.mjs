@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// Gives the wasm's imports short names, in the wasm and in wasm-bindgen's glue together.
+//
+// wasm-bindgen names each import `__wbg_<method>_<16 hex digits>` and each is spelled twice in
+// what a visitor downloads: in the wasm's import section (with its module name,
+// "./tinychat_bg.js", once per import) and as a key of the glue's import object. About 300
+// imports: 30 KB of names, and the hex digits do not compress. Here each becomes a name of one
+// to three letters and the module name "w"; nothing else changes (the import's kind and type,
+// the glue's functions). Run on a built dist/ before minifying (scripts/lib.sh build_dist).
+//
+//   node scripts/short-imports.mjs [DIR]        (default dist/)
+//
+// The glue is checked, not trusted: each name must appear in it exactly once, as a key
+// (`name: function`), and the module name exactly once; otherwise the build fails here, so a
+// new wasm-bindgen that writes its glue differently cannot ship a widget whose imports do not
+// resolve.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dir = resolve(process.argv[2] || join(here, '..', 'dist'));
+const wasmPath = join(dir, 'tinychat_bg.wasm');
+const gluePath = join(dir, 'tinychat.js');
+const GLUE_MODULE = './tinychat_bg.js';
+const SHORT_MODULE = 'w';
+
+const fail = (why) => {
+  console.error(`short-imports: ${why}`);
+  process.exit(1);
+};
+
+function readLeb(buf, pos) {
+  let result = 0;
+  let shift = 0;
+  let byte;
+  do {
+    byte = buf[pos++];
+    result += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [result, pos];
+}
+
+function leb(n) {
+  const out = [];
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+const name = (s) => { const b = Buffer.from(s, 'utf8'); return [...leb(b.length), ...b]; };
+
+/** `a`…`z`, `A`…`Z`, then two and three letters: short, valid identifiers, never `__proto__`. */
+function shortName(i) {
+  const ALPHA = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  let s = '';
+  do {
+    s = ALPHA[i % ALPHA.length] + s;
+    i = Math.floor(i / ALPHA.length) - 1;
+  } while (i >= 0);
+  return s;
+}
+
+const wasm = readFileSync(wasmPath);
+let glue = readFileSync(gluePath, 'utf8');
+if (wasm.readUInt32LE(0) !== 0x6d736100) fail(`${wasmPath} is not a wasm module`);
+
+// The import section, rewritten; every other section copied as it is.
+const parts = [wasm.subarray(0, 8)];
+let pos = 8;
+let renamed = 0;
+while (pos < wasm.length) {
+  const id = wasm[pos];
+  const [size, start] = readLeb(wasm, pos + 1);
+  const end = start + size;
+  if (id !== 2) {
+    parts.push(wasm.subarray(pos, end));
+    pos = end;
+    continue;
+  }
+  let p = start;
+  let count;
+  [count, p] = readLeb(wasm, p);
+  const body = [...leb(count)];
+  for (let i = 0; i < count; i++) {
+    const read = () => {
+      let len;
+      [len, p] = readLeb(wasm, p);
+      const s = wasm.subarray(p, p + len).toString('utf8');
+      p += len;
+      return s;
+    };
+    const module = read();
+    const field = read();
+    const descStart = p;
+    const kind = wasm[p++];
+    const limits = () => {
+      const flags = wasm[p++];
+      [, p] = readLeb(wasm, p);
+      if (flags & 1) [, p] = readLeb(wasm, p);
+    };
+    if (kind === 0) [, p] = readLeb(wasm, p); // function: type index
+    else if (kind === 1) { p += 1; limits(); } // table: element type, limits
+    else if (kind === 2) limits(); // memory
+    else if (kind === 3) p += 2; // global: value type, mutability
+    else if (kind === 4) { p += 1; [, p] = readLeb(wasm, p); } // tag
+    else fail(`import ${module}.${field} has an unknown kind ${kind}`);
+    const desc = wasm.subarray(descStart, p);
+    if (module !== GLUE_MODULE) {
+      body.push(...name(module), ...name(field), ...desc);
+      continue;
+    }
+    const short = shortName(renamed++);
+    const key = new RegExp(`(?<![\\w$])${field.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+    const uses = glue.match(key)?.length ?? 0;
+    const asKey = new RegExp(`(?<![\\w$])${field.replace(/\$/g, '\\$')}: function\\b`);
+    if (uses !== 1 || !asKey.test(glue)) {
+      fail(`the glue names import ${field} ${uses} times, not once as a key: is this wasm-bindgen's glue?`);
+    }
+    glue = glue.replace(asKey, `${short}: function`);
+    body.push(...name(SHORT_MODULE), ...name(short), ...desc);
+  }
+  if (p !== end) fail('the import section did not parse to its end');
+  parts.push(Buffer.from([2, ...leb(body.length), ...body]));
+  pos = end;
+}
+if (!renamed) fail(`no import from "${GLUE_MODULE}" in ${wasmPath}`);
+const moduleKey = `"${GLUE_MODULE}": import0`;
+if (glue.split(moduleKey).length !== 2) fail(`the glue does not hand its imports over as ${moduleKey}`);
+glue = glue.replace(moduleKey, `"${SHORT_MODULE}": import0`);
+
+const out = Buffer.concat(parts);
+writeFileSync(wasmPath, out);
+writeFileSync(gluePath, glue);
+console.log(`short-imports: ${renamed} imports renamed; tinychat_bg.wasm ${wasm.length} -> ${out.length} B`);
