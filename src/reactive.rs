@@ -477,6 +477,12 @@ impl Drop for OwnerInner {
     }
 }
 
+/// How many signals, memos, effects and stored values are alive (diagnostics and tests: a view
+/// that is rebuilt must not leave its old nodes behind).
+pub fn live_nodes() -> usize {
+    SLOTS.with(|s| s.borrow().len()) - FREE.with(|f| f.borrow().len())
+}
+
 /// Runs `f` with no current owner: what it makes lives as long as the page (for state shared
 /// by every widget, made once).
 pub fn unowned<T>(f: impl FnOnce() -> T) -> T {

@@ -1407,3 +1407,41 @@ fn export_file_names_keep_letters_of_any_script() {
     assert_eq!(file_stem(""), "conversation");
     assert_eq!(file_stem(&"Ab".repeat(40)).chars().count(), 60);
 }
+
+/// Message views are rebuilt when the conversation shown changes (switch, another tab's save):
+/// the old ones must go with their signals, or a long session grows without bound.
+#[wasm_bindgen_test]
+async fn switching_conversations_leaves_no_reactive_nodes_behind() {
+    plan(serde_json::json!([ok_stream(&["ok"])]));
+    let w = mount(&[]).await;
+    w.send("topic alpha").await;
+    w.until_state("done").await;
+    w.click("New chat");
+    tick().await;
+    w.send("topic beta").await;
+    w.until_state("done").await;
+    settle().await;
+    let mut baseline = 0;
+    for round in 0..12 {
+        for title in ["topic alpha", "topic beta"] {
+            if w.button(title).is_none() {
+                w.click("Conversations");
+                tick().await;
+            }
+            w.click(title);
+            tick().await;
+            assert_eq!(user_texts(&w), vec![title.to_string()]);
+        }
+        if round == 1 {
+            settle().await;
+            baseline = tinychat::reactive::live_nodes();
+        }
+    }
+    settle().await;
+    let after = tinychat::reactive::live_nodes();
+    // 20 switches between two 2-message conversations: a leak of their views is hundreds.
+    assert!(
+        after <= baseline + 20,
+        "{after} live nodes after 20 more switches, {baseline} before"
+    );
+}

@@ -97,6 +97,11 @@ pub struct Chat {
     /// Weak: a strong reference stored in the owner's own arena would keep it alive forever,
     /// and its cleanup (which aborts the stream on unmount) would never run.
     owner: StoredValue<WeakOwner>,
+    /// The owner of the message views shown now (a child of `owner`): each rebuild of the views
+    /// makes a new one, and the old one goes once nothing uses its views (`drop_retired`).
+    views: StoredValue<Option<Owner>>,
+    /// Owners of views no longer shown, kept until no reply streams and the list has redrawn.
+    retired: StoredValue<Vec<Owner>>,
 }
 
 /// Creates the chat state, loads what storage holds, provides it as context and returns it.
@@ -147,6 +152,8 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         read_only: StoredValue::new(false),
         unloading: StoredValue::new(false),
         owner: StoredValue::new(Owner::current().unwrap_or_default().downgrade()),
+        views: StoredValue::new_local(None),
+        retired: StoredValue::new_local(Vec::new()),
     };
     chat.refresh_views();
     chat.start_storage();
@@ -465,15 +472,24 @@ impl Chat {
 impl Chat {
     /// A view of `m` (in conversation `conv`) whose signals belong to the widget, not to the
     /// component that asked.
+    /// A view of message `m` of conversation `conv`, made under the owner of the views shown now.
     fn view_of(&self, conv: &str, m: &Message) -> MessageView {
-        match self.owner.with_value(WeakOwner::upgrade) {
+        let generation = self.views.try_with_value(Option::clone).flatten();
+        match generation.or_else(|| self.owner.with_value(WeakOwner::upgrade)) {
             Some(owner) => owner.with(|| MessageView::new(conv, m)),
             None => MessageView::new(conv, m),
         }
     }
 
     /// Rebuilds message views and the conversation list from the library (not on the hot path).
+    /// The new views get an owner of their own; the old views' owner is retired, and disposed
+    /// once nothing uses them, so switching conversations or another tab's saves do not add up.
     fn refresh_views(&self) {
+        let generation = self.owner.with_value(WeakOwner::upgrade).map(|o| o.child());
+        let old = self
+            .views
+            .try_update_value(|v| std::mem::replace(v, generation))
+            .flatten();
         let chat = *self;
         let (views, id) = self.library.with_value(|lib| {
             let conv = lib.current();
@@ -487,6 +503,26 @@ impl Chat {
         self.messages.set(views);
         self.current_id.set(id);
         self.refresh_list();
+        if let Some(old) = old {
+            self.retired.update_value(|r| r.push(old));
+            self.drop_retired();
+        }
+    }
+
+    /// Disposes the retired views' owners on a later task (the message list has drawn the new
+    /// views by then, so no effect reads the old ones), unless a reply streams: its view may be
+    /// one of them; the end of the turn calls this again.
+    pub(super) fn drop_retired(&self) {
+        let chat = *self;
+        set_timeout(
+            move || {
+                if chat.busy.try_get_untracked() == Some(false) {
+                    let retired = chat.retired.try_update_value(std::mem::take);
+                    drop(retired);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     }
 
     /// The conversations whose title or messages contain every word of `query`, newest first

@@ -280,6 +280,7 @@ impl Chat {
                 // The conversation is gone (deleted meanwhile): end the turn everywhere.
                 self.controller.set_value(None);
                 self.busy.set(false);
+                self.drop_retired();
                 self.announce_change(Change::Streaming {
                     id: conv,
                     done: true,
@@ -603,6 +604,7 @@ impl Chat {
             view.state.set(state);
         }
         self.busy.set(false);
+        self.drop_retired();
         self.emit_reply(&conv_id, view.id, &result);
         if result.is_ok() {
             self.announce.set(strings.reply_done.clone());
