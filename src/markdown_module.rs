@@ -30,6 +30,33 @@ pub fn ready() -> bool {
     READY.with(|r| r.get())
 }
 
+thread_local! {
+    /// Whether a finished reply may be drawn as plain text while the module is not running:
+    /// not in the first moments of its fetch (tracked).
+    static PLAIN_ALLOWED: RwSignal<bool> =
+        crate::reactive::unowned(|| RwSignal::new(cfg!(feature = "inline-markdown")));
+}
+
+/// How long a finished reply (a stored conversation, on page load) waits for the module before
+/// it is drawn as plain text: on a fast or cached load the module runs sooner, and the reply
+/// appears once, as Markdown, instead of flashing as text first. A streaming reply never waits.
+#[cfg(not(feature = "inline-markdown"))]
+const PLAIN_AFTER: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// Whether a finished reply may be drawn as plain text now (tracked; see [`PLAIN_AFTER`]).
+pub fn plain_allowed() -> bool {
+    PLAIN_ALLOWED.with(|p| p.get())
+}
+
+#[cfg(not(feature = "inline-markdown"))]
+fn allow_plain() {
+    PLAIN_ALLOWED.with(|p| {
+        if !p.get_untracked() {
+            p.set(true);
+        }
+    });
+}
+
 #[cfg(not(feature = "inline-markdown"))]
 fn set_ready(value: bool) {
     READY.with(|r| r.set(value));
@@ -128,6 +155,7 @@ mod module {
         });
         if start {
             STATE.with_borrow_mut(|s| *s = State::Loading);
+            set_timeout(allow_plain, PLAIN_AFTER);
         }
         if !start {
             return;
@@ -142,6 +170,7 @@ mod module {
                 Err(_) => {
                     let at = js_sys::Date::now();
                     STATE.with_borrow_mut(|s| *s = State::LoadFailed(at));
+                    allow_plain();
                 }
             }
         });
@@ -225,6 +254,7 @@ mod module {
             Ok(value) => Some(value),
             Err(_) => {
                 STATE.with_borrow_mut(|s| *s = State::Broken);
+                allow_plain();
                 set_ready(false);
                 None
             }

@@ -96,3 +96,46 @@ test('the module is fetched on intent or for a reply on screen, not for every vi
     .toBeVisible();
   expect(seen.length).toBe(1);
 });
+
+/** Records, in the page, when a `.tc-md__plain` first appears in any widget (performance.now()). */
+const watchPlain = () => {
+  window.__plainAt = null;
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attach.call(this, init);
+    new MutationObserver(() => {
+      if (window.__plainAt == null && root.querySelector('.tc-md__plain')) window.__plainAt = performance.now();
+    }).observe(root, { childList: true, subtree: true, attributes: true });
+    return root;
+  };
+};
+const moduleFetchStart = (page) => page.evaluate(() => performance.getEntriesByType('resource')
+  .find((e) => e.name.endsWith('/tinychat_markdown.wasm'))?.startTime ?? null);
+
+test('a stored conversation is drawn once, as Markdown, not first as plain text; a slow module still lets it show', async ({ page }) => {
+  const widget = await openDemo(page);
+  await sendAndWait(widget, 'show me markdown');
+  const heading = replyBody(lastAssistant(widget)).getByRole('heading', { name: 'TinyChat demo', level: 1 });
+
+  // Reload: the finished reply waits (up to 400 ms) for the module instead of flashing as text.
+  await page.addInitScript(watchPlain);
+  await page.reload();
+  await expect(heading).toBeVisible();
+  const plainAt = await page.evaluate(() => window.__plainAt);
+  const fetchedAt = await moduleFetchStart(page);
+  expect(fetchedAt).not.toBeNull();
+  if (plainAt != null) expect(plainAt - fetchedAt).toBeGreaterThanOrEqual(390);
+
+  // A module that takes 1.5 s: the reply shows as text after the wait, then as Markdown.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(MODULE, async (route) => { await held; await route.continue(); });
+  await page.reload();
+  const body = replyBody(lastAssistant(widget));
+  await expect(body.locator('.tc-md__plain')).toContainText('# TinyChat demo');
+  const waited = await page.evaluate(() => window.__plainAt);
+  expect(waited - await moduleFetchStart(page)).toBeGreaterThanOrEqual(390);
+  release();
+  await expect(heading).toBeVisible();
+  await expect(body.locator('.tc-md__plain')).toHaveCount(0);
+});

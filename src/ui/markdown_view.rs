@@ -68,6 +68,11 @@ pub fn markdown_view(msg: &MessageView, thinking: bool) -> Node {
         // Drawn again, as Markdown, when the Markdown module starts (or as text if it breaks).
         let markdown = markdown_module::ready();
         let streaming = growing.get();
+        if !markdown && !streaming && !markdown_module::plain_allowed() {
+            // A finished reply waits a moment for the module rather than flash as plain text
+            // (this runs again when the module starts, or when the wait is over).
+            return;
+        }
         if streaming && frame_pending.get_value() {
             return; // the scheduled update will pick this delta up
         }
