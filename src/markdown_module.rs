@@ -30,6 +30,11 @@ pub fn ready() -> bool {
     READY.with(|r| r.get())
 }
 
+/// [`ready`], not tracked.
+pub fn ready_untracked() -> bool {
+    READY.with(|r| r.get_untracked())
+}
+
 thread_local! {
     /// Whether a finished reply may be drawn as plain text while the module is not running:
     /// not in the first moments of its fetch (tracked).
@@ -215,6 +220,16 @@ mod module {
             stream_push: function("tc_stream_push")?,
             highlight: function("tc_highlight")?,
         })
+        .and_then(|exports| {
+            // A module of another build (a deploy between the widget's start and this fetch)
+            // may speak other bytes: it is not used, and replies stay plain text.
+            let version = address(function("tc_wire_version")?.call0(&JsValue::NULL)?)?;
+            if version == wire::VERSION {
+                Ok(exports)
+            } else {
+                Err(JsValue::NULL)
+            }
+        })
     }
 
     /// A wasm `i32` as the address it is.
@@ -224,27 +239,38 @@ mod module {
     }
 
     impl Exports {
+        /// A view of `len` bytes at `ptr` of the module's memory, checked to lie inside it (a
+        /// view past its end would throw where nothing catches it).
+        fn view(&self, ptr: u32, len: u32) -> Result<Uint8Array, JsValue> {
+            let buffer = self.memory.buffer();
+            let size = buffer
+                .dyn_ref::<js_sys::ArrayBuffer>()
+                .map_or(0, js_sys::ArrayBuffer::byte_length);
+            match ptr.checked_add(len) {
+                Some(end) if end <= size => Ok(Uint8Array::new_with_byte_offset_and_length(
+                    &buffer, ptr, len,
+                )),
+                _ => Err(JsValue::NULL),
+            }
+        }
+
         /// Copies `bytes` into a buffer of the module's (which the next call takes).
         fn copy_in(&self, bytes: &[u8]) -> Result<u32, JsValue> {
             let len = bytes.len() as u32;
             let ptr = address(self.alloc.call1(&JsValue::NULL, &len.into())?)?;
-            Uint8Array::new_with_byte_offset_and_length(&self.memory.buffer(), ptr, len)
-                .copy_from(bytes);
+            self.view(ptr, len)?.copy_from(bytes);
             Ok(ptr)
         }
 
         /// The last call's output, which starts at `ptr`.
         fn copy_out(&self, ptr: u32) -> Result<Vec<u8>, JsValue> {
             let len = address(self.out_len.call0(&JsValue::NULL)?)?;
-            Ok(
-                Uint8Array::new_with_byte_offset_and_length(&self.memory.buffer(), ptr, len)
-                    .to_vec(),
-            )
+            Ok(self.view(ptr, len)?.to_vec())
         }
     }
 
-    /// Runs `f` on the running module's exports. A call that throws (a trap) breaks the
-    /// module for good: replies fall back to plain text.
+    /// Runs `f` on the running module's exports. A call that throws (a trap) or answers
+    /// what is not there breaks the module for good: replies fall back to plain text.
     fn call<T>(f: impl FnOnce(&Exports) -> Result<T, JsValue>) -> Option<T> {
         let result = STATE.with_borrow(|s| match s {
             State::Running(exports) => Some(f(exports)),
@@ -253,12 +279,17 @@ mod module {
         match result {
             Ok(value) => Some(value),
             Err(_) => {
-                STATE.with_borrow_mut(|s| *s = State::Broken);
-                allow_plain();
-                set_ready(false);
+                broken();
                 None
             }
         }
+    }
+
+    /// The module cannot be trusted any more: never called again, every reply drawn as text.
+    fn broken() {
+        STATE.with_borrow_mut(|s| *s = State::Broken);
+        allow_plain();
+        set_ready(false);
     }
 
     /// A streaming reply, held by the module.
@@ -279,7 +310,11 @@ mod module {
                 let out = address(ex.stream_push.apply(&JsValue::NULL, &args)?)?;
                 ex.copy_out(out)
             })?;
-            wire::decode_update(&bytes)
+            let update = wire::decode_update(&bytes);
+            if update.is_none() {
+                broken(); // bytes the widget cannot read: a module of another build
+            }
+            update
         }
     }
 

@@ -139,3 +139,25 @@ test('a stored conversation is drawn once, as Markdown, not first as plain text;
   await expect(heading).toBeVisible();
   await expect(body.locator('.tc-md__plain')).toHaveCount(0);
 });
+
+// Two stand-ins for tinychat_markdown.wasm: a valid empty module (no exports at all), and one
+// with every export the widget calls whose `tc_wire_version` answers 2 and whose every update is
+// two zero bytes, a valid empty update (a module of another build: used, it would leave replies
+// blank; the version check keeps them text).
+const OTHER_MODULES = {
+  'an empty module': Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]),
+  'a module of another wire version': Buffer.from('AGFzbQEAAAABBQFgAAF/AwgHAAAAAAAAAAUDAQABB3UIBm1lbW9yeQIACHRjX2FsbG9jAAAKdGNfb3V0X2xlbgABDXRjX3N0cmVhbV9uZXcAAg50Y19zdHJlYW1fZnJlZQADDnRjX3N0cmVhbV9wdXNoAAQMdGNfaGlnaGxpZ2h0AAUPdGNfd2lyZV92ZXJzaW9uAAYKJQcFAEHoBwsEAEECCwQAQQELBABBAAsEAEEKCwQAQQoLBABBAgs=', 'base64'),
+};
+for (const [what, body] of Object.entries(OTHER_MODULES)) {
+  test(`${what} in place of the Markdown module is not used: replies stay text, the widget runs on`, async ({ page }) => {
+    await page.route(MODULE, (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body }));
+    const widget = await openDemo(page);
+    const reply = await sendAndWait(widget, 'show me markdown');
+    const replyText = replyBody(reply);
+    await expect(replyText.locator('.tc-md__plain')).toContainText('# TinyChat demo');
+    await expect(replyText.getByRole('heading')).toHaveCount(0);
+    // Still alive: the next message streams.
+    await sendAndWait(widget, 'and again');
+    await expect(replyBody(lastAssistant(widget))).toContainText('and again');
+  });
+}

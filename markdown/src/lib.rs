@@ -56,6 +56,12 @@ unsafe fn take(ptr: *mut u8, len: usize) -> Box<[u8]> {
     unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) }
 }
 
+/// The version of `tinychat_core::markdown::wire` this module speaks.
+#[no_mangle]
+pub extern "C" fn tc_wire_version() -> u32 {
+    tinychat_core::markdown::wire::VERSION
+}
+
 /// A buffer of `len` bytes for the next call's input.
 #[no_mangle]
 pub extern "C" fn tc_alloc(len: usize) -> *mut u8 {

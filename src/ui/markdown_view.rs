@@ -82,6 +82,9 @@ pub fn markdown_view(msg: &MessageView, thinking: bool) -> Node {
             let Some(streaming) = growing.try_get_untracked() else {
                 return; // unmounted meanwhile
             };
+            // The mode as it is now, not when this frame was asked for: the module may have
+            // started (or broken) since, and a late frame must not undo a newer drawing.
+            let markdown = markdown_module::ready_untracked();
             let paint = |text: &str| {
                 state.update_value(|st| render(st, &root_el, text, !streaming, markdown, &label));
             };
@@ -203,18 +206,24 @@ fn render(
                 let _ = tail.append_child(&document.create_text_node(delta));
             }
         }
-        st.open_len = st.consumed;
+        // Appending to a text node costs the delta only: no pacing needed.
+        st.open_len = 0;
         st.finished = done;
         return;
     }
     if st.stream.is_none() {
         st.stream = Stream::new();
     }
-    // `None`: the module broke; `ready` turned false and this reply is drawn again as text.
+    // `None`: the module broke (a trap, or bytes that do not decode); `ready` turned false and
+    // this reply is drawn again from its start, as text.
     let Some(update) = st.stream.as_mut().and_then(|s| s.push(delta, done)) else {
         return;
     };
     st.finished = done;
+    if done {
+        // The module's copy of the source is no longer needed.
+        st.stream = None;
+    }
     if let Some(last) = update.frozen.last() {
         st.open_len = st.consumed.saturating_sub(last.source.end);
     } else {

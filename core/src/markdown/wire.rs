@@ -21,6 +21,11 @@
 use super::{safe_href, FrozenBlock, Node, StreamUpdate, Tag};
 use crate::highlight::{Kind, Token};
 
+/// The format's version: the module says which it speaks (`tc_wire_version`), and the widget
+/// does not use a module that speaks another (a deploy between the widget's start and the
+/// module's fetch). Raise it with any change to the format or to the closed sets' order.
+pub const VERSION: u32 = 1;
+
 /// Every attribute name the renderer produces; an attribute's index here is its number on the
 /// wire.
 pub const ATTRS: [&str; 10] = [
@@ -149,14 +154,15 @@ impl Reader<'_> {
         Some(b)
     }
 
-    /// A LEB128 number that fits in a `u32` (lengths and offsets of text in a wasm32 memory).
+    /// A LEB128 number that fits in a `u32` (lengths and offsets of text in a wasm32 memory);
+    /// a longer or larger one is refused.
     fn len(&mut self) -> Option<usize> {
-        let mut n: u32 = 0;
+        let mut n: u64 = 0;
         for shift in (0..35).step_by(7) {
             let b = self.byte()?;
-            n |= u32::from(b & 0x7f).checked_shl(shift)?;
+            n |= u64::from(b & 0x7f) << shift;
             if b & 0x80 == 0 {
-                return usize::try_from(n).ok();
+                return usize::try_from(u32::try_from(n).ok()?).ok();
             }
         }
         None
@@ -352,6 +358,21 @@ mod tests {
         );
         assert_eq!(decode_tokens(&bad, code), None);
         assert_eq!(decode_tokens(&bytes, "let"), None);
+    }
+
+    #[test]
+    fn numbers_past_u32_are_refused() {
+        // A text node whose length is 2^32 (five LEB128 bytes): refused, not cut to 0.
+        assert_eq!(
+            decode_update(&[0, 1, 0, 0x80, 0x80, 0x80, 0x80, 0x10]),
+            None
+        );
+        // u32::MAX itself reads (and is then refused as longer than the bytes left).
+        let mut r = Reader {
+            bytes: &[0xff, 0xff, 0xff, 0xff, 0x0f],
+            pos: 0,
+        };
+        assert_eq!(r.len(), usize::try_from(u32::MAX).ok());
     }
 
     #[test]
