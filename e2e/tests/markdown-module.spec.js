@@ -7,15 +7,21 @@ import {
 
 const MODULE = '**/tinychat_markdown.wasm';
 
-test('a reply is plain text until the Markdown module runs, then it is drawn as Markdown', async ({ page }) => {
+/** Holds every request for the module until `release()`; `requests()` counts them. */
+async function holdModule(page) {
   let release;
-  const held = new Promise((resolve) => { release = resolve; });
+  const gate = new Promise((resolve) => { release = resolve; });
   let requests = 0;
   await page.route(MODULE, async (route) => {
     requests += 1;
-    await held;
+    await gate;
     await route.continue();
   });
+  return { release, requests: () => requests };
+}
+
+test('a reply is plain text until the Markdown module runs, then it is drawn as Markdown', async ({ page }) => {
+  const held = await holdModule(page);
   const widget = await openDemo(page);
   const reply = await sendAndWait(widget, 'show me markdown');
   const body = replyBody(reply);
@@ -24,9 +30,9 @@ test('a reply is plain text until the Markdown module runs, then it is drawn as 
   await expect(body).toContainText('# TinyChat demo');
   await expect(body).toContainText('| Chinese | 你好 |');
   await expect(body.getByRole('heading')).toHaveCount(0);
-  expect(requests).toBe(1);
+  expect(held.requests()).toBe(1);
 
-  release();
+  held.release();
   await expect(body.getByRole('heading', { name: 'TinyChat demo', level: 1 })).toBeVisible();
   await expect(body.locator('.tc-md__plain')).toHaveCount(0);
   await expect(body.getByRole('table').getByRole('row')).toHaveCount(5);
@@ -36,16 +42,14 @@ test('a reply is plain text until the Markdown module runs, then it is drawn as 
 });
 
 test('the module arriving mid-stream redraws the reply once, and it keeps streaming as Markdown', async ({ page }) => {
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route(MODULE, async (route) => { await held; await route.continue(); });
+  const held = await holdModule(page);
   const widget = await openDemo(page);
   await send(widget, 'markdown please [delay=40]');
   const reply = lastAssistant(widget);
   const body = replyBody(reply);
   await expect(body.locator('.tc-md__plain')).toContainText('# TinyChat demo');
   await expect(reply).toHaveAttribute('data-state', 'streaming');
-  release();
+  held.release();
   await expect(body.getByRole('heading', { name: 'TinyChat demo', level: 1 })).toBeVisible();
   await expect(reply).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
   await expect(body.locator('.tc-md__plain')).toHaveCount(0);
@@ -127,15 +131,13 @@ test('a stored conversation is drawn once, as Markdown, not first as plain text;
   if (plainAt != null) expect(plainAt - fetchedAt).toBeGreaterThanOrEqual(390);
 
   // A module that takes 1.5 s: the reply shows as text after the wait, then as Markdown.
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route(MODULE, async (route) => { await held; await route.continue(); });
+  const held = await holdModule(page);
   await page.reload();
   const body = replyBody(lastAssistant(widget));
   await expect(body.locator('.tc-md__plain')).toContainText('# TinyChat demo');
   const waited = await page.evaluate(() => window.__plainAt);
   expect(waited - await moduleFetchStart(page)).toBeGreaterThanOrEqual(390);
-  release();
+  held.release();
   await expect(heading).toBeVisible();
   await expect(body.locator('.tc-md__plain')).toHaveCount(0);
 });

@@ -470,9 +470,8 @@ impl Chat {
 
 /// Conversations.
 impl Chat {
-    /// A view of `m` (in conversation `conv`) whose signals belong to the widget, not to the
-    /// component that asked.
-    /// A view of message `m` of conversation `conv`, made under the owner of the views shown now.
+    /// A view of message `m` of conversation `conv`, whose signals belong to the owner of the
+    /// views shown now (the widget's), not to the component that asked.
     fn view_of(&self, conv: &str, m: &Message) -> MessageView {
         let generation = self.views.try_with_value(Option::clone).flatten();
         match generation.or_else(|| self.owner.with_value(WeakOwner::upgrade)) {
