@@ -263,11 +263,20 @@ fn one_byte_at_a_time(
         })
 }
 
-/// Waits a moment, then returns the error that makes hyper drop the connection (no terminating
-/// chunk). The wait lets hyper flush what came before: an error returned while events are
-/// still buffered would drop them too.
+/// How long the `drop` fault waits after the last piece before it cuts the connection.
+///
+/// Long enough for two things to happen first: hyper flushes what came before (an error returned
+/// while events are still buffered would drop them too), and the client reads it. A browser
+/// discards the body bytes it has received but not yet handed to the page when the connection
+/// fails (the stream's queue is emptied on error), so with a short wait a client whose main
+/// thread is busy for a moment (compiling a wasm module, under a loaded CI machine) would see
+/// fewer pieces than the fault promises: 20 ms lost the last two pieces about once in 15 runs.
+pub const DROP_AFTER: Duration = Duration::from_millis(250);
+
+/// Waits [`DROP_AFTER`], then returns the error that makes hyper drop the connection (no
+/// terminating chunk).
 pub async fn flush_then_abort() -> io::Error {
-    tokio::time::sleep(Duration::from_millis(20)).await;
+    tokio::time::sleep(DROP_AFTER).await;
     io::Error::new(io::ErrorKind::ConnectionAborted, "[fault:drop]")
 }
 
