@@ -90,8 +90,19 @@ ensure_npm() {
   fi
 }
 
+ensure_binaryen_split() {
+  # wasm-split (Debian's binaryen 108) cuts the release wasm in two (scripts/split.mjs); its
+  # wasm-opt is not used: the build's is binaryen 132 from npm.
+  if ! [ -x /usr/bin/wasm-split ]; then
+    echo "installing binaryen (Debian package, for wasm-split)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq binaryen >/dev/null
+  fi
+}
+
 ensure_build_tools() {
   ensure_rust_target
+  ensure_binaryen_split
   ensure_npm
   ensure_trunk
   ensure_wasm_bindgen
@@ -120,7 +131,7 @@ ensure_build_tools() {
 #   table, binaryen's wasm-split can also cut the wasm in two (scripts/split.mjs).
 # If a rustc ever drops a flag, the build fails loudly; remove it here and the size budget shows
 # what it cost.
-RELEASE_WASM_FLAGS="-Zlocation-detail=none -Zfmt-debug=none -Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=-reference-types"
+RELEASE_WASM_FLAGS="-Zlocation-detail=none -Zfmt-debug=none -Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=-reference-types -Zmerge-functions=disabled"
 
 build_dist() { # release bundle in dist/ (wasm-opt -Oz through trunk)
   (cd "$ROOT" && RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
@@ -128,6 +139,8 @@ build_dist() { # release bundle in dist/ (wasm-opt -Oz through trunk)
     trunk build --release --offline 2>&1 | grep -vE '^\s*$' | tail -n 5)
   # The wasm's imports get names of a few letters, in the wasm and the glue together (wasm-bindgen's
   # `__wbg_<method>_<hash>` names were 30 KB of both; -8.6 KB gzip in all).
+  # wasm-opt, then the seldom-used parts cut out to tinychat_extras.wasm (binaryen's wasm-split).
+  node "$ROOT/scripts/split.mjs" "$ROOT/dist"
   node "$ROOT/scripts/short-imports.mjs" "$ROOT/dist"
   # The Markdown module (markdown/, src/markdown_module.rs): pulldown-cmark and the highlighter,
   # which the widget fetches once it runs. Same flags as the widget; no wasm-bindgen (it has no

@@ -3,6 +3,39 @@
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+/// Fetches the wasm module at `url` and instantiates it with `imports`; returns its exports.
+/// It is compiled while it downloads, unless the server does not send `application/wasm`: then
+/// the bytes are compiled when they are all there.
+pub async fn instantiate_wasm(url: &str, imports: &js_sys::Object) -> Result<JsValue, JsValue> {
+    use js_sys::{Promise, Reflect, Uint8Array, WebAssembly};
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await?
+        .dyn_into()?;
+    if !response.ok() {
+        return Err(JsValue::NULL);
+    }
+    let streamed = WebAssembly::instantiate_streaming(
+        &Promise::resolve(&JsValue::from(response.clone()?)),
+        imports,
+    );
+    let result = match JsFuture::from(streamed).await {
+        Ok(result) => result,
+        Err(_) => {
+            let bytes = JsFuture::from(response.array_buffer()?).await?;
+            JsFuture::from(WebAssembly::instantiate_buffer(
+                &Uint8Array::new(&bytes).to_vec(),
+                imports,
+            ))
+            .await?
+        }
+    };
+    Reflect::get(
+        &Reflect::get(&result, &"instance".into())?,
+        &"exports".into(),
+    )
+}
+
 /// Milliseconds since the Unix epoch (`Date.now()`).
 pub fn now_ms() -> f64 {
     js_sys::Date::now()

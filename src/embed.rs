@@ -427,12 +427,16 @@ pub fn mount(
     let focus = handover.clone();
     let intent_target = host.clone();
     let handle = crate::dom::mount(&host, move || {
-        // The Markdown module (the parser and the highlighter) is fetched when the visitor
+        // The Markdown module (the parser and the highlighter) and the extras (settings,
+        // conversation list, export, import, attaching images) are fetched when the visitor
         // shows intent (pointer over the widget, focus in it: also the focus handed over from
-        // the loader's frame) or a reply is drawn (src/ui/markdown_view.rs), not for every
-        // visitor of the page.
+        // the loader's frame), or when a reply is drawn (src/ui/markdown_view.rs) or a part of
+        // the extras used (src/extras.rs), not for every visitor of the page.
         for name in ["pointerover", "focusin"] {
-            crate::dom::on(&intent_target, name, |_| crate::markdown_module::load());
+            crate::dom::on(&intent_target, name, |_| {
+                crate::markdown_module::load();
+                crate::extras::load();
+            });
         }
         provide_context(handover);
         provide_context(slots);

@@ -10,6 +10,7 @@ pub mod conversations;
 pub mod dom;
 pub mod embed;
 pub mod events;
+pub mod extras;
 pub mod handover;
 pub mod images;
 pub mod markdown_dom;

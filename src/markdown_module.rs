@@ -110,9 +110,8 @@ mod inline {
 mod module {
     use std::cell::RefCell;
 
-    use js_sys::{Function, Object, Promise, Reflect, Uint8Array, WebAssembly};
+    use js_sys::{Function, Object, Reflect, Uint8Array, WebAssembly};
     use wasm_bindgen::{JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
 
     use super::*;
 
@@ -182,33 +181,7 @@ mod module {
     }
 
     async fn instantiate(url: &str) -> Result<Exports, JsValue> {
-        let window = web_sys::window().ok_or(JsValue::NULL)?;
-        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-            .await?
-            .dyn_into()?;
-        if !response.ok() {
-            return Err(JsValue::NULL);
-        }
-        let imports = Object::new();
-        // Compiled while it downloads; a server that does not send `application/wasm` makes
-        // that fail, and then the bytes are compiled when they are all there.
-        let streamed = WebAssembly::instantiate_streaming(
-            &Promise::resolve(&JsValue::from(response.clone()?)),
-            &imports,
-        );
-        let result = match JsFuture::from(streamed).await {
-            Ok(result) => result,
-            Err(_) => {
-                let bytes = JsFuture::from(response.array_buffer()?).await?;
-                JsFuture::from(WebAssembly::instantiate_buffer(
-                    &Uint8Array::new(&bytes).to_vec(),
-                    &imports,
-                ))
-                .await?
-            }
-        };
-        let instance = Reflect::get(&result, &"instance".into())?;
-        let exports = Reflect::get(&instance, &"exports".into())?;
+        let exports = crate::browser::instantiate_wasm(url, &Object::new()).await?;
         let get = |name: &str| -> Result<JsValue, JsValue> { Reflect::get(&exports, &name.into()) };
         let function = |name: &str| -> Result<Function, JsValue> { get(name)?.dyn_into() };
         Ok(Exports {

@@ -110,7 +110,7 @@ function walk(dir) {
 
 function buildSite() {
   const site = mkdtempSync(join(tmpdir(), 'tinychat-load-'));
-  for (const name of ['tinychat-embed.js', 'tinychat.js', 'tinychat_bg.wasm', 'tinychat_markdown.wasm',
+  for (const name of ['tinychat-embed.js', 'tinychat.js', 'tinychat_bg.wasm', 'tinychat_markdown.wasm', 'tinychat_extras.wasm',
     'tinychat.css']) {
     cpSync(join(ROOT, 'dist', name), join(site, name));
   }

@@ -469,6 +469,14 @@ strings! {
     import_failed: "Import failed:", "Échec de l’import\u{a0}:",
         "Import fehlgeschlagen:", "Error al importar:", "Importazione non riuscita:",
         "فشل الاستيراد:";
+    /// A part of the widget loaded on first use (settings, conversation list, export, import,
+    /// attaching images) could not be fetched.
+    extras_failed: "This part of the chat could not be loaded. Check your connection and try again.",
+        "Cette partie de la discussion n’a pas pu être chargée. Vérifiez votre connexion, puis réessayez.",
+        "Dieser Teil des Chats konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
+        "No se pudo cargar esta parte del chat. Comprueba tu conexión y vuelve a intentarlo.",
+        "Impossibile caricare questa parte della chat. Controlla la connessione e riprova.",
+        "تعذّر تحميل هذا الجزء من المحادثة. تحقّق من اتصالك ثم أعد المحاولة.";
     /// Launcher button (closed).
     open_chat: "Open chat", "Ouvrir la discussion",
         "Chat öffnen", "Abrir chat", "Apri chat",

@@ -28,6 +28,16 @@ impl Chat {
     /// Reads, checks and downscales `files`, adding them to the pending images; each refusal
     /// is said in words.
     pub fn attach_files(&self, files: Vec<File>) {
+        if files.is_empty() {
+            return;
+        }
+        let chat = *self;
+        self.with_extras(move || chat.extra_attach(files));
+    }
+
+    /// [`Chat::attach_files`], in the extras module.
+    #[inline(never)] // scripts/split.mjs moves it (by its name) to the extras module
+    fn extra_attach(&self, files: Vec<File>) {
         // Queued, and read one after another by one reader: images attach in the order they
         // came, whichever decodes first (a paste then a drop, two picks in a row).
         if files.is_empty() {

@@ -380,7 +380,26 @@ impl Chat {
 impl Chat {
     /// Opens the settings dialog.
     pub fn open_settings(&self) {
-        self.settings_open.set(true);
+        let chat = *self;
+        self.with_extras(move || chat.settings_open.set(true));
+    }
+
+    /// Runs `f` once the code of the seldom-used parts is loaded ([`crate::extras`]); if it
+    /// cannot be, says so in a notice.
+    pub fn with_extras(&self, f: impl FnOnce() + 'static) {
+        let chat = *self;
+        crate::extras::then(
+            move || {
+                if chat.alive() {
+                    f();
+                }
+            },
+            move || {
+                if chat.alive() {
+                    chat.show_notice(chat.t(|s| &s.extras_failed));
+                }
+            },
+        );
     }
 
     /// Closes the settings dialog (without saving).

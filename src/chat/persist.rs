@@ -529,6 +529,13 @@ impl Chat {
 
     /// Downloads the current conversation.
     pub fn export(&self, format: ExportFormat) {
+        let chat = *self;
+        self.with_extras(move || chat.extra_export(format));
+    }
+
+    /// [`Chat::export`], in the extras module.
+    #[inline(never)] // scripts/split.mjs moves it (by its name) to the extras module
+    fn extra_export(&self, format: ExportFormat) {
         let (title, body) = self.library.with_value(|lib| {
             let conv = lib.current();
             let body = match format {
@@ -545,7 +552,14 @@ impl Chat {
 
     /// Imports a JSON export as a new conversation and switches to it; a file that cannot be
     /// imported is explained in the widget's language.
-    pub fn import(&self, json: &str) {
+    pub fn import(&self, json: String) {
+        let chat = *self;
+        self.with_extras(move || chat.extra_import(&json));
+    }
+
+    /// [`Chat::import`], in the extras module.
+    #[inline(never)] // scripts/split.mjs moves it (by its name) to the extras module
+    fn extra_import(&self, json: &str) {
         let now = now_ms();
         match import_json(json) {
             Ok(conv) => {

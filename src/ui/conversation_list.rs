@@ -11,6 +11,7 @@ use crate::ui::button::ButtonVariant;
 
 /// A panel listing conversations, newest first, each with its number of messages.
 /// `on_close` closes it.
+#[inline(never)] // its own function, which scripts/split.mjs moves to the extras module
 pub fn conversation_list(on_close: impl Fn() + Clone + 'static) -> Node {
     let chat = expect_context::<Chat>();
     let s = chat.strings();

@@ -24,7 +24,7 @@ pub fn import_input() -> Element {
         let el: HtmlInputElement = picked.clone().unchecked_into();
         spawn_local(async move {
             if let Some((_name, text)) = read_picked_file(&el).await.filter(|_| chat.alive()) {
-                chat.import(&text);
+                chat.import(text);
             }
             el.set_value("");
         });

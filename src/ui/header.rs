@@ -13,6 +13,15 @@ use crate::ui::conversation_list::conversation_list;
 use crate::ui::export_menu::{export_menu, import_input};
 use crate::ui::more_menu::more_menu;
 
+/// Opens the conversation list (once its code, in the extras module, is there), or closes it.
+pub fn toggle_list(chat: Chat, list_open: RwSignal<bool>) {
+    if list_open.get_untracked() {
+        list_open.set(false);
+    } else {
+        chat.with_extras(move || list_open.set(true));
+    }
+}
+
 /// The top bar: `title` as a heading; in launcher mode (`on_close`) a "Close chat" button.
 pub fn header(title: &str, on_close: Option<Callback<()>>) -> Node {
     let chat = expect_context::<Chat>();
@@ -30,7 +39,7 @@ pub fn header(title: &str, on_close: Option<Callback<()>>) -> Node {
     dom::attr_with(&list, "aria-expanded", move || {
         Some(list_open.get().to_string())
     });
-    dom::on(&list, "click", move |_| list_open.update(|o| *o = !*o));
+    dom::on(&list, "click", move |_| toggle_list(chat, list_open));
 
     let titles = el("div", "tc-header__titles");
     append(&titles, &el_text("h2", "tc-header__title", title));

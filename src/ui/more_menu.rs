@@ -8,6 +8,7 @@ use web_sys::Element;
 use crate::chat::Chat;
 use crate::dom::{append, attr, el};
 use crate::ui::export_menu::export_items;
+use crate::ui::header::toggle_list;
 use crate::ui::menu_button::{menu_button, menu_item};
 
 /// The "More" button and its menu: Conversations, New chat, the export formats and Import
@@ -23,7 +24,7 @@ pub fn more_menu(list_open: RwSignal<bool>, input: &Element) -> Element {
             let s = chat.strings();
             append(
                 menu,
-                &menu_item(&s.conversations, move || list_open.update(|o| *o = !*o)),
+                &menu_item(&s.conversations, move || toggle_list(chat, list_open)),
             );
             append(
                 menu,

@@ -20,6 +20,7 @@ use crate::ui::settings_fields::{
 /// field with the same rules as the page's options and applies them to the next message
 /// without a reload, or names what is wrong and keeps the dialog open. Focus is trapped inside
 /// and returns to "Settings" on close.
+#[inline(never)] // its own function, which scripts/split.mjs moves to the extras module
 pub fn settings_dialog() -> Node {
     let chat = expect_context::<Chat>();
     let f = Form {

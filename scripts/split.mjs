@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+// Cuts the widget's wasm in two: what a visitor needs to chat stays in tinychat_bg.wasm, and the
+// code of the seldom-used parts (the Settings dialog, the conversation list, export, import,
+// attaching images) moves to tinychat_extras.wasm, which the widget fetches on intent
+// (src/extras.rs). Run by scripts/lib.sh build_dist on trunk's output, before short-imports.
+//
+//   node scripts/split.mjs [DIR]        (default dist/; DIR/tinychat_bg.wasm as wasm-bindgen wrote it)
+//
+// 1. wasm-opt -Oz -g (binaryen 132, from e2e/node_modules): optimized, with function names.
+// 2. The functions whose names match SPLIT (below) are listed, and binaryen's wasm-split (Debian's
+//    binaryen 108: the one wasm-split these machines can install) moves them to a second module.
+//    It shares the first one's memory, table and globals, and imports from it (namespace "p")
+//    what it calls. In the first module, each moved function's table slot holds an import from
+//    namespace "q" (field: the slot), and a direct call to it goes through the table.
+// 3. Both are optimized again (-Oz, binaryen 132) and stripped of their names.
+// 4. A build mark: one export of the first module and its import in the second get this build's
+//    hash in their name, so an extras file of another build (a deploy between the widget's start
+//    and the fetch) fails to link instead of running against the wrong code.
+// 5. The glue gets the "q" imports: each instantiates the extras at once, from a synchronous
+//    request, then calls the real function. The widget waits for the extras before it enters
+//    their code (src/extras.rs), so this runs only if a call was missed; it reports that with
+//    console.error (which fails every e2e test) and still works.
+//
+// Every function in a module listed in SPLIT must be entered only through `extras::then` (or a
+// code path only it starts): see src/extras.rs.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '..');
+const dir = resolve(process.argv[2] || join(root, 'dist'));
+const WASM_OPT = join(root, 'e2e', 'node_modules', '.bin', 'wasm-opt');
+const WASM_SPLIT = process.env.WASM_SPLIT || '/usr/bin/wasm-split';
+const OLD_WASM_OPT = process.env.OLD_WASM_OPT || '/usr/bin/wasm-opt';
+const PRIMARY = join(dir, 'tinychat_bg.wasm');
+const SECONDARY = join(dir, 'tinychat_extras.wasm');
+const GLUE = join(dir, 'tinychat.js');
+
+/** The functions that move: by the Rust path of their module, or their own. */
+const SPLIT = [
+  /^<?tinychat\[[0-9a-f]+\]::ui::settings_dialog::/,
+  /^<?tinychat\[[0-9a-f]+\]::ui::settings_fields::/,
+  /^<?tinychat\[[0-9a-f]+\]::ui::conversation_list::/,
+  // Chat's methods for them: `extra_*` (the gated halves of export, import, attach) and those
+  // only the Settings dialog and the conversation list call.
+  /^<tinychat\[[0-9a-f]+\]::chat::Chat>::(extra_[a-z_]+|switch|rename|search|save_settings)(::|$)/,
+  // What only those call in tinychat-core: the Markdown and text exports (not `to_json`, which
+  // the host's `getConversation()` calls at any time), reading an import, the search, the form.
+  /^<tinychat_core\[[0-9a-f]+\]::chat::conversation::Conversation>::(to_markdown|to_plain_text)(::|$)/,
+  /^<?tinychat_core\[[0-9a-f]+\]::chat::import::/,
+  /^<tinychat_core\[[0-9a-f]+\]::chat::library::Library>::search_folded(::|$)/,
+  /^<tinychat_core\[[0-9a-f]+\]::options::settings::SettingsForm>::/,
+];
+
+const fail = (why) => {
+  console.error(`split: ${why}`);
+  process.exit(1);
+};
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+
+const work = mkdtempSync(join(tmpdir(), 'tinychat-split-'));
+let moved;
+try {
+  // wasm-bindgen's output, with its names; not optimized yet: binaryen would merge functions
+  // of equal code (a closure of the conversation list and one of the composer, say) under one
+  // of their names, and moving that one would move the other too.
+  const named = PRIMARY;
+  // The features the input uses (from its target_features section), and no others: with more
+  // enabled, binaryen may write newer instructions (GC, typed references) that older browsers
+  // cannot compile. Binaryen 108 does not know the newest flags; they only refine bulk memory.
+  const features = run(WASM_OPT, ['--print-features', named, '-o', join(work, 'f.wasm')])
+    .toString().split(/\s+/).filter((f) => f.startsWith('--enable-'));
+  if (!features.length) fail('the input declares no features: is it wasm-bindgen output?');
+  const oldFeatures = features.filter((f) => !['--enable-bulk-memory-opt', '--enable-call-indirect-overlong'].includes(f));
+
+  // Names as binaryen 108 spells them (escaped), to hand back to its wasm-split.
+  const symbols = join(work, 'symbols.txt');
+  run(OLD_WASM_OPT, [...oldFeatures, named, `--symbolmap=${symbols}`, '-o', join(work, 'x.wasm')]);
+  const unescape = (s) => s.replace(/\\([0-9a-f]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  moved = readFileSync(symbols, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.slice(line.indexOf(':') + 1))
+    .filter((name) => SPLIT.some((re) => re.test(unescape(name))));
+  if (moved.length < 20) fail(`only ${moved.length} functions match SPLIT: were modules renamed?`);
+  const list = join(work, 'split.txt');
+  writeFileSync(list, moved.join('\n') + '\n');
+
+  const p = join(work, 'p.wasm');
+  const s = join(work, 's.wasm');
+  run(WASM_SPLIT, [
+    '--mvp-features', ...oldFeatures, named, `--split-funcs=@${list}`, '-o1', p, '-o2', s,
+    '--export-prefix=%', '--import-namespace=p', '--placeholder-namespace=q', '--placeholdermap',
+  ]);
+  // Which function each "q" slot stands for, to read the slot a console.error names.
+  writeFileSync(join(root, 'target', 'split-placeholders.txt'), readFileSync(`${p}.placeholders`));
+  const strip = ['--strip-debug', '--strip-producers', '--mvp-features', ...features];
+  run(WASM_OPT, ['-Oz', '--low-memory-unused', ...strip, p, '-o', PRIMARY]);
+  run(WASM_OPT, ['-Oz', '--low-memory-unused', ...strip, s, '-o', SECONDARY]);
+  for (const out of [PRIMARY, SECONDARY]) {
+    const used = run(WASM_OPT, ['--print-features', out, '-o', join(work, 'f.wasm')]).toString().trim();
+    if (used !== features.join('\n')) fail(`${out} uses other features than its input:\n${used}`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+// --- The build mark -------------------------------------------------------------------------
+
+function readLeb(buf, pos) {
+  let result = 0;
+  let shift = 0;
+  let byte;
+  do {
+    byte = buf[pos++];
+    result += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [result, pos];
+}
+
+function leb(n) {
+  const out = [];
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+const encodeName = (str) => { const b = Buffer.from(str, 'utf8'); return [...leb(b.length), ...b]; };
+
+/**
+ * Rewrites the names of section `id` (2: imports, 7: exports) of `wasm`: `rename(module, field)`
+ * (module is null for exports) returns the new field name or undefined. Returns the new bytes.
+ */
+function renameIn(wasm, id, rename) {
+  const parts = [wasm.subarray(0, 8)];
+  let pos = 8;
+  let hits = 0;
+  while (pos < wasm.length) {
+    const sid = wasm[pos];
+    const [size, start] = readLeb(wasm, pos + 1);
+    const end = start + size;
+    if (sid !== id) {
+      parts.push(wasm.subarray(pos, end));
+      pos = end;
+      continue;
+    }
+    let q = start;
+    let count;
+    [count, q] = readLeb(wasm, q);
+    const body = [...leb(count)];
+    const read = () => {
+      let len;
+      [len, q] = readLeb(wasm, q);
+      const str = wasm.subarray(q, q + len).toString('utf8');
+      q += len;
+      return str;
+    };
+    for (let i = 0; i < count; i++) {
+      const module = id === 2 ? read() : null;
+      const field = read();
+      const descStart = q;
+      const kind = wasm[q++];
+      if (id === 7) [, q] = readLeb(wasm, q);
+      else if (kind === 0) [, q] = readLeb(wasm, q);
+      else if (kind === 1 || kind === 2) {
+        if (kind === 1) q += 1;
+        const flags = wasm[q++];
+        [, q] = readLeb(wasm, q);
+        if (flags & 1) [, q] = readLeb(wasm, q);
+      } else if (kind === 3) q += 2;
+      else fail(`import ${module}.${field} has an unknown kind ${kind}`);
+      const renamed = rename(module, field);
+      if (renamed !== undefined) hits++;
+      if (module !== null) body.push(...encodeName(module));
+      body.push(...encodeName(renamed ?? field), ...wasm.subarray(descStart, q));
+    }
+    if (q !== end) fail(`section ${id} did not parse to its end`);
+    parts.push(Buffer.from([id, ...leb(body.length), ...body]));
+    pos = end;
+  }
+  if (hits !== 1) fail(`expected one name to mark in section ${id}, found ${hits}`);
+  return Buffer.concat(parts);
+}
+
+let primary = readFileSync(PRIMARY);
+let secondary = readFileSync(SECONDARY);
+const mark = createHash('sha256').update(primary).update(secondary).digest('hex').slice(0, 8);
+// The first function the extras import from the widget's wasm carries the mark.
+let marked;
+secondary = renameIn(secondary, 2, (module, field) => {
+  if (marked === undefined && module === 'p' && field.startsWith('%')) {
+    marked = field;
+    return `${field}${mark}`;
+  }
+  return undefined;
+});
+primary = renameIn(primary, 7, (_, field) => (field === marked ? `${field}${mark}` : undefined));
+writeFileSync(PRIMARY, primary);
+writeFileSync(SECONDARY, secondary);
+
+// --- The glue's "q" imports -------------------------------------------------------------------
+
+let glue = readFileSync(GLUE, 'utf8');
+const importsKey = '"./tinychat_bg.js": import0';
+if (glue.split(importsKey).length !== 2) fail(`the glue does not hand its imports over as ${importsKey}`);
+glue = glue.replace(importsKey, `${importsKey},\n        "q": new Proxy({}, { get: (_, slot) => (...args) => __tc_extras_now(+slot)(...args) })`);
+glue += `
+/** A function of tinychat_extras.wasm, called before the widget loaded it (scripts/split.mjs). */
+function __tc_extras_now(slot) {
+    console.error('tinychat: tinychat_extras.wasm was needed before it was loaded (slot ' + slot + ')');
+    const request = new XMLHttpRequest();
+    request.open('GET', new URL('tinychat_extras.wasm', import.meta.url), false);
+    request.overrideMimeType('text/plain; charset=x-user-defined');
+    request.send();
+    const text = request.responseText;
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 255;
+    new WebAssembly.Instance(new WebAssembly.Module(bytes), { p: wasm });
+    return Object.values(wasm).find((x) => x instanceof WebAssembly.Table).get(slot);
+}
+`;
+writeFileSync(GLUE, glue);
+console.log(`split: ${moved.length} functions to tinychat_extras.wasm (mark ${mark}); tinychat_bg.wasm ${primary.length} B, tinychat_extras.wasm ${secondary.length} B`);
