@@ -14,7 +14,7 @@
 // (`name: function`), and the module name exactly once; otherwise the build fails here, so a
 // new wasm-bindgen that writes its glue differently cannot ship a widget whose imports do not
 // resolve.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -134,7 +134,66 @@ const moduleKey = `"${GLUE_MODULE}": import0`;
 if (glue.split(moduleKey).length !== 2) fail(`the glue does not hand its imports over as ${moduleKey}`);
 glue = glue.replace(moduleKey, `"${SHORT_MODULE}": import0`);
 
-const out = Buffer.concat(parts);
+// The exports the glue calls by wasm-bindgen's long names (a closure's invoker is
+// `wasm_bindgen_<16 hex digits>___convert__closures_____invoke___<its argument types>`, each
+// over 100 bytes, in the wasm and in the glue; `__wbindgen_malloc` is in the glue 20 times) get
+// short ones too: `_` and letters. Not `memory`, `__wbindgen_start`, nor what
+// tinychat_extras.wasm imports from this module (scripts/split.mjs): those keep their names.
+const extrasPath = join(dir, 'tinychat_extras.wasm');
+const keep = new Set(['memory', '__wbindgen_start']);
+if (existsSync(extrasPath)) {
+  for (const i of WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(extrasPath)))) keep.add(i.name);
+}
+const SHORT_EXPORT = /^(wasm_bindgen_[0-9a-f]{16}___convert__closures_|__wbindgen_(malloc|realloc|free|exn_store|destroy_closure)$)/;
+let exportsRenamed = 0;
+const withImports = Buffer.concat(parts);
+const parts2 = [withImports.subarray(0, 8)];
+pos = 8;
+while (pos < withImports.length) {
+  const id = withImports[pos];
+  const [size, start] = readLeb(withImports, pos + 1);
+  const end = start + size;
+  if (id !== 7) {
+    parts2.push(withImports.subarray(pos, end));
+    pos = end;
+    continue;
+  }
+  let p = start;
+  let count;
+  [count, p] = readLeb(withImports, p);
+  const body = [...leb(count)];
+  for (let i = 0; i < count; i++) {
+    let len;
+    [len, p] = readLeb(withImports, p);
+    const field = withImports.subarray(p, p + len).toString('utf8');
+    p += len;
+    const descStart = p;
+    p += 1;
+    [, p] = readLeb(withImports, p);
+    const desc = withImports.subarray(descStart, p);
+    if (!SHORT_EXPORT.test(field) || keep.has(field)) {
+      body.push(...name(field), ...desc);
+      continue;
+    }
+    const short = `_${shortName(exportsRenamed++)}`;
+    const use = new RegExp(`\\bwasm\\.${field}(?![\\w$])`, 'g');
+    const uses = glue.match(use)?.length ?? 0;
+    // The glue also names its JS wrapper of each invoker after it: a local function, which the
+    // minifier renames. Any other use (a string, another object's key) fails the build.
+    const quoted = new RegExp(`['"\`.]${field}(?![\\w$])`, 'g');
+    const others = (glue.match(quoted)?.length ?? 0) - uses;
+    if (others !== 0) {
+      fail(`the glue uses export ${field} ${uses} times as wasm.${field} and ${others} times otherwise: is this wasm-bindgen's glue?`);
+    }
+    glue = glue.replace(use, `wasm.${short}`);
+    body.push(...name(short), ...desc);
+  }
+  if (p !== end) fail('the export section did not parse to its end');
+  parts2.push(Buffer.from([7, ...leb(body.length), ...body]));
+  pos = end;
+}
+
+const out = Buffer.concat(parts2);
 writeFileSync(wasmPath, out);
 writeFileSync(gluePath, glue);
-console.log(`short-imports: ${renamed} imports renamed; tinychat_bg.wasm ${wasm.length} -> ${out.length} B`);
+console.log(`short-imports: ${renamed} imports and ${exportsRenamed} exports renamed; tinychat_bg.wasm ${wasm.length} -> ${out.length} B`);
