@@ -133,14 +133,15 @@ ensure_build_tools() {
 # what it cost.
 RELEASE_WASM_FLAGS="-Zlocation-detail=none -Zfmt-debug=none -Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=-reference-types -Zmerge-functions=disabled"
 
-build_dist() { # release bundle in dist/ (wasm-opt -Oz through trunk)
+build_dist() { # release bundle in dist/ (trunk, then scripts/split.mjs runs wasm-opt -Oz)
   (cd "$ROOT" && RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$RELEASE_WASM_FLAGS" \
     trunk build --release --offline 2>&1 | grep -vE '^\s*$' | tail -n 5)
-  # The wasm's imports get names of a few letters, in the wasm and the glue together (wasm-bindgen's
-  # `__wbg_<method>_<hash>` names were 30 KB of both; -8.6 KB gzip in all).
-  # wasm-opt, then the seldom-used parts cut out to tinychat_extras.wasm (binaryen's wasm-split).
+  # The seldom-used parts cut out to tinychat_extras.wasm (binaryen's wasm-split), then wasm-opt.
   node "$ROOT/scripts/split.mjs" "$ROOT/dist"
+  # The wasm's imports get names of a few letters, in the wasm and the glue together (wasm-bindgen's
+  # `__wbg_<method>_<hash>` names were 30 KB of both; -8.6 KB gzip in all), and so do the exports
+  # the glue calls by long names.
   node "$ROOT/scripts/short-imports.mjs" "$ROOT/dist"
   # The Markdown module (markdown/, src/markdown_module.rs): pulldown-cmark and the highlighter,
   # which the widget fetches once it runs. Same flags as the widget; no wasm-bindgen (it has no

@@ -171,16 +171,19 @@ while (pos < withImports.length) {
     p += 1;
     [, p] = readLeb(withImports, p);
     const desc = withImports.subarray(descStart, p);
-    if (!SHORT_EXPORT.test(field) || keep.has(field)) {
+    const esc = field.replace(/[$]/g, '\\$');
+    const use = new RegExp(`\\bwasm\\.${esc}(?![\\w$])`, 'g');
+    const uses = glue.match(use)?.length ?? 0;
+    // Not renamed unless the glue calls it as wasm.NAME (an export it reaches another way, or
+    // not at all, keeps its name).
+    if (!SHORT_EXPORT.test(field) || keep.has(field) || uses === 0) {
       body.push(...name(field), ...desc);
       continue;
     }
     const short = `_${shortName(exportsRenamed++)}`;
-    const use = new RegExp(`\\bwasm\\.${field}(?![\\w$])`, 'g');
-    const uses = glue.match(use)?.length ?? 0;
     // The glue also names its JS wrapper of each invoker after it: a local function, which the
     // minifier renames. Any other use (a string, another object's key) fails the build.
-    const quoted = new RegExp(`['"\`.]${field}(?![\\w$])`, 'g');
+    const quoted = new RegExp(`['"\`.]${esc}(?![\\w$])`, 'g');
     const others = (glue.match(quoted)?.length ?? 0) - uses;
     if (others !== 0) {
       fail(`the glue uses export ${field} ${uses} times as wasm.${field} and ${others} times otherwise: is this wasm-bindgen's glue?`);

@@ -6,26 +6,29 @@
 //
 //   node scripts/split.mjs [DIR]        (default dist/; DIR/tinychat_bg.wasm as wasm-bindgen wrote it)
 //
-// 1. wasm-opt -Oz -g (binaryen 132, from e2e/node_modules): optimized, with function names.
-// 2. The functions whose names match SPLIT (below) are listed, and binaryen's wasm-split (Debian's
-//    binaryen 108: the one wasm-split these machines can install) moves them to a second module.
+// 1. The functions of wasm-bindgen's output (not optimized yet, with its names) whose names match
+//    SPLIT (below) are listed, and binaryen's wasm-split (Debian's binaryen 108: the one
+//    wasm-split these machines can install) moves them to a second module.
 //    It shares the first one's memory, table and globals, and imports from it (namespace "p")
 //    what it calls. In the first module, each moved function's table slot holds an import from
 //    namespace "q" (field: the slot), and a direct call to it goes through the table.
-// 3. Both are optimized again (-Oz, binaryen 132) and stripped of their names.
+// 3. Both are optimized (-Oz, binaryen 132, with exactly the input's wasm features: checked) and
+//    stripped of their names.
 // 4. A build mark: one export of the first module and its import in the second get this build's
 //    hash in their name, so an extras file of another build (a deploy between the widget's start
 //    and the fetch) fails to link instead of running against the wrong code.
 // 5. The glue gets the "q" imports: each instantiates the extras at once, from a synchronous
 //    request, then calls the real function. The widget waits for the extras before it enters
 //    their code (src/extras.rs), so this runs only if a call was missed; it reports that with
-//    console.error (which fails every e2e test) and still works.
+//    console.error (which fails every e2e test). It is a last resort that can itself fail (a
+//    page that forbids synchronous requests, a browser that refuses to compile a module that
+//    size on the main thread, no network): then the call throws.
 //
 // Every function in a module listed in SPLIT must be entered only through `extras::then` (or a
 // code path only it starts): see src/extras.rs.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +51,8 @@ const SPLIT = [
   // Chat's methods for them: `extra_*` (the gated halves of export, import, attach) and those
   // only the Settings dialog and the conversation list call.
   /^<tinychat\[[0-9a-f]+\]::chat::Chat>::(extra_[a-z_]+|switch|rename|search|save_settings)(::|$)/,
+  // The model list's request and its reading (`Chat::extra_load_models`, once the extras run).
+  /^<?tinychat\[[0-9a-f]+\]::transport::fetch_models(::|$)/,
   // What only those call in tinychat-core: the Markdown and text exports (not `to_json`, which
   // the host's `getConversation()` calls at any time), reading an import, the search, the form.
   /^<tinychat_core\[[0-9a-f]+\]::chat::conversation::Conversation>::(to_markdown|to_plain_text)(::|$)/,
@@ -97,6 +102,7 @@ try {
     '--export-prefix=%', '--import-namespace=p', '--placeholder-namespace=q', '--placeholdermap',
   ]);
   // Which function each "q" slot stands for, to read the slot a console.error names.
+  mkdirSync(join(root, 'target'), { recursive: true });
   writeFileSync(join(root, 'target', 'split-placeholders.txt'), readFileSync(`${p}.placeholders`));
   const strip = ['--strip-debug', '--strip-producers', '--mvp-features', ...features];
   run(WASM_OPT, ['-Oz', '--low-memory-unused', ...strip, p, '-o', PRIMARY]);
@@ -194,7 +200,8 @@ function renameIn(wasm, id, rename) {
 let primary = readFileSync(PRIMARY);
 let secondary = readFileSync(SECONDARY);
 const mark = createHash('sha256').update(primary).update(secondary).digest('hex').slice(0, 8);
-// The first function the extras import from the widget's wasm carries the mark.
+// The first `%` import of the extras (an export wasm-split added to the widget's wasm: today the
+// table) carries the mark.
 let marked;
 secondary = renameIn(secondary, 2, (module, field) => {
   if (marked === undefined && module === 'p' && field.startsWith('%')) {
@@ -221,6 +228,7 @@ function __tc_extras_now(slot) {
     request.open('GET', new URL('tinychat_extras.wasm', import.meta.url), false);
     request.overrideMimeType('text/plain; charset=x-user-defined');
     request.send();
+    if (request.status !== 200) throw new Error('tinychat: tinychat_extras.wasm: HTTP ' + request.status);
     const text = request.responseText;
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 255;

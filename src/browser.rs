@@ -3,13 +3,21 @@
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+/// How long fetching a wasm module of the widget's may take before it counts as failed (a
+/// stalled connection must not leave what waits for it waiting for good).
+const MODULE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Fetches the wasm module at `url` and instantiates it with `imports`; returns its exports.
 /// It is compiled while it downloads, unless the server does not send `application/wasm`: then
-/// the bytes are compiled when they are all there.
+/// the bytes are compiled when they are all there. Fails after [`MODULE_TIMEOUT`].
 pub async fn instantiate_wasm(url: &str, imports: &js_sys::Object) -> Result<JsValue, JsValue> {
     use js_sys::{Promise, Reflect, Uint8Array, WebAssembly};
     let window = web_sys::window().ok_or(JsValue::NULL)?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+    let controller = web_sys::AbortController::new()?;
+    let init = web_sys::RequestInit::new();
+    init.set_signal(Some(&controller.signal()));
+    set_timeout(move || controller.abort(), MODULE_TIMEOUT);
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await?
         .dyn_into()?;
     if !response.ok() {

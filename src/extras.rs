@@ -1,6 +1,7 @@
 //! `tinychat_extras.wasm`: the code of the parts of the widget a visitor seldom uses, cut out of
 //! the widget's wasm at build time (`scripts/split.mjs`, with binaryen's wasm-split): the
-//! Settings dialog, the conversation list, export, import and attaching images.
+//! Settings dialog, the conversation list, export, import, attaching images, and fetching the
+//! model list (which waits for them: [`on_load`]).
 //!
 //! Every visitor downloads the widget's wasm before the chat answers; these parts wait until
 //! the visitor shows intent ([`load`], with the Markdown module) or uses one of them ([`then`]).
@@ -29,7 +30,7 @@ const FILE: &str = "tinychat_extras.wasm";
 /// parts always tries again).
 const RETRY_AFTER_MS: f64 = 10_000.0;
 
-type Waiting = Vec<Box<dyn FnOnce(bool)>>;
+type Waiting = Vec<Job>;
 
 enum State {
     Idle,
@@ -42,6 +43,8 @@ enum State {
 
 thread_local! {
     static STATE: RefCell<State> = const { RefCell::new(State::Idle) };
+    /// What runs once the module runs, whenever that is ([`on_load`]).
+    static ON_LOAD: RefCell<Vec<Box<dyn FnOnce()>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Whether this wasm was cut in two: the extras then import functions it exports as `%…`.
@@ -55,25 +58,45 @@ fn split() -> bool {
 /// else when it has been fetched; runs `failed` instead if it cannot be.
 pub fn then(f: impl FnOnce() + 'static, failed: impl FnOnce() + 'static) {
     let job: Box<dyn FnOnce(bool)> = Box::new(move |ok| if ok { f() } else { failed() });
-    if let Some(job) = enqueue(job, true) {
+    if let Some(job) = enqueue(Some(job), true).flatten() {
         job(true);
+    }
+}
+
+/// Runs `f` once the extras module runs: at once when it does, else when intent or a use has
+/// fetched it (this does not fetch it).
+pub fn on_load(f: impl FnOnce() + 'static) {
+    let now = STATE.with_borrow_mut(|state| match state {
+        State::Running => true,
+        State::Idle if !split() => {
+            *state = State::Running;
+            true
+        }
+        _ => false,
+    });
+    if now {
+        f();
+    } else {
+        ON_LOAD.with_borrow_mut(|later| later.push(Box::new(f)));
     }
 }
 
 /// Starts fetching the extras module (the visitor shows intent), unless it runs, is being
 /// fetched, or failed less than [`RETRY_AFTER_MS`] ago.
 pub fn load() {
-    let _ = enqueue(Box::new(|_| {}), false);
+    let _ = enqueue(None, false);
 }
 
-/// Queues `job` for the module, starting its fetch if needed; hands `job` back when the module
-/// already runs.
-fn enqueue(job: Box<dyn FnOnce(bool)>, retry_now: bool) -> Option<Box<dyn FnOnce(bool)>> {
+type Job = Box<dyn FnOnce(bool)>;
+
+/// Queues `job` (if any) for the module, starting its fetch if needed; hands it back (`Some`)
+/// when the module already runs.
+fn enqueue(job: Option<Job>, retry_now: bool) -> Option<Option<Job>> {
     let now = js_sys::Date::now();
     let (job, start) = STATE.with_borrow_mut(|state| match state {
         State::Running => (Some(job), false),
         State::Loading(waiting) => {
-            waiting.push(job);
+            waiting.extend(job);
             (None, false)
         }
         State::Idle if !split() => {
@@ -82,7 +105,7 @@ fn enqueue(job: Box<dyn FnOnce(bool)>, retry_now: bool) -> Option<Box<dyn FnOnce
         }
         State::Failed(at) if !retry_now && now - *at < RETRY_AFTER_MS => (None, false),
         State::Idle | State::Failed(_) => {
-            *state = State::Loading(vec![job]);
+            *state = State::Loading(job.into_iter().collect());
             (None, true)
         }
     });
@@ -100,6 +123,11 @@ fn enqueue(job: Box<dyn FnOnce(bool)>, retry_now: bool) -> Option<Box<dyn FnOnce
             });
             for job in waiting {
                 job(ok);
+            }
+            if ok {
+                for f in ON_LOAD.with_borrow_mut(std::mem::take) {
+                    f();
+                }
             }
         });
     }

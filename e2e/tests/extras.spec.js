@@ -28,13 +28,19 @@ const FAILED = 'This part of the chat could not be loaded. Check your connection
 
 test('fetched on intent, not for every visitor; Settings opens once they are there', async ({ page }) => {
   const seen = [];
-  page.on('request', (r) => { if (r.url().endsWith('/tinychat_extras.wasm')) seen.push(r.url()); });
+  const models = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/tinychat_extras.wasm')) seen.push(r.url());
+    if (r.url().endsWith('/v1/models')) models.push(r.url());
+  });
   const held = await holdExtras(page);
   const widget = await openDemo(page);
   await page.waitForTimeout(300);
   expect(seen).toEqual([]); // the widget runs; nobody has used it
+  expect(models).toEqual([]); // nor asked the API for its models
   await widget.hover();
   await expect.poll(() => seen.length).toBe(1);
+  expect(models).toEqual([]); // the model list waits for the extras, which read it
 
   // A click while they are on their way: the dialog opens when they arrive.
   await widget.getByRole('button', { name: 'Settings' }).click();
@@ -44,6 +50,9 @@ test('fetched on intent, not for every visitor; Settings opens once they are the
   await expect(settingsDialog(widget)).toBeVisible();
   await expect(settingsDialog(widget).getByLabel('API key')).toBeVisible();
   expect(held.requests()).toBe(1); // once, however many wait for it
+  await expect.poll(() => models.length).toBe(1);
+  await expect(settingsDialog(widget).getByRole('combobox', { name: 'Model' }).locator('option'))
+    .toContainText(['open-mistral-nemo']); // from GET /v1/models
 });
 
 test('they cannot be fetched: the visitor is told in words, the chat goes on, and a later click tries again', async ({ page, consoleErrors }) => {

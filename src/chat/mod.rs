@@ -624,8 +624,20 @@ impl Chat {
         self.remember_current();
     }
 
-    /// Loads the model list from the API, keeping the built-in list when that fails.
+    /// Loads the model list from the API, keeping the built-in list when that fails: once the
+    /// extras module runs (its code is there), so a visitor who never touches the widget costs
+    /// the API no request.
     pub fn load_models(&self) {
+        let chat = *self;
+        crate::extras::on_load(move || {
+            if chat.alive() {
+                chat.extra_load_models();
+            }
+        });
+    }
+
+    #[inline(never)] // scripts/split.mjs moves it (by its name) to the extras module
+    fn extra_load_models(&self) {
         let chat = *self;
         let endpoint = self.endpoint();
         if self.key_missing() {

@@ -527,24 +527,37 @@ impl Chat {
         });
     }
 
-    /// Downloads the current conversation.
+    /// Downloads the current conversation. JSON (what the storage-full notice offers, to save
+    /// what could not be stored) needs nothing more than this wasm, even offline; Markdown and
+    /// text are written by the extras module.
     pub fn export(&self, format: ExportFormat) {
-        let chat = *self;
-        self.with_extras(move || chat.extra_export(format));
+        if format == ExportFormat::Json {
+            self.download_export(format, self.conversation_json());
+        } else {
+            let chat = *self;
+            self.with_extras(move || chat.extra_export(format));
+        }
     }
 
-    /// [`Chat::export`], in the extras module.
+    /// [`Chat::export`] as Markdown or text, in the extras module.
     #[inline(never)] // scripts/split.mjs moves it (by its name) to the extras module
     fn extra_export(&self, format: ExportFormat) {
-        let (title, body) = self.library.with_value(|lib| {
+        let body = self.library.with_value(|lib| {
             let conv = lib.current();
-            let body = match format {
-                ExportFormat::Markdown => conv.to_markdown(),
-                ExportFormat::Text => conv.to_plain_text(),
-                ExportFormat::Json => conv.to_json(),
-            };
-            (conv.title().to_string(), body)
+            if format == ExportFormat::Markdown {
+                conv.to_markdown()
+            } else {
+                conv.to_plain_text()
+            }
         });
+        self.download_export(format, body);
+    }
+
+    /// Downloads `body` as the current conversation's file of `format`.
+    fn download_export(&self, format: ExportFormat, body: String) {
+        let title = self
+            .library
+            .with_value(|lib| lib.current().title().to_string());
         let (ext, mime) = format.file_type();
         let name = format!("{}.{ext}", browser::file_stem(&title));
         let _ = browser::download(&name, mime, &body);
