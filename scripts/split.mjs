@@ -48,6 +48,10 @@ const SPLIT = [
   /^<?tinychat\[[0-9a-f]+\]::ui::settings_dialog::/,
   /^<?tinychat\[[0-9a-f]+\]::ui::settings_fields::/,
   /^<?tinychat\[[0-9a-f]+\]::ui::conversation_list::/,
+  // Built only once images are attached or viewed: the pending strip and the image viewer.
+  /^<?tinychat\[[0-9a-f]+\]::ui::pending_images::strip(::|$)/,
+  /^<?tinychat\[[0-9a-f]+\]::ui::image_viewer::viewer(::|$)/,
+  /^<tinychat\[[0-9a-f]+\]::chat::Chat>::remove_pending(::|$)/,
   // Chat's methods for them: `extra_*` (the gated halves of export, import, attach) and those
   // only the Settings dialog and the conversation list call.
   /^<tinychat\[[0-9a-f]+\]::chat::Chat>::(extra_[a-z_]+|switch|rename|search|save_settings)(::|$)/,

@@ -257,8 +257,19 @@ test('images: attach, downscale, send as a content list, thumbnail, viewer, expo
   const { text } = await (await import('./helpers.js')).exportAs(page, widget, 'Markdown (.md)');
   expect(text).toContain('[image: wide.png]');
   expect(text).not.toContain('base64');
+  // After a reload, a thumbnail clicked before the viewer's code (tinychat_extras.wasm) is there
+  // opens the viewer when it arrives.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/tinychat_extras.wasm', async (route) => { await held; await route.continue(); });
   await page.reload();
-  await expect(page.getByRole('region', { name: 'Help' }).getByRole('button', { name: 'Open wide.png' })).toBeVisible();
+  const again = page.getByRole('region', { name: 'Help' }).getByRole('button', { name: 'Open wide.png' });
+  await expect(again).toBeVisible();
+  await again.click();
+  await page.waitForTimeout(300);
+  await expect(widget.getByRole('dialog', { name: 'wide.png' })).toHaveCount(0);
+  release();
+  await expect(widget.getByRole('dialog', { name: 'wide.png' }).locator('img')).toBeVisible();
   expect(errors).toEqual([]);
 });
 

@@ -137,8 +137,14 @@ impl Chat {
         self.viewed_image.read_only()
     }
 
-    /// Shows `image` larger (or closes the view with `None`).
+    /// Shows `image` larger (or closes the view with `None`); the viewer's code is in the
+    /// extras module.
     pub fn view_image(&self, image: Option<Image>) {
-        self.viewed_image.set(image);
+        if image.is_none() {
+            self.viewed_image.set(None);
+        } else {
+            let viewed = self.viewed_image;
+            self.with_extras(move || viewed.set(image));
+        }
     }
 }

@@ -16,30 +16,36 @@ pub fn pending_images() -> Node {
     dom::show(
         &group,
         move || pending.with(|p| !p.is_empty()),
-        move || {
-            let list = el("ul", "tc-pending");
-            attr(&list, "aria-label", &chat.t(|s| &s.images_to_send));
-            let items = list.clone();
-            dom::effect(move || {
-                items.set_text_content(None);
-                for (i, image) in pending.get().into_iter().enumerate() {
-                    let remove =
-                        Strings::fill_named(&chat.strings().remove_image, &[("name", &image.name)]);
-                    let item = el("li", "tc-pending__item");
-                    let img = el("img", "tc-pending__img");
-                    attr(&img, "src", &image.data_url);
-                    attr(&img, "alt", &image.name);
-                    let button = dom::button("tc-pending__remove", "×");
-                    attr(&button, "aria-label", &remove);
-                    attr(&button, "title", &remove);
-                    dom::on(&button, "click", move |_| chat.remove_pending(i));
-                    append(&item, &img);
-                    append(&item, &button);
-                    append(&items, &item);
-                }
-            });
-            list.into()
-        },
+        move || strip(chat),
     );
     group
+}
+
+/// The strip of pending images. Only built once the extras module runs (`scripts/split.mjs`
+/// moves it there): images are pending only after attaching, which waits for it.
+#[inline(never)]
+fn strip(chat: Chat) -> Node {
+    let pending = chat.pending_images();
+    let list = el("ul", "tc-pending");
+    attr(&list, "aria-label", &chat.t(|s| &s.images_to_send));
+    let items = list.clone();
+    dom::effect(move || {
+        items.set_text_content(None);
+        for (i, image) in pending.get().into_iter().enumerate() {
+            let remove =
+                Strings::fill_named(&chat.strings().remove_image, &[("name", &image.name)]);
+            let item = el("li", "tc-pending__item");
+            let img = el("img", "tc-pending__img");
+            attr(&img, "src", &image.data_url);
+            attr(&img, "alt", &image.name);
+            let button = dom::button("tc-pending__remove", "×");
+            attr(&button, "aria-label", &remove);
+            attr(&button, "title", &remove);
+            dom::on(&button, "click", move |_| chat.remove_pending(i));
+            append(&item, &img);
+            append(&item, &button);
+            append(&items, &item);
+        }
+    });
+    list.into()
 }
