@@ -28,6 +28,34 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(format!("{}…", s[..cut].trim_end()))
 }
 
+/// `s` for quoting in a message: `\\`, `"` and control characters escaped as Rust writes them
+/// (`\n`, `\t`, `\r`, `\u{1b}`); every other character as it is. Unlike `str::escape_debug`,
+/// it needs no Unicode tables (which the release wasm would carry for it).
+///
+/// ```
+/// use tinychat_core::text::escape_quoted;
+/// assert_eq!(escape_quoted("a \"b\"\n\\\u{7}é"), r#"a \"b\"\n\\\u{7}é"#);
+/// ```
+pub fn escape_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                out.push_str("\\u{");
+                out.push_str(&format!("{:x}", c as u32));
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `s` on one line: whitespace collapsed, then cut to `max` characters (see [`truncate`]).
 pub fn one_line(s: &str, max: usize) -> String {
     truncate(&collapse_whitespace(s), max).into_owned()

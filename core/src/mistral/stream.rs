@@ -269,7 +269,10 @@ impl StreamMapper {
         }
         let payload = Payload::parse(data).map_err(|e| StreamError::Malformed {
             // Quoted by hand, not with `{:?}`: the release wasm is built with -Zfmt-debug=none.
-            detail: format!("{e} in \"{}\"", truncate(data, 121).escape_debug()),
+            detail: format!(
+                "{e} in \"{}\"",
+                crate::text::escape_quoted(&truncate(data, 121))
+            ),
             partial: self.text.clone(),
         })?;
         if payload.is_error() {

@@ -264,7 +264,7 @@ pub struct OptionWarning {
 impl fmt::Display for OptionWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Quoted by hand, not with `{:?}`: the release wasm is built with `-Zfmt-debug=none`.
-        let value = self.value.escape_debug();
+        let value = crate::text::escape_quoted(&self.value);
         write!(f, "{}=\"{value}\" {}", self.attribute, self.message)
     }
 }
