@@ -17,6 +17,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renameExports, renameImports } from './wasm-names.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = resolve(process.argv[2] || join(here, '..', 'dist'));
@@ -29,31 +30,6 @@ const fail = (why) => {
   console.error(`short-imports: ${why}`);
   process.exit(1);
 };
-
-function readLeb(buf, pos) {
-  let result = 0;
-  let shift = 0;
-  let byte;
-  do {
-    byte = buf[pos++];
-    result += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [result, pos];
-}
-
-function leb(n) {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-
-const name = (s) => { const b = Buffer.from(s, 'utf8'); return [...leb(b.length), ...b]; };
 
 /** `a`…`z`, `A`…`Z`, then two and three letters: short, valid identifiers, never `__proto__`. */
 function shortName(i) {
@@ -68,67 +44,21 @@ function shortName(i) {
 
 const wasm = readFileSync(wasmPath);
 let glue = readFileSync(gluePath, 'utf8');
-if (wasm.readUInt32LE(0) !== 0x6d736100) fail(`${wasmPath} is not a wasm module`);
 
-// The import section, rewritten; every other section copied as it is.
-const parts = [wasm.subarray(0, 8)];
-let pos = 8;
+// The imports from the glue: short names, module "w".
 let renamed = 0;
-while (pos < wasm.length) {
-  const id = wasm[pos];
-  const [size, start] = readLeb(wasm, pos + 1);
-  const end = start + size;
-  if (id !== 2) {
-    parts.push(wasm.subarray(pos, end));
-    pos = end;
-    continue;
+const withImports = renameImports(wasm, (module, field) => {
+  if (module !== GLUE_MODULE) return undefined;
+  const short = shortName(renamed++);
+  const key = new RegExp(`(?<![\\w$])${field.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+  const uses = glue.match(key)?.length ?? 0;
+  const asKey = new RegExp(`(?<![\\w$])${field.replace(/\$/g, '\\$')}: function\\b`);
+  if (uses !== 1 || !asKey.test(glue)) {
+    fail(`the glue names import ${field} ${uses} times, not once as a key: is this wasm-bindgen's glue?`);
   }
-  let p = start;
-  let count;
-  [count, p] = readLeb(wasm, p);
-  const body = [...leb(count)];
-  for (let i = 0; i < count; i++) {
-    const read = () => {
-      let len;
-      [len, p] = readLeb(wasm, p);
-      const s = wasm.subarray(p, p + len).toString('utf8');
-      p += len;
-      return s;
-    };
-    const module = read();
-    const field = read();
-    const descStart = p;
-    const kind = wasm[p++];
-    const limits = () => {
-      const flags = wasm[p++];
-      [, p] = readLeb(wasm, p);
-      if (flags & 1) [, p] = readLeb(wasm, p);
-    };
-    if (kind === 0) [, p] = readLeb(wasm, p); // function: type index
-    else if (kind === 1) { p += 1; limits(); } // table: element type, limits
-    else if (kind === 2) limits(); // memory
-    else if (kind === 3) p += 2; // global: value type, mutability
-    else if (kind === 4) { p += 1; [, p] = readLeb(wasm, p); } // tag
-    else fail(`import ${module}.${field} has an unknown kind ${kind}`);
-    const desc = wasm.subarray(descStart, p);
-    if (module !== GLUE_MODULE) {
-      body.push(...name(module), ...name(field), ...desc);
-      continue;
-    }
-    const short = shortName(renamed++);
-    const key = new RegExp(`(?<![\\w$])${field.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
-    const uses = glue.match(key)?.length ?? 0;
-    const asKey = new RegExp(`(?<![\\w$])${field.replace(/\$/g, '\\$')}: function\\b`);
-    if (uses !== 1 || !asKey.test(glue)) {
-      fail(`the glue names import ${field} ${uses} times, not once as a key: is this wasm-bindgen's glue?`);
-    }
-    glue = glue.replace(asKey, `${short}: function`);
-    body.push(...name(SHORT_MODULE), ...name(short), ...desc);
-  }
-  if (p !== end) fail('the import section did not parse to its end');
-  parts.push(Buffer.from([2, ...leb(body.length), ...body]));
-  pos = end;
-}
+  glue = glue.replace(asKey, `${short}: function`);
+  return [SHORT_MODULE, short];
+});
 if (!renamed) fail(`no import from "${GLUE_MODULE}" in ${wasmPath}`);
 const moduleKey = `"${GLUE_MODULE}": import0`;
 if (glue.split(moduleKey).length !== 2) fail(`the glue does not hand its imports over as ${moduleKey}`);
@@ -146,57 +76,25 @@ if (existsSync(extrasPath)) {
 }
 const SHORT_EXPORT = /^(wasm_bindgen_[0-9a-f]{16}___convert__closures_|__wbindgen_(malloc|realloc|free|exn_store|destroy_closure)$)/;
 let exportsRenamed = 0;
-const withImports = Buffer.concat(parts);
-const parts2 = [withImports.subarray(0, 8)];
-pos = 8;
-while (pos < withImports.length) {
-  const id = withImports[pos];
-  const [size, start] = readLeb(withImports, pos + 1);
-  const end = start + size;
-  if (id !== 7) {
-    parts2.push(withImports.subarray(pos, end));
-    pos = end;
-    continue;
+const out = renameExports(withImports, (field) => {
+  const esc = field.replace(/[$]/g, '\\$');
+  const use = new RegExp(`\\bwasm\\.${esc}(?![\\w$])`, 'g');
+  const uses = glue.match(use)?.length ?? 0;
+  // Not renamed unless the glue calls it as wasm.NAME (an export it reaches another way, or
+  // not at all, keeps its name).
+  if (!SHORT_EXPORT.test(field) || keep.has(field) || uses === 0) return undefined;
+  const short = `_${shortName(exportsRenamed++)}`;
+  // The glue also names its JS wrapper of each invoker after it: a local function, which the
+  // minifier renames. Any other use (a string, another object's key) fails the build.
+  const quoted = new RegExp(`['"\`.]${esc}(?![\\w$])`, 'g');
+  const others = (glue.match(quoted)?.length ?? 0) - uses;
+  if (others !== 0) {
+    fail(`the glue uses export ${field} ${uses} times as wasm.${field} and ${others} times otherwise: is this wasm-bindgen's glue?`);
   }
-  let p = start;
-  let count;
-  [count, p] = readLeb(withImports, p);
-  const body = [...leb(count)];
-  for (let i = 0; i < count; i++) {
-    let len;
-    [len, p] = readLeb(withImports, p);
-    const field = withImports.subarray(p, p + len).toString('utf8');
-    p += len;
-    const descStart = p;
-    p += 1;
-    [, p] = readLeb(withImports, p);
-    const desc = withImports.subarray(descStart, p);
-    const esc = field.replace(/[$]/g, '\\$');
-    const use = new RegExp(`\\bwasm\\.${esc}(?![\\w$])`, 'g');
-    const uses = glue.match(use)?.length ?? 0;
-    // Not renamed unless the glue calls it as wasm.NAME (an export it reaches another way, or
-    // not at all, keeps its name).
-    if (!SHORT_EXPORT.test(field) || keep.has(field) || uses === 0) {
-      body.push(...name(field), ...desc);
-      continue;
-    }
-    const short = `_${shortName(exportsRenamed++)}`;
-    // The glue also names its JS wrapper of each invoker after it: a local function, which the
-    // minifier renames. Any other use (a string, another object's key) fails the build.
-    const quoted = new RegExp(`['"\`.]${esc}(?![\\w$])`, 'g');
-    const others = (glue.match(quoted)?.length ?? 0) - uses;
-    if (others !== 0) {
-      fail(`the glue uses export ${field} ${uses} times as wasm.${field} and ${others} times otherwise: is this wasm-bindgen's glue?`);
-    }
-    glue = glue.replace(use, `wasm.${short}`);
-    body.push(...name(short), ...desc);
-  }
-  if (p !== end) fail('the export section did not parse to its end');
-  parts2.push(Buffer.from([7, ...leb(body.length), ...body]));
-  pos = end;
-}
+  glue = glue.replace(use, `wasm.${short}`);
+  return short;
+});
 
-const out = Buffer.concat(parts2);
 writeFileSync(wasmPath, out);
 writeFileSync(gluePath, glue);
 console.log(`short-imports: ${renamed} imports and ${exportsRenamed} exports renamed; tinychat_bg.wasm ${wasm.length} -> ${out.length} B`);

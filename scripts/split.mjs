@@ -32,6 +32,7 @@ import { mkdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renameExports, renameImports } from './wasm-names.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -121,100 +122,25 @@ try {
 
 // --- The build mark -------------------------------------------------------------------------
 
-function readLeb(buf, pos) {
-  let result = 0;
-  let shift = 0;
-  let byte;
-  do {
-    byte = buf[pos++];
-    result += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [result, pos];
-}
-
-function leb(n) {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-
-const encodeName = (str) => { const b = Buffer.from(str, 'utf8'); return [...leb(b.length), ...b]; };
-
-/**
- * Rewrites the names of section `id` (2: imports, 7: exports) of `wasm`: `rename(module, field)`
- * (module is null for exports) returns the new field name or undefined. Returns the new bytes.
- */
-function renameIn(wasm, id, rename) {
-  const parts = [wasm.subarray(0, 8)];
-  let pos = 8;
-  let hits = 0;
-  while (pos < wasm.length) {
-    const sid = wasm[pos];
-    const [size, start] = readLeb(wasm, pos + 1);
-    const end = start + size;
-    if (sid !== id) {
-      parts.push(wasm.subarray(pos, end));
-      pos = end;
-      continue;
-    }
-    let q = start;
-    let count;
-    [count, q] = readLeb(wasm, q);
-    const body = [...leb(count)];
-    const read = () => {
-      let len;
-      [len, q] = readLeb(wasm, q);
-      const str = wasm.subarray(q, q + len).toString('utf8');
-      q += len;
-      return str;
-    };
-    for (let i = 0; i < count; i++) {
-      const module = id === 2 ? read() : null;
-      const field = read();
-      const descStart = q;
-      const kind = wasm[q++];
-      if (id === 7) [, q] = readLeb(wasm, q);
-      else if (kind === 0) [, q] = readLeb(wasm, q);
-      else if (kind === 1 || kind === 2) {
-        if (kind === 1) q += 1;
-        const flags = wasm[q++];
-        [, q] = readLeb(wasm, q);
-        if (flags & 1) [, q] = readLeb(wasm, q);
-      } else if (kind === 3) q += 2;
-      else fail(`import ${module}.${field} has an unknown kind ${kind}`);
-      const renamed = rename(module, field);
-      if (renamed !== undefined) hits++;
-      if (module !== null) body.push(...encodeName(module));
-      body.push(...encodeName(renamed ?? field), ...wasm.subarray(descStart, q));
-    }
-    if (q !== end) fail(`section ${id} did not parse to its end`);
-    parts.push(Buffer.from([id, ...leb(body.length), ...body]));
-    pos = end;
-  }
-  if (hits !== 1) fail(`expected one name to mark in section ${id}, found ${hits}`);
-  return Buffer.concat(parts);
-}
-
 let primary = readFileSync(PRIMARY);
 let secondary = readFileSync(SECONDARY);
 const mark = createHash('sha256').update(primary).update(secondary).digest('hex').slice(0, 8);
 // The first `%` import of the extras (an export wasm-split added to the widget's wasm: today the
 // table) carries the mark.
 let marked;
-secondary = renameIn(secondary, 2, (module, field) => {
-  if (marked === undefined && module === 'p' && field.startsWith('%')) {
-    marked = field;
-    return `${field}${mark}`;
-  }
-  return undefined;
+secondary = renameImports(secondary, (module, field) => {
+  if (marked !== undefined || module !== 'p' || !field.startsWith('%')) return undefined;
+  marked = field;
+  return [module, `${field}${mark}`];
 });
-primary = renameIn(primary, 7, (_, field) => (field === marked ? `${field}${mark}` : undefined));
+if (marked === undefined) fail('the extras import nothing from the widget\'s wasm to mark');
+let exportsMarked = 0;
+primary = renameExports(primary, (field) => {
+  if (field !== marked) return undefined;
+  exportsMarked++;
+  return `${field}${mark}`;
+});
+if (exportsMarked !== 1) fail(`the widget's wasm exports ${marked} ${exportsMarked} times`);
 writeFileSync(PRIMARY, primary);
 writeFileSync(SECONDARY, secondary);
 

@@ -30,12 +30,12 @@ const FILE: &str = "tinychat_extras.wasm";
 /// parts always tries again).
 const RETRY_AFTER_MS: f64 = 10_000.0;
 
-type Waiting = Vec<Job>;
+type Job = Box<dyn FnOnce(bool)>;
 
 enum State {
     Idle,
     /// Being fetched; these run when it is there (`true`) or could not be (`false`).
-    Loading(Waiting),
+    Loading(Vec<Job>),
     Running,
     /// The fetch or the instantiation failed at this `Date.now()`.
     Failed(f64),
@@ -54,10 +54,18 @@ fn split() -> bool {
         .any(|key| key.as_string().is_some_and(|k| k.starts_with('%')))
 }
 
+/// Whether the module runs; in a build that was not cut in two, it does from the start.
+fn runs(state: &mut State) -> bool {
+    if matches!(state, State::Idle) && !split() {
+        *state = State::Running;
+    }
+    matches!(state, State::Running)
+}
+
 /// Runs `f` once the extras module runs: at once when it does (or when this build has none),
 /// else when it has been fetched; runs `failed` instead if it cannot be.
 pub fn then(f: impl FnOnce() + 'static, failed: impl FnOnce() + 'static) {
-    let job: Box<dyn FnOnce(bool)> = Box::new(move |ok| if ok { f() } else { failed() });
+    let job: Job = Box::new(move |ok| if ok { f() } else { failed() });
     if let Some(job) = enqueue(Some(job), true).flatten() {
         job(true);
     }
@@ -66,15 +74,7 @@ pub fn then(f: impl FnOnce() + 'static, failed: impl FnOnce() + 'static) {
 /// Runs `f` once the extras module runs: at once when it does, else when intent or a use has
 /// fetched it (this does not fetch it).
 pub fn on_load(f: impl FnOnce() + 'static) {
-    let now = STATE.with_borrow_mut(|state| match state {
-        State::Running => true,
-        State::Idle if !split() => {
-            *state = State::Running;
-            true
-        }
-        _ => false,
-    });
-    if now {
+    if STATE.with_borrow_mut(runs) {
         f();
     } else {
         ON_LOAD.with_borrow_mut(|later| later.push(Box::new(f)));
@@ -87,26 +87,25 @@ pub fn load() {
     let _ = enqueue(None, false);
 }
 
-type Job = Box<dyn FnOnce(bool)>;
-
 /// Queues `job` (if any) for the module, starting its fetch if needed; hands it back (`Some`)
 /// when the module already runs.
 fn enqueue(job: Option<Job>, retry_now: bool) -> Option<Option<Job>> {
     let now = js_sys::Date::now();
-    let (job, start) = STATE.with_borrow_mut(|state| match state {
-        State::Running => (Some(job), false),
-        State::Loading(waiting) => {
-            waiting.extend(job);
-            (None, false)
+    let (job, start) = STATE.with_borrow_mut(|state| {
+        if runs(state) {
+            return (Some(job), false);
         }
-        State::Idle if !split() => {
-            *state = State::Running;
-            (Some(job), false)
-        }
-        State::Failed(at) if !retry_now && now - *at < RETRY_AFTER_MS => (None, false),
-        State::Idle | State::Failed(_) => {
-            *state = State::Loading(job.into_iter().collect());
-            (None, true)
+        match state {
+            State::Loading(waiting) => {
+                waiting.extend(job);
+                (None, false)
+            }
+            State::Failed(at) if !retry_now && now - *at < RETRY_AFTER_MS => (None, false),
+            // Idle, or failed long enough ago (or at a click).
+            _ => {
+                *state = State::Loading(job.into_iter().collect());
+                (None, true)
+            }
         }
     });
     if start {

@@ -5,23 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test, expect, openDemo, sendAndWait, replyBody } from './helpers.js';
+import { test, expect, openDemo, sendAndWait, replyBody, holdRequests } from './helpers.js';
 
 const EXTRAS = '**/tinychat_extras.wasm';
 const dist = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'dist');
 
-/** Holds every request for the extras until `release()`; `requests()` counts them. */
-async function holdExtras(page) {
-  let release;
-  const gate = new Promise((resolve) => { release = resolve; });
-  let requests = 0;
-  await page.route(EXTRAS, async (route) => {
-    requests += 1;
-    await gate;
-    await route.continue();
-  });
-  return { release, requests: () => requests };
-}
+const holdExtras = (page) => holdRequests(page, EXTRAS);
 
 const settingsDialog = (widget) => widget.getByRole('dialog', { name: 'Settings' });
 const FAILED = 'This part of the chat could not be loaded. Check your connection and try again.';

@@ -192,3 +192,16 @@ export async function transcript(widget) {
     return `${a.dataset.role}/${a.dataset.state}: ${body ? body.textContent : ''}`;
   }));
 }
+
+/** Holds every request matching `pattern` until `release()`; `requests()` counts them. */
+export async function holdRequests(page, pattern) {
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  let requests = 0;
+  await page.route(pattern, async (route) => {
+    requests += 1;
+    await gate;
+    await route.continue();
+  });
+  return { release, requests: () => requests };
+}

@@ -3,22 +3,12 @@
 // cannot be fetched, replies are plain text; when it starts, what is on screen becomes Markdown.
 import {
   test, expect, openDemo, sendAndWait, replyBody, send, lastAssistant,
+  holdRequests,
 } from './helpers.js';
 
 const MODULE = '**/tinychat_markdown.wasm';
 
-/** Holds every request for the module until `release()`; `requests()` counts them. */
-async function holdModule(page) {
-  let release;
-  const gate = new Promise((resolve) => { release = resolve; });
-  let requests = 0;
-  await page.route(MODULE, async (route) => {
-    requests += 1;
-    await gate;
-    await route.continue();
-  });
-  return { release, requests: () => requests };
-}
+const holdModule = (page) => holdRequests(page, MODULE);
 
 test('a reply is plain text until the Markdown module runs, then it is drawn as Markdown', async ({ page }) => {
   const held = await holdModule(page);

@@ -2,7 +2,7 @@
 // and sources, against tinychat-server (magistral-* models think, [sources] cites, two agents).
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { API, openHostPage, readClipboard, send, watchErrors } from './helpers.js';
+import { API, holdRequests, openHostPage, readClipboard, send, watchErrors } from './helpers.js';
 
 /** A page in `lang` with one inline `<tiny-chat>` (its own storage, extra attributes `attrs`). */
 async function open(page, name, attrs = '', lang = 'en') {
@@ -259,16 +259,14 @@ test('images: attach, downscale, send as a content list, thumbnail, viewer, expo
   expect(text).not.toContain('base64');
   // After a reload, a thumbnail clicked before the viewer's code (tinychat_extras.wasm) is there
   // opens the viewer when it arrives.
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route('**/tinychat_extras.wasm', async (route) => { await held; await route.continue(); });
+  const held = await holdRequests(page, '**/tinychat_extras.wasm');
   await page.reload();
   const again = page.getByRole('region', { name: 'Help' }).getByRole('button', { name: 'Open wide.png' });
   await expect(again).toBeVisible();
   await again.click();
   await page.waitForTimeout(300);
   await expect(widget.getByRole('dialog', { name: 'wide.png' })).toHaveCount(0);
-  release();
+  held.release();
   await expect(widget.getByRole('dialog', { name: 'wide.png' }).locator('img')).toBeVisible();
   expect(errors).toEqual([]);
 });
