@@ -28,9 +28,13 @@ fn active_element(el: &Element) -> Option<Element> {
         .or_else(|| el.owner_document().and_then(|doc| doc.active_element()))
 }
 
-/// Focuses the first control of `el` on the next frame (once it is in the page).
+/// Focuses the first control of `el` on the next frame (once it is in the page), unless focus
+/// is already inside it (a visitor quick enough to click a field first keeps it).
 fn focus_first_soon(el: Element) {
     request_animation_frame(move || {
+        if active_element(&el).is_some_and(|a| el.contains(Some(a.as_ref()))) {
+            return;
+        }
         if let Some(first) = focusables_in(&el).into_iter().next() {
             let _ = first.focus();
         }
