@@ -47,7 +47,8 @@
 // BENCH_RUNS runs, and the ratio of each median time to deep-chat's median navigation → first
 // token. kB = 1,000 bytes.
 //
-// Environment: BENCH_RUNS (5), BENCH_PORT (8796), BENCH_DELAY_MS (25), BENCH_IDLE_MS (3000),
+// Environment: BENCH_TRACE=1 (print each measured load's timeline: every file's request start →
+// first byte → last byte, when the request left, the widget was ready, the first token came), BENCH_RUNS (5), BENCH_PORT (8796), BENCH_DELAY_MS (25), BENCH_IDLE_MS (3000),
 // CHROMIUM (/usr/bin/chromium).
 import { spawn } from 'node:child_process';
 import {
@@ -260,8 +261,15 @@ async function sendAndWait(page, selector) {
     // Markdown module, fetched on intent and not waited for, is not counted.)
     code: Math.max(0, ...performance.getEntriesByType('resource')
       .filter((e) => /(tinychat_bg\.wasm|deepChat\.bundle\.js)$/.test(e.name)).map((e) => e.responseEnd)),
+    // BENCH_TRACE: each file's request start → first byte → last byte, on the same clock.
+    trace: [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
+      .map((e) => `${new URL(e.name).pathname.split('/').pop() || '/'} ${Math.round(e.startTime)}→${Math.round(e.responseStart)}→${Math.round(e.responseEnd)}`),
   }));
 }
+const TRACE = process.env.BENCH_TRACE === '1';
+const trace = (variant, b) => {
+  if (TRACE) console.log(`    ${variant}: ${b.trace.join(' · ')}; sent ${Math.round(b.sent)}, ready ${Math.round(b.ready)}, first token ${Math.round(b.token)}`);
+};
 
 const checkEncodings = (net, variant) => {
   for (const r of net.done) {
@@ -288,6 +296,7 @@ async function inlineFirstToken(browser, url, selector) {
   try {
     await page.goto(url, { waitUntil: 'commit' });
     const b = await sendAndWait(page, selector);
+    trace(url.split('/').pop(), b);
     return { ms: b.token, sent: b.sent, code: b.code, ready: b.ready };
   } finally { await context.close(); }
 }
@@ -305,6 +314,7 @@ async function launcher(browser, hover, variant) {
     if (hover) { await button.hover(); await sleep(HOVER_MS); }
     await button.click();
     const b = await sendAndWait(page, INPUT.tinychat);
+    trace(variant, b);
     checkEncodings(net, variant);
     return { bytes, files, ms: b.token - b.click, sent: b.sent - b.click, code: b.code - b.click, ready: b.ready - b.click };
   } finally { await context.close(); }
