@@ -149,7 +149,8 @@ build_dist() { # release bundle in dist/ (trunk, then scripts/split.mjs runs was
   (cd "$ROOT" && RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$RELEASE_WASM_FLAGS" \
     cargo build -q --release --offline -p tinychat-markdown --target wasm32-unknown-unknown)
-  wasm-opt -Oz --low-memory-unused --strip-debug --strip-producers \
+  # The passes of scripts/split.mjs's OPTIMIZE (-0.5 KB gzip against -Oz alone).
+  wasm-opt -Oz --flatten --rereloop -Oz --converge --low-memory-unused --strip-debug --strip-producers \
     "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/tinychat_markdown.wasm" \
     -o "$ROOT/dist/tinychat_markdown.wasm"
   # The languages other than English, fetched by the loader for the pages that use them.
