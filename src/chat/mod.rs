@@ -387,6 +387,12 @@ impl Chat {
     /// Runs `f` once the code of the seldom-used parts is loaded ([`crate::extras`]); if it
     /// cannot be, says so in a notice.
     pub fn with_extras(&self, f: impl FnOnce() + 'static) {
+        self.with_extras_boxed(Box::new(f));
+    }
+
+    /// [`Chat::with_extras`], one copy for every caller (generic, it cost ~2 KB of wasm each).
+    #[inline(never)]
+    fn with_extras_boxed(&self, f: Box<dyn FnOnce()>) {
         let chat = *self;
         crate::extras::then(
             move || {
