@@ -278,6 +278,10 @@ function inlineSkeleton(el, s, state) {
 function skeleton(el) {
   if (el.hasAttribute('data-tinychat-mounted') || el.tinychatHandover) return;
   const launcher = (opt(el, 'mode') || '').toLowerCase() === 'launcher';
+  const when = (opt(el, 'load') || (launcher ? 'intent' : 'visible')).toLowerCase();
+  // Loading now: the wasm's request leaves before the skeleton is drawn, not after.
+  const now = when === 'eager' || (when === 'visible' && nearViewport(el));
+  if (now) load();
   const { s, lang } = stringsFor(el);
   // What the widget takes over when it mounts (read by src/handover.rs).
   const state = (el.tinychatHandover = { queued: null, open: false });
@@ -289,12 +293,10 @@ function skeleton(el) {
   const host = h('div', { class: 'tc-host', lang, dir: rtl ? 'rtl' : null, 'data-theme': theme, 'data-mode': launcher ? 'launcher' : 'inline', 'data-skeleton': true },
     launcher ? launcherSkeleton(el, s, state) : inlineSkeleton(el, s, state));
   root.append(h('link', { rel: 'stylesheet', href: new URL('tinychat.css', base).href }), host);
-  const when = (opt(el, 'load') || (launcher ? 'intent' : 'visible')).toLowerCase();
   const intent = () => { if (!el.tinychatDestroyed) load(); };
   for (const ev of ['pointerenter', 'focusin', 'touchstart']) host.addEventListener(ev, intent, { once: true, passive: true });
-  if (when === 'eager') load();
-  else if (when === 'idle') afterLoad(() => ('requestIdleCallback' in window ? requestIdleCallback(intent, { timeout: 3000 }) : setTimeout(intent, 1000)));
-  else if (when === 'visible' && nearViewport(el)) load(); // at once, not a frame later
+  if (now) return;
+  if (when === 'idle') afterLoad(() => ('requestIdleCallback' in window ? requestIdleCallback(intent, { timeout: 3000 }) : setTimeout(intent, 1000)));
   else if (when === 'visible' && 'IntersectionObserver' in window) {
     const io = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) { io.disconnect(); intent(); }

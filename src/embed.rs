@@ -356,29 +356,30 @@ pub fn mount(
     };
     // The loader's skeleton, if any: what the visitor typed, focus, a queued message.
     let handover = Handover::read(el, &shadow);
-    // Keep the skeleton's stylesheet (already applied: no flash of unstyled content).
+    // Keep the skeleton's stylesheet where it is (already applied: no flash of unstyled
+    // content; taken out and put back, the browser would request it again).
     let href = format!("{}{STYLESHEET}", asset_base());
-    let mut kept_link = None;
-    while let Some(child) = shadow.first_child() {
-        let is_our_link = child
+    let mut kept_link = false;
+    let children = shadow.child_nodes();
+    let mut i = 0;
+    while let Some(child) = children.item(i) {
+        let is_link = child
             .dyn_ref::<Element>()
             .is_some_and(|e| e.tag_name().eq_ignore_ascii_case("link"));
-        shadow.remove_child(&child)?;
-        if is_our_link && kept_link.is_none() {
-            kept_link = child.dyn_into::<Element>().ok();
+        if is_link && !kept_link {
+            kept_link = true;
+            i += 1;
+        } else {
+            shadow.remove_child(&child)?;
         }
     }
     // A <link> to a same-origin file: allowed by `style-src 'self'` (a <style> would not be).
-    let link = match kept_link {
-        Some(link) => link,
-        None => {
-            let link = document.create_element("link")?;
-            link.set_attribute("rel", "stylesheet")?;
-            link.set_attribute("href", &href)?;
-            link
-        }
-    };
-    shadow.append_child(&link)?;
+    if !kept_link {
+        let link = document.create_element("link")?;
+        link.set_attribute("rel", "stylesheet")?;
+        link.set_attribute("href", &href)?;
+        shadow.append_child(&link)?;
+    }
     let host: HtmlElement = document.create_element("div")?.dyn_into()?;
     host.set_class_name("tc-host");
     shadow.append_child(&host)?;

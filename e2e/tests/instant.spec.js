@@ -348,6 +348,21 @@ test('the wasm cannot be fetched: the frame says so in its language, the page he
   await expect(widget.locator('article[data-role="user"]')).toHaveCount(1);
 });
 
+test('the widget keeps the skeleton\'s stylesheet in place: it is requested once', async ({ page }) => {
+  // No page.route here: routing turns the browser's cache off, and a second request would
+  // then be made either way.
+  const errors = watchErrors(page);
+  const stylesheets = [];
+  page.on('request', (r) => { if (r.url().endsWith('/tinychat.css')) stylesheets.push(r.url()); });
+  await open(page, 'instant-stylesheet', page_('style="height:400px"', { csp: false }));
+  await expect.poll(() => isRunning(page)).toBe(true);
+  await expect(page.locator('.mount').getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await page.waitForTimeout(500);
+  expect(stylesheets).toHaveLength(1);
+  expect(await page.locator('.mount').evaluate((el) => el.shadowRoot.querySelectorAll('link').length)).toBe(1);
+  expect(errors).toEqual([]);
+});
+
 test('the README preload hints start the download with the page, and each file is fetched once', async ({ page }) => {
   const { seen } = await watchWasm(page);
   const warnings = [];
