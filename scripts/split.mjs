@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Cuts the widget's wasm in two: what a visitor needs to chat stays in tinychat_bg.wasm, and the
 // code of the seldom-used parts (the Settings dialog, the conversation list, export, import,
-// attaching images) moves to tinychat_extras.wasm, which the widget fetches on intent
-// (src/extras.rs). Run by scripts/lib.sh build_dist on trunk's output, before short-imports.
+// attaching images) and of what is not needed before the first reply (drawing Markdown) moves
+// to tinychat_extras.wasm, which the widget fetches on intent (src/extras.rs). Run by scripts/lib.sh build_dist on trunk's output, before short-imports.
 //
 //   node scripts/split.mjs [DIR]        (default dist/; DIR/tinychat_bg.wasm as wasm-bindgen wrote it)
 //
@@ -64,6 +64,14 @@ const SPLIT = [
   /^<?tinychat_core\[[0-9a-f]+\]::chat::import::/,
   /^<tinychat_core\[[0-9a-f]+\]::chat::library::Library>::search_folded(::|$)/,
   /^<tinychat_core\[[0-9a-f]+\]::options::settings::SettingsForm>::/,
+  // Drawing replies as Markdown, which waits for the extras as well as for the Markdown module
+  // (src/markdown_module.rs): the module's calls, the decoding of its output, the nodes built
+  // from it. (Not `markdown_dom::clear`, which plain text uses too.)
+  /^<?tinychat\[[0-9a-f]+\]::ui::markdown_view::render_markdown(::|$)/,
+  /^<?tinychat\[[0-9a-f]+\]::markdown_dom::(append_nodes|append_all|highlight_code|append_node|patch_children|patch_node)(::|$)/,
+  /^<tinychat\[[0-9a-f]+\]::markdown_module::module::(Stream|Exports)(>| as )/,
+  /^<?tinychat\[[0-9a-f]+\]::markdown_module::module::(highlight|call|broken)(::|$)/,
+  /^<?tinychat_core\[[0-9a-f]+\]::markdown::wire::/,
 ];
 
 /** wasm-opt's passes: -Oz, then once more after flattening the code and rebuilding its control

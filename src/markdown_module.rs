@@ -5,7 +5,9 @@
 //! the widget fetches this module, from beside its own wasm, when the visitor shows intent or a
 //! reply is drawn ([`load`]). Until the module is running, and for
 //! good if it cannot be fetched, a reply shows as plain text (`.tc-md__plain`); the moment it
-//! runs, [`ready`] turns true and every reply on screen is drawn again as Markdown.
+//! runs, [`ready`] turns true and every reply on screen is drawn again as Markdown. The widget's
+//! code that calls it and builds the nodes is in the extras module ([`crate::extras`], fetched
+//! alongside): [`ready`] waits for both.
 //!
 //! The module shares no memory with the widget: input is copied into its memory, and its
 //! output, the bytes of `tinychat_core::markdown::wire`, copied out and decoded, which vets
@@ -157,19 +159,25 @@ mod module {
             State::LoadFailed(at) => now - *at >= RETRY_AFTER_MS,
             _ => false,
         });
-        if start {
-            STATE.with_borrow_mut(|s| *s = State::Loading);
-            set_timeout(allow_plain, PLAIN_AFTER);
-        }
         if !start {
             return;
         }
+        STATE.with_borrow_mut(|s| *s = State::Loading);
+        set_timeout(allow_plain, PLAIN_AFTER);
+        // The code that draws Markdown from the module's output is in the extras module:
+        // fetched alongside.
+        crate::extras::load();
         let url = format!("{}{FILE}", crate::embed::asset_base());
         spawn_local(async move {
             match instantiate(&url).await {
                 Ok(exports) => {
                     STATE.with_borrow_mut(|s| *s = State::Running(exports));
-                    set_ready(true);
+                    // Markdown is drawn once the extras run too; until then, and for good if
+                    // they cannot be fetched (until a later use fetches them), replies stay text.
+                    crate::extras::then(ready_if_running, || {
+                        allow_plain();
+                        crate::extras::on_load(ready_if_running);
+                    });
                 }
                 Err(_) => {
                     let at = js_sys::Date::now();
@@ -178,6 +186,13 @@ mod module {
                 }
             }
         });
+    }
+
+    /// Replies are drawn as Markdown from now on, unless the module broke meanwhile.
+    fn ready_if_running() {
+        if STATE.with_borrow(|s| matches!(s, State::Running(_))) {
+            set_ready(true);
+        }
     }
 
     async fn instantiate(url: &str) -> Result<Exports, JsValue> {

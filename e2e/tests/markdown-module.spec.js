@@ -47,6 +47,39 @@ test('the module arriving mid-stream redraws the reply once, and it keeps stream
   await expect(body.locator('blockquote')).toContainText("That's all");
 });
 
+test('Markdown also waits for the extras module (the code that draws it); a failed fetch leaves text until a later one works', async ({ page, consoleErrors }) => {
+  consoleErrors.allow(/^console: Failed to load resource: net::ERR_FAILED/);
+  let fail = true;
+  let extras = 0;
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  await page.route('**/tinychat_extras.wasm', async (route) => {
+    extras += 1;
+    await gate;
+    return fail ? route.abort() : route.continue();
+  });
+  const widget = await openDemo(page);
+  const reply = await sendAndWait(widget, 'show me markdown');
+  const body = replyBody(reply);
+  // The Markdown module runs, the extras do not yet: text.
+  await expect.poll(() => extras).toBe(1);
+  await page.waitForTimeout(300);
+  await expect(body.locator('.tc-md__plain')).toHaveCount(1);
+  await expect(body.getByRole('heading')).toHaveCount(0);
+  // Their fetch fails: still text, and the widget runs on.
+  release();
+  await page.waitForTimeout(300);
+  await expect(body.locator('.tc-md__plain')).toHaveCount(1);
+  await expect(body).toContainText('# TinyChat demo');
+  // A later use fetches them (Settings: a click always tries again): the reply becomes Markdown.
+  fail = false;
+  await widget.getByRole('button', { name: 'Settings' }).click();
+  await expect(widget.getByRole('dialog', { name: 'Settings' })).toBeVisible();
+  await expect(body.getByRole('heading', { name: 'TinyChat demo', level: 1 })).toBeVisible();
+  await expect(body.locator('.tc-md__plain')).toHaveCount(0);
+  expect(extras).toBe(2);
+});
+
 test('without the module, replies stay readable text and markup in them stays inert', async ({ page, consoleErrors }) => {
   consoleErrors.allow(/^console: Failed to load resource: net::ERR_FAILED/);
   let requests = 0;

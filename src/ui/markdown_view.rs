@@ -211,6 +211,21 @@ fn render(
         st.finished = done;
         return;
     }
+    render_markdown(st, &document, root, &tail, delta, done, copy_label);
+}
+
+/// [`render`] as Markdown: the delta through the module, its frozen blocks built once, the tail
+/// patched. Drawn only while [`markdown_module::ready`], which waits for the extras module too.
+#[inline(never)] // scripts/split.mjs moves it (by its name) to the extras module
+fn render_markdown(
+    st: &mut RenderState,
+    document: &web_sys::Document,
+    root: &Element,
+    tail: &Element,
+    delta: &str,
+    done: bool,
+    copy_label: &str,
+) {
     if st.stream.is_none() {
         st.stream = Stream::new();
     }
@@ -234,8 +249,8 @@ fn render(
             continue;
         };
         holder.set_class_name("tc-md__block");
-        let _ = append_nodes(&document, &holder, &block.nodes, copy_label);
-        let _ = root.insert_before(&holder, Some(&tail));
+        let _ = append_nodes(document, &holder, &block.nodes, copy_label);
+        let _ = root.insert_before(&holder, Some(tail));
     }
-    let _ = patch_children(&document, &tail, &update.tail, copy_label);
+    let _ = patch_children(document, tail, &update.tail, copy_label);
 }
