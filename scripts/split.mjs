@@ -7,8 +7,9 @@
 //   node scripts/split.mjs [DIR]        (default dist/; DIR/tinychat_bg.wasm as wasm-bindgen wrote it)
 //
 // 1. The functions of wasm-bindgen's output (not optimized yet, with its names) whose names match
-//    SPLIT (below) are listed, and binaryen's wasm-split (Debian's binaryen 108: the one
-//    wasm-split these machines can install) moves them to a second module.
+//    SPLIT (below) are listed, with every function only they call (binaryen's call graph), and
+//    binaryen's wasm-split (Debian's binaryen 108: the one wasm-split these machines can
+//    install) moves them to a second module.
 //    It shares the first one's memory, table and globals, and imports from it (namespace "p")
 //    what it calls. In the first module, each moved function's table slot holds an import from
 //    namespace "q" (field: the slot), and a direct call to it goes through the table.
@@ -83,10 +84,46 @@ const fail = (why) => {
   console.error(`split: ${why}`);
   process.exit(1);
 };
-const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
+
+/**
+ * The functions of a call graph (binaryen's --print-call-graph: one `"name" [style=…]` line per
+ * function, `"a" -> "b"; // call` per direct call; exports are gray, imports turquoise, table
+ * functions rounded) that cannot run unless one of `from` runs first: `from` itself, and every
+ * defined function the walk from the exports and the table's functions, stopping at `from`,
+ * does not reach.
+ */
+function onlyCalledFrom(graph, from) {
+  const nodes = new Map();
+  const calls = new Map();
+  for (const line of graph.split('\n')) {
+    let m = line.match(/^ {2}"(.*)" -> "(.*)"; \/\/ call$/);
+    if (m) {
+      if (!calls.has(m[1])) calls.set(m[1], []);
+      calls.get(m[1]).push(m[2]);
+      continue;
+    }
+    m = line.match(/^ {2}"(.*)" \[style="([^"]*)"(?:, fillcolor="([^"]*)")?\];$/);
+    if (m) nodes.set(m[1], { entry: m[3] === 'gray' || m[2].includes('rounded'), imported: m[3] === 'turquoise' });
+  }
+  if (nodes.size < 1000 || calls.size < 500) fail(`the call graph has ${nodes.size} functions and ${calls.size} callers: has binaryen's output changed?`);
+  for (const name of from) if (!nodes.has(name)) fail(`${name} is not in the call graph`);
+  const reached = new Set([...nodes].filter(([n, v]) => v.entry && !from.has(n)).map(([n]) => n));
+  const todo = [...reached];
+  while (todo.length) {
+    for (const g of calls.get(todo.pop()) || []) {
+      if (!reached.has(g) && !from.has(g)) {
+        reached.add(g);
+        todo.push(g);
+      }
+    }
+  }
+  return [...nodes].filter(([n, v]) => !v.imported && !reached.has(n)).map(([n]) => n);
+}
 
 const work = mkdtempSync(join(tmpdir(), 'tinychat-split-'));
 let moved;
+let byName;
 try {
   // wasm-bindgen's output, with its names; not optimized yet: binaryen would merge functions
   // of equal code (a closure of the conversation list and one of the composer, say) under one
@@ -110,6 +147,13 @@ try {
     .map((line) => line.slice(line.indexOf(':') + 1))
     .filter((name) => SPLIT.some((re) => re.test(unescape(name))));
   if (moved.length < 20) fail(`only ${moved.length} functions match SPLIT: were modules renamed?`);
+  byName = moved.length;
+  // And every function that only they lead to (a sort, a drop, a helper of theirs): binaryen's
+  // call graph of the input, walked from what the widget's wasm is entered by (its exports and
+  // its table's functions, which anything may call) without entering the moved functions;
+  // what that walk does not reach is only ever called from them.
+  const graph = run(OLD_WASM_OPT, [...oldFeatures, named, '--print-call-graph', '-o', join(work, 'x.wasm')]).toString();
+  moved = onlyCalledFrom(graph, new Set(moved));
   const list = join(work, 'split.txt');
   writeFileSync(list, moved.join('\n') + '\n');
 
@@ -179,4 +223,4 @@ function __tc_extras_now(slot) {
 }
 `;
 writeFileSync(GLUE, glue);
-console.log(`split: ${moved.length} functions to tinychat_extras.wasm (mark ${mark}); tinychat_bg.wasm ${primary.length} B, tinychat_extras.wasm ${secondary.length} B`);
+console.log(`split: ${moved.length} functions to tinychat_extras.wasm (${byName} by SPLIT, ${moved.length - byName} only they call; mark ${mark}); tinychat_bg.wasm ${primary.length} B, tinychat_extras.wasm ${secondary.length} B`);
