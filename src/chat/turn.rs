@@ -236,9 +236,12 @@ impl Chat {
             return;
         };
         self.busy.set(true);
+        // The request first: its task runs (and calls fetch) before the save's, which
+        // serializes the conversation and reads it back from the store (the save writes the
+        // conversation as it is when it runs, by id, so the order loses nothing).
+        spawn_local(async move { chat.converse(view, request).await });
         self.save_conversation(&conv);
         self.heartbeat(conv);
-        spawn_local(async move { chat.converse(view, request).await });
     }
 
     /// Streams `request` into `view`; when the reply asks for the page's tools, runs them and
