@@ -30,15 +30,26 @@ const FILE: &str = "tinychat_extras.wasm";
 /// parts always tries again).
 const RETRY_AFTER_MS: f64 = 10_000.0;
 
-type Job = Box<dyn FnOnce(bool)>;
+/// Why the module is not running.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// It could not be fetched or compiled (no network, a server error, a timeout): a later
+    /// use tries again.
+    Unreachable,
+    /// It belongs to another build (the site was updated since this page loaded): it cannot
+    /// link to this one, and only a reload helps.
+    Outdated,
+}
+
+type Job = Box<dyn FnOnce(Result<(), Failure>)>;
 
 enum State {
     Idle,
-    /// Being fetched; these run when it is there (`true`) or could not be (`false`).
+    /// Being fetched; these run when it is there (`Ok`) or could not be.
     Loading(Vec<Job>),
     Running,
     /// The fetch or the instantiation failed at this `Date.now()`.
-    Failed(f64),
+    Failed(f64, Failure),
 }
 
 thread_local! {
@@ -64,10 +75,15 @@ fn runs(state: &mut State) -> bool {
 
 /// Runs `f` once the extras module runs: at once when it does (or when this build has none),
 /// else when it has been fetched; runs `failed` instead if it cannot be.
-pub fn then(f: impl FnOnce() + 'static, failed: impl FnOnce() + 'static) {
-    let job: Job = Box::new(move |ok| if ok { f() } else { failed() });
-    if let Some(job) = enqueue(Some(job), true).flatten() {
-        job(true);
+pub fn then(f: impl FnOnce() + 'static, failed: impl FnOnce(Failure) + 'static) {
+    let job: Job = Box::new(move |result| match result {
+        Ok(()) => f(),
+        Err(failure) => failed(failure),
+    });
+    match enqueue(Some(job), true) {
+        Ok(Some(job)) => job(Ok(())),
+        Err((Some(job), failure)) => job(Err(failure)),
+        _ => {}
     }
 }
 
@@ -87,43 +103,51 @@ pub fn load() {
     let _ = enqueue(None, false);
 }
 
-/// Queues `job` (if any) for the module, starting its fetch if needed; hands it back (`Some`)
-/// when the module already runs.
-fn enqueue(job: Option<Job>, retry_now: bool) -> Option<Option<Job>> {
+/// Queues `job` (if any) for the module, starting its fetch if needed; hands it back when the
+/// module already runs (`Ok`), or when it cannot (`Err`: another build's, which no fetch mends).
+fn enqueue(job: Option<Job>, retry_now: bool) -> Result<Option<Job>, (Option<Job>, Failure)> {
     let now = js_sys::Date::now();
     let (job, start) = STATE.with_borrow_mut(|state| {
         if runs(state) {
-            return (Some(job), false);
+            return (Ok(job), false);
         }
         match state {
             State::Loading(waiting) => {
                 waiting.extend(job);
-                (None, false)
+                (Ok(None), false)
             }
-            State::Failed(at) if !retry_now && now - *at < RETRY_AFTER_MS => (None, false),
+            State::Failed(_, Failure::Outdated) => (Err((job, Failure::Outdated)), false),
+            State::Failed(at, _) if !retry_now && now - *at < RETRY_AFTER_MS => (Ok(None), false),
             // Idle, or failed long enough ago (or at a click).
             _ => {
                 *state = State::Loading(job.into_iter().collect());
-                (None, true)
+                (Ok(None), true)
             }
         }
     });
     if start {
         spawn_local(async {
-            let ok = instantiate().await.is_ok();
-            let next = if ok {
-                State::Running
-            } else {
-                State::Failed(js_sys::Date::now())
+            let result = instantiate().await.map_err(|e| {
+                // A module of another build does not link: its marked import is not among
+                // this wasm's exports (scripts/split.mjs).
+                if e.is_instance_of::<js_sys::WebAssembly::LinkError>() {
+                    Failure::Outdated
+                } else {
+                    Failure::Unreachable
+                }
+            });
+            let next = match result {
+                Ok(()) => State::Running,
+                Err(failure) => State::Failed(js_sys::Date::now(), failure),
             };
             let waiting = STATE.with_borrow_mut(|state| match std::mem::replace(state, next) {
                 State::Loading(waiting) => waiting,
                 _ => Vec::new(),
             });
             for job in waiting {
-                job(ok);
+                job(result);
             }
-            if ok {
+            if result.is_ok() {
                 for f in ON_LOAD.with_borrow_mut(std::mem::take) {
                     f();
                 }

@@ -174,7 +174,7 @@ mod module {
                     STATE.with_borrow_mut(|s| *s = State::Running(exports));
                     // Markdown is drawn once the extras run too; until then, and for good if
                     // they cannot be fetched (until a later use fetches them), replies stay text.
-                    crate::extras::then(ready_if_running, || {
+                    crate::extras::then(ready_if_running, |_| {
                         allow_plain();
                         crate::extras::on_load(ready_if_running);
                     });

@@ -474,6 +474,14 @@ strings! {
         "No se pudo cargar esta parte del chat. Comprueba tu conexión y vuelve a intentarlo.",
         "Impossibile caricare questa parte della chat. Controlla la connessione e riprova.",
         "تعذّر تحميل هذا الجزء من المحادثة. تحقّق من اتصالك ثم أعد المحاولة.";
+    /// Notice when the code of a seldom-used part belongs to a newer version of the site (it
+    /// was updated after this page loaded): only a reload brings matching code.
+    extras_outdated: "TinyChat was updated on this site. Reload the page to use this part of the chat.",
+        "TinyChat a été mis à jour sur ce site. Rechargez la page pour utiliser cette partie de la discussion.",
+        "TinyChat wurde auf dieser Website aktualisiert. Laden Sie die Seite neu, um diesen Teil des Chats zu verwenden.",
+        "TinyChat se ha actualizado en este sitio. Recarga la página para usar esta parte del chat.",
+        "TinyChat è stato aggiornato su questo sito. Ricarica la pagina per usare questa parte della chat.",
+        "تم تحديث TinyChat على هذا الموقع. أعد تحميل الصفحة لاستخدام هذا الجزء من المحادثة.";
     /// Launcher button (closed).
     open_chat: "Open chat", "Ouvrir la discussion",
         "Chat öffnen", "Abrir chat", "Apri chat",

@@ -14,6 +14,7 @@ const holdExtras = (page) => holdRequests(page, EXTRAS);
 
 const settingsDialog = (widget) => widget.getByRole('dialog', { name: 'Settings' });
 const FAILED = 'This part of the chat could not be loaded. Check your connection and try again.';
+const OUTDATED = 'TinyChat was updated on this site. Reload the page to use this part of the chat.';
 
 test('fetched on intent, not for every visitor; Settings opens once they are there', async ({ page }) => {
   const seen = [];
@@ -84,10 +85,43 @@ test('extras of another build are not run: they fail to link, and the visitor is
   other[at] = other[at] === 0x30 ? 0x31 : 0x30;
   await page.route(EXTRAS, (route) => route.fulfill({ body: other, contentType: 'application/wasm' }));
 
+  let fetches = 0;
+  page.on('request', (r) => { if (r.url().endsWith('/tinychat_extras.wasm')) fetches += 1; });
   const widget = await openDemo(page);
   await widget.getByRole('button', { name: 'Settings' }).click();
-  await expect(widget.locator('.tc-notice')).toContainText(FAILED);
+  // Not a connection problem: the page must be reloaded, and the notice says so.
+  await expect(widget.locator('.tc-notice')).toContainText(OUTDATED);
   await expect(settingsDialog(widget)).toHaveCount(0);
   const reply = await sendAndWait(widget, 'and now?');
   await expect(replyBody(reply)).toContainText('and now?');
+  // No fetch can mend that: a later click says so again without fetching.
+  const before = fetches;
+  await expect(widget.locator('.tc-notice')).toHaveCount(0); // sending put it away
+  await widget.getByRole('button', { name: 'Conversations' }).click();
+  await expect(widget.locator('.tc-notice')).toContainText(OUTDATED);
+  expect(fetches).toBe(before);
+});
+
+test('a second press while they are on their way gives up opening; the button says it is busy', async ({ page }) => {
+  const held = await holdExtras(page);
+  const widget = await openDemo(page);
+  const settings = widget.getByRole('button', { name: 'Settings' });
+  const list = widget.getByRole('button', { name: 'Conversations' });
+  await settings.click();
+  await expect(settings).toHaveAttribute('aria-busy', 'true');
+  await settings.click(); // changed their mind
+  await expect(settings).not.toHaveAttribute('aria-busy', 'true');
+  // The last press wins: Settings, then the list, opens the list only.
+  await settings.click();
+  await list.click();
+  await expect(list).toHaveAttribute('aria-busy', 'true');
+  await expect(settings).not.toHaveAttribute('aria-busy', 'true');
+  held.release();
+  await expect(widget.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
+  await expect(list).not.toHaveAttribute('aria-busy', 'true');
+  await page.waitForTimeout(300);
+  await expect(settingsDialog(widget)).toHaveCount(0);
+  // Once they run, a press opens at once.
+  await settings.click();
+  await expect(settingsDialog(widget)).toBeVisible();
 });

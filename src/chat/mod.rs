@@ -37,6 +37,15 @@ use crate::storage::Store;
 pub use views::{ConversationRow, ExportFormat, MessageView};
 
 /// The widget's state and actions. `Copy`: every field is an arena handle.
+/// A panel whose code is in the extras module ([`Chat::open_when_ready`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// The settings dialog.
+    Settings,
+    /// The conversation list.
+    List,
+}
+
 #[derive(Clone, Copy)]
 pub struct Chat {
     messages: RwSignal<Vec<MessageView>>,
@@ -48,6 +57,8 @@ pub struct Chat {
     settings: RwSignal<Settings>,
     api_key: RwSignal<String>,
     settings_open: RwSignal<bool>,
+    /// A panel asked for before the extras module's code was there ([`Chat::open_when_ready`]).
+    opening: RwSignal<Option<Opening>>,
     notice: RwSignal<Option<String>>,
     models: RwSignal<Vec<String>>,
     /// Images attached to the next message.
@@ -122,6 +133,7 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         settings: RwSignal::new(loaded.settings),
         api_key: RwSignal::new(loaded.api_key),
         settings_open: RwSignal::new(false),
+        opening: RwSignal::new(None),
         storage_warned: StoredValue::new(false),
         notice: RwSignal::new(None),
         models: RwSignal::new(options.models.clone()),
@@ -232,6 +244,11 @@ impl Chat {
     /// Whether the settings dialog is open.
     pub fn settings_open(&self) -> ReadSignal<bool> {
         self.settings_open.read_only()
+    }
+
+    /// The panel waiting for the extras module to open, if any (its button shows it busy).
+    pub fn opening(&self) -> ReadSignal<Option<Opening>> {
+        self.opening.read_only()
     }
 
     /// A notice for the user (storage trouble, key needed, import failure).
@@ -381,7 +398,26 @@ impl Chat {
     /// Opens the settings dialog.
     pub fn open_settings(&self) {
         let chat = *self;
-        self.with_extras(move || chat.settings_open.set(true));
+        self.open_when_ready(Opening::Settings, move || chat.settings_open.set(true));
+    }
+
+    /// Runs `open` (a panel whose code is in the extras module) once that module runs: at once
+    /// if it does. While it is being fetched, a second press of the same button cancels, and a
+    /// press for another panel replaces it: a slow fetch never opens a panel the visitor has
+    /// given up on.
+    pub fn open_when_ready(&self, which: Opening, open: impl FnOnce() + 'static) {
+        if self.opening.get_untracked() == Some(which) {
+            self.opening.set(None);
+            return;
+        }
+        self.opening.set(Some(which));
+        let opening = self.opening;
+        self.with_extras(move || {
+            if opening.get_untracked() == Some(which) {
+                opening.set(None);
+                open();
+            }
+        });
     }
 
     /// Runs `f` once the code of the seldom-used parts is loaded ([`crate::extras`]); if it
@@ -400,9 +436,13 @@ impl Chat {
                     f();
                 }
             },
-            move || {
+            move |failure| {
                 if chat.alive() {
-                    chat.show_notice(chat.t(|s| &s.extras_failed));
+                    chat.opening.set(None);
+                    chat.show_notice(chat.t(|s| match failure {
+                        crate::extras::Failure::Unreachable => &s.extras_failed,
+                        crate::extras::Failure::Outdated => &s.extras_outdated,
+                    }));
                 }
             },
         );

@@ -6,20 +6,28 @@ use crate::prelude::*;
 use tinychat_core::i18n::Strings;
 use web_sys::Node;
 
-use crate::chat::Chat;
+use crate::chat::{Chat, Opening};
 use crate::dom::{self, append, append_all, attr, el, el_text};
 use crate::ui::button::ButtonVariant;
 use crate::ui::conversation_list::conversation_list;
 use crate::ui::export_menu::{export_menu, import_input};
 use crate::ui::more_menu::more_menu;
 
-/// Opens the conversation list (once its code, in the extras module, is there), or closes it.
+/// Opens the conversation list (once its code, in the extras module, is there), or closes it
+/// (or gives up opening it, while that code is being fetched).
 pub fn toggle_list(chat: Chat, list_open: RwSignal<bool>) {
     if list_open.get_untracked() {
         list_open.set(false);
     } else {
-        chat.with_extras(move || list_open.set(true));
+        chat.open_when_ready(Opening::List, move || list_open.set(true));
     }
+}
+
+/// `aria-busy` on `button` while its panel waits for the extras module.
+fn busy_while_opening(button: &web_sys::Element, chat: Chat, which: Opening) {
+    dom::attr_with(button, "aria-busy", move || {
+        (chat.opening().get() == Some(which)).then(|| "true".to_owned())
+    });
 }
 
 /// The top bar: `title` as a heading; in launcher mode (`on_close`) a "Close chat" button.
@@ -40,6 +48,7 @@ pub fn header(title: &str, on_close: Option<Callback<()>>) -> Node {
         Some(list_open.get().to_string())
     });
     dom::on(&list, "click", move |_| toggle_list(chat, list_open));
+    busy_while_opening(&list, chat, Opening::List);
 
     let titles = el("div", "tc-header__titles");
     append(&titles, &el_text("h2", "tc-header__title", title));
@@ -69,6 +78,7 @@ pub fn header(title: &str, on_close: Option<Callback<()>>) -> Node {
     let settings = ghost(&s.settings, "tc-header__settings");
     attr(&settings, "aria-haspopup", "dialog");
     dom::on(&settings, "click", move |_| chat.open_settings());
+    busy_while_opening(&settings, chat, Opening::Settings);
     append_all(&actions, &[&new_chat, &export_menu(&input), &settings]);
     if let Some(close) = on_close {
         let button = ghost("", "tc-header__close");
