@@ -13,8 +13,9 @@
 //    It shares the first one's memory, table and globals, and imports from it (namespace "p")
 //    what it calls. In the first module, each moved function's table slot holds an import from
 //    namespace "q" (field: the slot), and a direct call to it goes through the table.
-// 3. Both are optimized (-Oz, binaryen 132, with exactly the input's wasm features: checked) and
-//    stripped of their names.
+// 3. Both are optimized (-Oz, binaryen 132, with exactly the input's wasm features: checked),
+//    stripped of their names, and their functions ordered for compression
+//    (scripts/order-functions.mjs).
 // 4. A build mark: one export of the first module and its import in the second get this build's
 //    hash in their name, so an extras file of another build (a deploy between the widget's start
 //    and the fetch) fails to link instead of running against the wrong code.
@@ -33,6 +34,7 @@ import { mkdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { orderFunctions } from './order-functions.mjs';
 import { renameExports, renameImports } from './wasm-names.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -167,7 +169,11 @@ try {
   mkdirSync(join(root, 'target'), { recursive: true });
   writeFileSync(join(root, 'target', 'split-placeholders.txt'), readFileSync(`${p}.placeholders`));
   const strip = ['--strip-debug', '--strip-producers', '--mvp-features', ...features];
-  for (const [input, output] of [[p, PRIMARY], [s, SECONDARY]]) run(WASM_OPT, [...OPTIMIZE, ...strip, input, '-o', output]);
+  for (const [input, output] of [[p, PRIMARY], [s, SECONDARY]]) {
+    run(WASM_OPT, [...OPTIMIZE, ...strip, input, '-o', output]);
+    // Functions alike side by side, for gzip and brotli (scripts/order-functions.mjs).
+    orderFunctions(output, features);
+  }
   for (const out of [PRIMARY, SECONDARY]) {
     const used = run(WASM_OPT, ['--print-features', out, '-o', join(work, 'f.wasm')]).toString().trim();
     if (used !== features.join('\n')) fail(`${out} uses other features than its input:\n${used}`);
