@@ -153,7 +153,7 @@ build_dist() { # release bundle in dist/ (trunk, then scripts/split.mjs runs was
   wasm-opt -Oz --flatten --rereloop -Oz --converge --low-memory-unused --strip-debug --strip-producers \
     "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/tinychat_markdown.wasm" \
     -o "$ROOT/dist/tinychat_markdown.wasm"
-  node "$ROOT/scripts/order-functions.mjs" "$ROOT/dist/tinychat_markdown.wasm" >/dev/null
+  node "$ROOT/scripts/order-functions.mjs" --rounds=1 "$ROOT/dist/tinychat_markdown.wasm" >/dev/null
   # The languages other than English, fetched by the loader for the pages that use them.
   (cd "$ROOT" && cargo run -q -p tinychat-core --example i18n_json -- dist/i18n)
   # The loader, wasm-bindgen's glue and the stylesheet without comments and whitespace (esbuild).

@@ -75,6 +75,8 @@ const SPLIT = [
   /^<tinychat\[[0-9a-f]+\]::markdown_module::module::(Stream|Exports)(>| as )/,
   /^<?tinychat\[[0-9a-f]+\]::markdown_module::module::(highlight|call|broken)(::|$)/,
   /^<?tinychat_core\[[0-9a-f]+\]::markdown::wire::/,
+  // The open Export and More menus (their buttons open them once the extras run).
+  /^<?tinychat\[[0-9a-f]+\]::ui::menu_button::menu_list(::|<|$)/,
 ];
 
 /** wasm-opt's passes: -Oz, then once more after flattening the code and rebuilding its control

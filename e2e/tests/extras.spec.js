@@ -125,3 +125,21 @@ test('a second press while they are on their way gives up opening; the button sa
   await settings.click();
   await expect(settingsDialog(widget)).toBeVisible();
 });
+
+test('the Export menu pressed before they arrive opens when they do, focus on its first item', async ({ page }) => {
+  const held = await holdExtras(page);
+  const widget = await openDemo(page);
+  const exportButton = widget.getByRole('button', { name: 'Export' });
+  await exportButton.click();
+  await page.waitForTimeout(300);
+  await expect(widget.getByRole('menu', { name: 'Export' })).toHaveCount(0);
+  await expect(exportButton).toHaveAttribute('aria-expanded', 'false');
+  held.release();
+  const menu = widget.getByRole('menu', { name: 'Export' });
+  await expect(menu).toBeVisible();
+  await expect(exportButton).toHaveAttribute('aria-expanded', 'true');
+  await expect(menu.getByRole('menuitem').first()).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(menu).toHaveCount(0);
+  await expect(exportButton).toBeFocused();
+});

@@ -1,4 +1,5 @@
-//! A WAI-ARIA menu button, for the Export menu and the header's More menu.
+//! A WAI-ARIA menu button, for the Export menu and the header's More menu. The open menu's code
+//! is in the extras module ([`crate::extras`]): a press opens it once that runs.
 //!
 //! The button opens a `menu` of `menuitem`s (optionally in `group`s); Enter, Space or Down opens
 //! it on the first item and Up on the last; arrows, Home and End move between items; Escape
@@ -9,6 +10,7 @@ use crate::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, FocusEvent, HtmlElement, KeyboardEvent, Node};
 
+use crate::chat::Chat;
 use crate::dom::{self, append, attr, el};
 
 /// The items of `menu`, in order.
@@ -64,6 +66,7 @@ pub fn menu_button(
     extra_class: &str,
     fill: impl Fn(&Element) + 'static,
 ) -> Element {
+    let chat = expect_context::<Chat>();
     let open = RwSignal::new(false);
     let wrap = el(
         "div",
@@ -83,13 +86,16 @@ pub fn menu_button(
 
     // The open menu, while there is one (its items are focused from the button's keys).
     let menu_el = StoredValue::new_local(None::<Element>);
+    // The menu's code is in the extras module (scripts/split.mjs): it opens once that runs.
     let open_at = move |last: bool| {
-        open.set(true);
-        request_animation_frame(move || {
-            if let Some(menu) = menu_el.try_get_value().flatten() {
-                let count = items(&menu).len();
-                focus_item(&menu, if last { count.saturating_sub(1) } else { 0 });
-            }
+        chat.with_extras(move || {
+            open.set(true);
+            request_animation_frame(move || {
+                if let Some(menu) = menu_el.try_get_value().flatten() {
+                    let count = items(&menu).len();
+                    focus_item(&menu, if last { count.saturating_sub(1) } else { 0 });
+                }
+            });
         });
     };
     let close = {
@@ -131,46 +137,70 @@ pub fn menu_button(
         &wrap,
         move || open.get(),
         move || {
-            let menu = el("div", "tc-menu__list");
-            attr(&menu, "role", "menu");
-            attr(&menu, "id", menu_id);
-            attr(&menu, "aria-label", &menu_label);
-            fill(&menu);
-            menu_el.set_value(Some(menu.clone()));
-            let (m, close_key) = (menu.clone(), close.clone());
-            dom::on(&menu, "keydown", move |ev| {
-                on_menu_key(&m, ev.unchecked_ref(), &close_key)
-            });
-            // An item was chosen (its own handler ran first): close, focus back on the button.
-            let close_click = close.clone();
-            dom::on(&menu, "click", move |ev| {
-                let on_item = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                    .and_then(|t| t.closest("[role=menuitem]").ok().flatten())
-                    .is_some();
-                if on_item {
-                    close_click(true);
-                }
-            });
-            // Focus leaving the menu (a click elsewhere, Tab) closes it. Focus going to the
-            // button is its click's to handle (a click on it closes the menu; closing here first
-            // would have that click open it again).
-            let (m, b) = (menu.clone(), toggle.clone());
-            dom::on(&menu, "focusout", move |ev| {
-                let ev: &FocusEvent = ev.unchecked_ref();
-                let stays = ev
-                    .related_target()
-                    .and_then(|t| t.dyn_into::<Node>().ok())
-                    .is_some_and(|t| m.contains(Some(&t)) || b.is_same_node(Some(&t)));
-                if !stays {
-                    open.set(false);
-                }
-            });
-            menu.into()
+            menu_list(
+                menu_id,
+                &menu_label,
+                &fill,
+                menu_el,
+                close.clone(),
+                &toggle,
+                open,
+            )
         },
     );
     wrap
+}
+
+/// The open menu of a [`menu_button`]: its items (`fill`), their keys, and closing when an item
+/// is chosen or focus leaves. In the extras module (scripts/split.mjs, by its name): built only
+/// once that runs.
+#[inline(never)]
+fn menu_list<F: Fn(&Element), C: Fn(bool) + Clone + 'static>(
+    menu_id: &str,
+    menu_label: &str,
+    fill: &F,
+    menu_el: StoredValue<Option<Element>>,
+    close: C,
+    toggle: &Element,
+    open: RwSignal<bool>,
+) -> Node {
+    let menu = el("div", "tc-menu__list");
+    attr(&menu, "role", "menu");
+    attr(&menu, "id", menu_id);
+    attr(&menu, "aria-label", menu_label);
+    fill(&menu);
+    menu_el.set_value(Some(menu.clone()));
+    let (m, close_key) = (menu.clone(), close.clone());
+    dom::on(&menu, "keydown", move |ev| {
+        on_menu_key(&m, ev.unchecked_ref(), &close_key)
+    });
+    // An item was chosen (its own handler ran first): close, focus back on the button.
+    let close_click = close.clone();
+    dom::on(&menu, "click", move |ev| {
+        let on_item = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest("[role=menuitem]").ok().flatten())
+            .is_some();
+        if on_item {
+            close_click(true);
+        }
+    });
+    // Focus leaving the menu (a click elsewhere, Tab) closes it. Focus going to the
+    // button is its click's to handle (a click on it closes the menu; closing here first
+    // would have that click open it again).
+    let (m, b) = (menu.clone(), toggle.clone());
+    dom::on(&menu, "focusout", move |ev| {
+        let ev: &FocusEvent = ev.unchecked_ref();
+        let stays = ev
+            .related_target()
+            .and_then(|t| t.dyn_into::<Node>().ok())
+            .is_some_and(|t| m.contains(Some(&t)) || b.is_same_node(Some(&t)));
+        if !stays {
+            open.set(false);
+        }
+    });
+    menu.into()
 }
 
 /// One item of a [`menu_button`]'s menu: `on_select` runs when it is chosen (click, Enter,
