@@ -35,7 +35,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { orderFunctions } from './order-functions.mjs';
-import { renameExports, renameImports } from './wasm-names.mjs';
+import { readLeb, renameExports, renameImports } from './wasm-names.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -125,6 +125,19 @@ function onlyCalledFrom(graph, from) {
   return [...nodes].filter(([n, v]) => !v.imported && !reached.has(n)).map(([n]) => n);
 }
 
+/** The ids of the sections of `wasm`, in order. */
+function sectionIds(wasm) {
+  const ids = [];
+  let p = 8;
+  while (p < wasm.length) {
+    ids.push(wasm[p++]);
+    let size;
+    [size, p] = readLeb(wasm, p);
+    p += size;
+  }
+  return ids;
+}
+
 const work = mkdtempSync(join(tmpdir(), 'tinychat-split-'));
 let moved;
 let byName;
@@ -156,6 +169,9 @@ try {
   // call graph of the input, walked from what the widget's wasm is entered by (its exports and
   // its table's functions, which anything may call) without entering the moved functions;
   // what that walk does not reach is only ever called from them.
+  // (A start function would be an entry too, which the graph does not mark: wasm-bindgen
+  // writes none, and a module with one is refused rather than cut wrong.)
+  if (sectionIds(readFileSync(named)).includes(8)) fail('the input has a start function, which the call-graph walk does not take as an entry');
   const graph = run(OLD_WASM_OPT, [...oldFeatures, named, '--print-call-graph', '-o', join(work, 'x.wasm')]).toString();
   moved = onlyCalledFrom(graph, new Set(moved));
   const list = join(work, 'split.txt');
