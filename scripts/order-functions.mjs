@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { leb, readLeb } from './wasm-names.mjs';
+import { entries, leb, readLeb, sections } from './wasm-names.mjs';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const WASM_OPT = join(ROOT, 'e2e', 'node_modules', '.bin', 'wasm-opt');
@@ -26,48 +26,19 @@ const WASM_OPT = join(ROOT, 'e2e', 'node_modules', '.bin', 'wasm-opt');
 function functionBodies(wasm) {
   let importedFunctions = 0;
   const bodies = [];
-  let p = 8;
-  while (p < wasm.length) {
-    const id = wasm[p++];
-    let size;
-    [size, p] = readLeb(wasm, p);
-    const end = p + size;
-    if (id === 2) {
-      let count;
-      [count, p] = readLeb(wasm, p);
-      for (let k = 0; k < count; k++) {
-        for (let name = 0; name < 2; name++) {
-          let len;
-          [len, p] = readLeb(wasm, p);
-          p += len;
-        }
-        const kind = wasm[p++];
-        if (kind === 0) {
-          [, p] = readLeb(wasm, p);
-          importedFunctions++;
-        } else if (kind === 1 || kind === 2) {
-          if (kind === 1) p++; // element type
-          const flags = wasm[p++];
-          [, p] = readLeb(wasm, p);
-          if (flags & 1) [, p] = readLeb(wasm, p);
-        } else if (kind === 3) {
-          p += 2; // value type, mutability
-        } else {
-          throw new Error(`import of kind ${kind}`);
-        }
-      }
-    } else if (id === 10) {
-      let count;
-      [count, p] = readLeb(wasm, p);
+  for (const s of sections(wasm)) {
+    if (s.id === 2) {
+      for (const entry of entries(wasm, s)) if (wasm[entry.description] === 0) importedFunctions++;
+    } else if (s.id === 10) {
+      let [count, p] = readLeb(wasm, s.start);
       for (let k = 0; k < count; k++) {
         let len;
         [len, p] = readLeb(wasm, p);
         bodies.push(wasm.subarray(p, p + len));
         p += len;
       }
+      if (p !== s.end) throw new Error('the code section does not end where it says');
     }
-    if (p !== end && (id === 2 || id === 10)) throw new Error(`section ${id} does not end where it says`);
-    p = end;
   }
   return { importedFunctions, bodies };
 }

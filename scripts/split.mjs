@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Cuts the widget's wasm in two: what a visitor needs to chat stays in tinychat_bg.wasm, and the
 // code of the seldom-used parts (the Settings dialog, the conversation list, export, import,
-// attaching images) and of what is not needed before the first reply (drawing Markdown) moves
-// to tinychat_extras.wasm, which the widget fetches on intent (src/extras.rs). Run by scripts/lib.sh build_dist on trunk's output, before short-imports.
+// attaching images, the open menus) and of what is not needed before the first reply (drawing
+// Markdown) moves to tinychat_extras.wasm, which the widget fetches on intent (src/extras.rs).
+// Run by scripts/lib.sh build_dist on trunk's output, before short-imports.
 //
 //   node scripts/split.mjs [DIR]        (default dist/; DIR/tinychat_bg.wasm as wasm-bindgen wrote it)
 //
@@ -34,8 +35,8 @@ import { mkdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { orderFunctions } from './order-functions.mjs';
-import { readLeb, renameExports, renameImports } from './wasm-names.mjs';
+import { featuresOf, orderFunctions } from './order-functions.mjs';
+import { renameExports, renameImports, sections } from './wasm-names.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -80,7 +81,7 @@ const SPLIT = [
 ];
 
 /** wasm-opt's passes: -Oz, then once more after flattening the code and rebuilding its control
- * flow (--rereloop), until nothing changes (--converge). -1.7 KB gzip of the widget's wasm and
+ * flow (--rereloop), until nothing changes (--converge). -2.1 KB gzip of the widget's wasm and
  * -0.5 KB of the Markdown module's against -Oz alone (binaryen 132), for ~15 s more build. */
 const OPTIMIZE = ['-Oz', '--flatten', '--rereloop', '-Oz', '--converge', '--low-memory-unused'];
 
@@ -125,19 +126,6 @@ function onlyCalledFrom(graph, from) {
   return [...nodes].filter(([n, v]) => !v.imported && !reached.has(n)).map(([n]) => n);
 }
 
-/** The ids of the sections of `wasm`, in order. */
-function sectionIds(wasm) {
-  const ids = [];
-  let p = 8;
-  while (p < wasm.length) {
-    ids.push(wasm[p++]);
-    let size;
-    [size, p] = readLeb(wasm, p);
-    p += size;
-  }
-  return ids;
-}
-
 const work = mkdtempSync(join(tmpdir(), 'tinychat-split-'));
 let moved;
 let byName;
@@ -149,8 +137,7 @@ try {
   // The features the input uses (from its target_features section), and no others: with more
   // enabled, binaryen may write newer instructions (GC, typed references) that older browsers
   // cannot compile. Binaryen 108 does not know the newest flags; they only refine bulk memory.
-  const features = run(WASM_OPT, ['--print-features', named, '-o', join(work, 'f.wasm')])
-    .toString().split(/\s+/).filter((f) => f.startsWith('--enable-'));
+  const features = featuresOf(named);
   if (!features.length) fail('the input declares no features: is it wasm-bindgen output?');
   const oldFeatures = features.filter((f) => !['--enable-bulk-memory-opt', '--enable-call-indirect-overlong'].includes(f));
 
@@ -171,7 +158,7 @@ try {
   // what that walk does not reach is only ever called from them.
   // (A start function would be an entry too, which the graph does not mark: wasm-bindgen
   // writes none, and a module with one is refused rather than cut wrong.)
-  if (sectionIds(readFileSync(named)).includes(8)) fail('the input has a start function, which the call-graph walk does not take as an entry');
+  if ([...sections(readFileSync(named))].some((x) => x.id === 8)) fail('the input has a start function, which the call-graph walk does not take as an entry');
   const graph = run(OLD_WASM_OPT, [...oldFeatures, named, '--print-call-graph', '-o', join(work, 'x.wasm')]).toString();
   moved = onlyCalledFrom(graph, new Set(moved));
   const list = join(work, 'split.txt');
@@ -193,8 +180,8 @@ try {
     orderFunctions(output, features);
   }
   for (const out of [PRIMARY, SECONDARY]) {
-    const used = run(WASM_OPT, ['--print-features', out, '-o', join(work, 'f.wasm')]).toString().trim();
-    if (used !== features.join('\n')) fail(`${out} uses other features than its input:\n${used}`);
+    const used = featuresOf(out);
+    if (used.join(' ') !== features.join(' ')) fail(`${out} uses other features than its input: ${used.join(' ')}`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // Renames the imports and exports of a wasm module, for the build scripts that do
 // (short-imports.mjs, split.mjs): the import or export section is rewritten with the new names,
-// and every other byte copied as it is. Throws on bytes it cannot read.
+// and every other byte copied as it is. Also walks sections and entries for order-functions.mjs
+// and split.mjs. Throws on bytes it cannot read.
 
 /** The unsigned LEB128 number at `pos` of `buf`, and the position after it. */
 export function readLeb(buf, pos) {
@@ -45,41 +46,56 @@ function skipDescription(wasm, p, section, names) {
   throw new Error(`import ${names.join('.')} has an unknown kind ${kind}`);
 }
 
+/** Each section of `wasm`: its id, where it begins (its id byte), and where its content starts
+ * and ends. */
+export function* sections(wasm) {
+  if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error('not a wasm module');
+  let pos = 8;
+  while (pos < wasm.length) {
+    const id = wasm[pos];
+    const [size, start] = readLeb(wasm, pos + 1);
+    yield { id, pos, start, end: start + size };
+    pos = start + size;
+  }
+}
+
+/** Each entry of the import (2) or export (7) section `s` of `wasm`: its names (`[module,
+ * field]` or `[field]`) and where its description (kind, then what follows) starts and ends. */
+export function* entries(wasm, s) {
+  let [count, p] = readLeb(wasm, s.start);
+  const readName = () => {
+    const [len, at] = readLeb(wasm, p);
+    p = at + len;
+    return wasm.subarray(at, p).toString('utf8');
+  };
+  for (let i = 0; i < count; i++) {
+    const names = s.id === 2 ? [readName(), readName()] : [readName()];
+    const description = p;
+    p = skipDescription(wasm, p, s.id, names);
+    yield { names, description, end: p };
+  }
+  if (p !== s.end) throw new Error(`section ${s.id} did not parse to its end`);
+}
+
 /**
  * `wasm` with the entries of section `section` (2: imports, 7: exports) renamed: `rename(names)`
  * gets `[module, field]` (imports) or `[field]` (exports) and returns the new names, or
  * undefined to keep them.
  */
 function renameIn(wasm, section, rename) {
-  if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error('not a wasm module');
   const parts = [wasm.subarray(0, 8)];
-  let pos = 8;
-  while (pos < wasm.length) {
-    const id = wasm[pos];
-    const [size, start] = readLeb(wasm, pos + 1);
-    const end = start + size;
-    if (id !== section) {
-      parts.push(wasm.subarray(pos, end));
-      pos = end;
+  for (const s of sections(wasm)) {
+    if (s.id !== section) {
+      parts.push(wasm.subarray(s.pos, s.end));
       continue;
     }
-    let [count, p] = readLeb(wasm, start);
-    const body = [...leb(count)];
-    const readName = () => {
-      const [len, at] = readLeb(wasm, p);
-      p = at + len;
-      return wasm.subarray(at, p).toString('utf8');
-    };
-    for (let i = 0; i < count; i++) {
-      const names = section === 2 ? [readName(), readName()] : [readName()];
-      const description = p;
-      p = skipDescription(wasm, p, section, names);
+    const found = [...entries(wasm, s)];
+    const body = [...leb(found.length)];
+    for (const { names, description, end } of found) {
       for (const n of rename(names) ?? names) body.push(...encodeName(n));
-      body.push(...wasm.subarray(description, p));
+      body.push(...wasm.subarray(description, end));
     }
-    if (p !== end) throw new Error(`section ${section} did not parse to its end`);
     parts.push(Buffer.from([section, ...leb(body.length), ...body]));
-    pos = end;
   }
   return Buffer.concat(parts);
 }

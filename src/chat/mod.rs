@@ -36,7 +36,6 @@ use crate::handover::Handover;
 use crate::storage::Store;
 pub use views::{ConversationRow, ExportFormat, MessageView};
 
-/// The widget's state and actions. `Copy`: every field is an arena handle.
 /// A panel whose code is in the extras module ([`Chat::open_when_ready`]).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Opening {
@@ -46,6 +45,7 @@ pub enum Opening {
     List,
 }
 
+/// The widget's state and actions. `Copy`: every field is an arena handle.
 #[derive(Clone, Copy)]
 pub struct Chat {
     messages: RwSignal<Vec<MessageView>>,
