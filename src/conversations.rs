@@ -41,15 +41,48 @@ pub enum StoreError {
     Failed(String),
 }
 
-/// idb's errors display the browser's own error as `name: message` (`QuotaExceededError: …`).
-/// Their Display, not their Debug: the release wasm is built with `-Zfmt-debug=none`.
-fn failed(e: impl std::fmt::Display) -> StoreError {
-    let text = e.to_string();
+/// The browser's own error inside an idb error, as `String(error)` reads it
+/// (`QuotaExceededError: …`). Not idb's Display: its fifty sentences cost ~4 KB of wasm, and
+/// nobody reads them (the user is told in the strings table's words, by [`StoreError`]'s kind).
+fn browser_error(e: &idb::Error) -> String {
+    use idb::Error as E;
+    let value: &JsValue = match e {
+        E::AddFailed(v)
+        | E::UpdateFailed(v)
+        | E::GetFailed(v)
+        | E::GetAllFailed(v)
+        | E::GetAllKeysFailed(v)
+        | E::DeleteFailed(v)
+        | E::ClearFailed(v)
+        | E::TransactionOpenFailed(v)
+        | E::TransactionCommitError(v)
+        | E::TransactionAbortError(v)
+        | E::ObjectStoreNotFound(v)
+        | E::ObjectStoreCreateFailed(v)
+        | E::IndexedDbOpenFailed(v)
+        | E::IndexedDbNotFound(v)
+        | E::RequestErrorNotFound(v) => v,
+        E::DomException(d) => d,
+        _ => return "IndexedDB failed".into(),
+    };
+    if value.is_null() || value.is_undefined() {
+        return "IndexedDB failed".into();
+    }
+    value.unchecked_ref::<js_sys::Object>().to_string().into()
+}
+
+fn failed(e: idb::Error) -> StoreError {
+    let text = browser_error(&e);
     if text.contains("Quota") {
         StoreError::Quota
     } else {
         StoreError::Failed(text)
     }
+}
+
+/// IndexedDB refused to open.
+fn unavailable(e: idb::Error) -> StoreError {
+    StoreError::Unavailable(browser_error(&e))
 }
 
 /// Waits for a read-write transaction to commit. An abort is a failure too: for a simple put it
@@ -113,11 +146,9 @@ impl ConversationStore {
         namespace: &str,
         on_lost: impl FnOnce(bool) + 'static,
     ) -> Result<Self, StoreError> {
-        let factory = Factory::new().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let factory = Factory::new().map_err(unavailable)?;
         let name = format!("tinychat:{namespace}");
-        let mut request = factory
-            .open(&name, Some(VERSION))
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let mut request = factory.open(&name, Some(VERSION)).map_err(unavailable)?;
         request.on_upgrade_needed(|event| {
             let Ok(db) = event.database() else { return };
             for store in [CONVERSATIONS, META, CORRUPT] {
@@ -126,9 +157,7 @@ impl ConversationStore {
                 }
             }
         });
-        let mut db = request
-            .await
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let mut db = request.await.map_err(unavailable)?;
         db.on_version_change(move |event| {
             // `event.target` is this connection: close it, or the upgrade waits for this tab.
             // `newVersion` is null when the database is being deleted.

@@ -120,7 +120,8 @@ pub fn import_json(json: &str) -> Result<Conversation, ImportError> {
         }
     }
     let conversation = root
-        .remove("conversation")
+        .get_mut("conversation")
+        .map(Value::take)
         .ok_or_else(|| ImportError::Invalid {
             detail: "it contains no conversation".to_owned(),
         })?;

@@ -77,7 +77,10 @@ pub fn read_record(json: &str) -> Result<RecordRead, LoadError> {
         _ => return Err(LoadError::NotLibrary),
     }
     let rev = root.get("rev").and_then(Value::as_u64).unwrap_or(0);
-    let entry = root.remove("conversation").ok_or(LoadError::NotLibrary)?;
+    let entry = root
+        .get_mut("conversation")
+        .map(Value::take)
+        .ok_or(LoadError::NotLibrary)?;
     let was_streaming = entry
         .get("messages")
         .and_then(Value::as_array)

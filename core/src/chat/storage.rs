@@ -54,7 +54,7 @@ impl Library {
             return Err(LoadError::NotLibrary);
         };
         let mut warnings = Vec::new();
-        let entries = match root.remove("conversations") {
+        let entries = match root.get_mut("conversations").map(Value::take) {
             Some(Value::Array(entries)) => entries,
             None | Some(Value::Null) => Vec::new(),
             Some(_) => return Err(LoadError::NotLibrary),
