@@ -1,4 +1,4 @@
-//! Network glue: POST a chat request with gloo-net, read the streamed body with a
+//! Network glue: POST a chat request with the browser's `fetch`, read the streamed body with a
 //! `ReadableStreamDefaultReader`, decode it with [`tinychat_core::sse::Decoder`], map events with
 //! [`tinychat_core::mistral::StreamMapper`] and hand every content delta to the caller.
 //!
@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use futures::future::{select, Either, FutureExt, Shared};
 use futures::pin_mut;
-use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::future::sleep;
 use js_sys::{Reflect, Uint8Array};
 use tinychat_core::chat::ErrorInfo;
@@ -22,7 +21,9 @@ use tinychat_core::mistral::{
 use tinychat_core::sse::Decoder;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
+use web_sys::{
+    AbortController, AbortSignal, Headers, ReadableStreamDefaultReader, RequestInit, Response,
+};
 
 /// Where and how to reach the chat API.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,15 +41,97 @@ impl Endpoint {
         format!("{}{}", self.api_base.trim_end_matches('/'), path)
     }
 
-    /// Adds `Authorization: Bearer <key>` when a key is set; nothing in proxy mode.
-    fn authorize(&self, builder: RequestBuilder) -> RequestBuilder {
-        match self.api_key.as_deref().map(str::trim) {
-            Some(key) if !key.is_empty() => {
-                builder.header("Authorization", &format!("Bearer {key}"))
-            }
-            _ => builder,
-        }
+    /// The browser's `fetch` of `path`: a `POST` of the JSON `body`, or a `GET` without one,
+    /// accepting `accept`, with the key when there is one (never in the URL), stopped by
+    /// `signal`. (gloo-net's request builder did the same with three more futures to compile.)
+    fn fetch(
+        &self,
+        path: &str,
+        accept: &str,
+        body: Option<&str>,
+        signal: &AbortSignal,
+    ) -> Result<JsFuture, JsValue> {
+        let key = self
+            .api_key
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty());
+        let auth = key.map(|key| format!("Bearer {key}"));
+        let mut headers = vec![("Accept", accept)];
+        headers.extend(body.map(|_| ("Content-Type", "application/json")));
+        headers.extend(auth.as_deref().map(|a| ("Authorization", a)));
+        fetch(&self.url(path), &headers, body, Some(signal))
     }
+}
+
+/// `fetch(url, {method, headers, body, signal})`: a `POST` when there is a `body`. A header the
+/// browser refuses (a key with a line break) is an error, not a request without it.
+pub fn fetch(
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+    signal: Option<&AbortSignal>,
+) -> Result<JsFuture, JsValue> {
+    let init = RequestInit::new();
+    let list = Headers::new()?;
+    for (name, value) in headers {
+        list.set(name, value)?;
+    }
+    init.set_headers(&list);
+    if let Some(body) = body {
+        init.set_method("POST");
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_signal(signal);
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    Ok(JsFuture::from(window.fetch_with_str_and_init(url, &init)))
+}
+
+/// A response's headers as `(name, value)` pairs (names in lower case, as `fetch` gives them).
+fn header_list(response: &Response) -> Vec<(String, String)> {
+    js_sys::Array::from(&response.headers())
+        .iter()
+        .filter_map(|pair| {
+            let pair = pair.dyn_into::<js_sys::Array>().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+/// The response `fetched` resolves to, within `timeout`; a rejection is the network's (or
+/// Stop's, when `signal` is aborted).
+async fn response_of(
+    fetched: JsFuture,
+    timeout: Duration,
+    controller: &AbortController,
+    stop: &Shared<JsFuture>,
+) -> Result<Response, TransportError> {
+    let sent = with_timeout(fetched, timeout, controller, stop).await?;
+    sent.map_err(|e| {
+        if controller.signal().aborted() {
+            TransportError::Aborted
+        } else {
+            TransportError::Network(js_error_text(&e))
+        }
+    })?
+    .dyn_into()
+    .map_err(|_| TransportError::BadResponse("not a response".into()))
+}
+
+/// The body of `response` as text, within `timeout`.
+async fn text_of(
+    response: &Response,
+    timeout: Duration,
+    controller: &AbortController,
+    stop: &Shared<JsFuture>,
+) -> Result<String, TransportError> {
+    let promise = response
+        .text()
+        .map_err(|_| TransportError::BadResponse("the response body cannot be read".into()))?;
+    let text = with_timeout(JsFuture::from(promise), timeout, controller, stop).await?;
+    text.ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| TransportError::BadResponse("the response body cannot be read".into()))
 }
 
 /// What a running stream reports, in order.
@@ -233,29 +316,19 @@ async fn send(
     controller: &AbortController,
     stop: &Shared<JsFuture>,
 ) -> Result<Response, TransportError> {
-    let builder = endpoint.authorize(
-        Request::post(&endpoint.url(request.path()))
-            .header("Content-Type", "application/json")
-            .header("Accept", "text/event-stream")
-            .abort_signal(Some(signal)),
-    );
     let body = request.to_json();
-    let req = builder
-        .body(body)
-        .map_err(|e| TransportError::Internal(e.to_string()))?;
-    let sent = with_timeout(req.send(), endpoint.idle_timeout, controller, stop).await?;
-    let response = sent.map_err(|e| {
-        if signal.aborted() {
-            TransportError::Aborted
-        } else {
-            TransportError::Network(e.to_string())
-        }
-    })?;
+    let fetched = endpoint
+        .fetch(request.path(), "text/event-stream", Some(&body), signal)
+        .map_err(|e| TransportError::Internal(js_error_text(&e)))?;
+    let timeout = endpoint.idle_timeout;
+    let response = response_of(fetched, timeout, controller, stop).await?;
     if !response.ok() {
-        let headers: Vec<(String, String)> = response.headers().entries().collect();
-        let text = with_timeout(response.text(), endpoint.idle_timeout, controller, stop)
-            .await?
-            .unwrap_or_default();
+        // An unreadable error body is an empty one; a timeout or Stop is not.
+        let text = match text_of(&response, timeout, controller, stop).await {
+            Err(TransportError::BadResponse(_)) => String::new(),
+            text => text?,
+        };
+        let headers = header_list(&response);
         return Err(ApiError::from_response(response.status(), &headers, &text).into());
     }
     Ok(response)
@@ -346,22 +419,18 @@ async fn read_stream(
 pub async fn fetch_models(
     endpoint: &Endpoint,
 ) -> Result<Vec<(String, Option<ModelCapabilities>)>, TransportError> {
-    let builder = endpoint
-        .authorize(Request::get(&endpoint.url("/v1/models")).header("Accept", "application/json"));
     let controller =
         AbortController::new().map_err(|e| TransportError::Internal(js_error_text(&e)))?;
     let signal = controller.signal();
-    let builder = builder.abort_signal(Some(&signal));
     let stop = aborted(&signal);
-    let response = with_timeout(builder.send(), endpoint.idle_timeout, &controller, &stop)
-        .await?
-        .map_err(|e| TransportError::Network(e.to_string()))?;
-    let text = response
-        .text()
-        .await
-        .map_err(|e| TransportError::BadResponse(e.to_string()))?;
+    let timeout = endpoint.idle_timeout;
+    let fetched = endpoint
+        .fetch("/v1/models", "application/json", None, &signal)
+        .map_err(|e| TransportError::Internal(js_error_text(&e)))?;
+    let response = response_of(fetched, timeout, &controller, &stop).await?;
+    let text = text_of(&response, timeout, &controller, &stop).await?;
     if !response.ok() {
-        let headers: Vec<(String, String)> = response.headers().entries().collect();
+        let headers = header_list(&response);
         return Err(ApiError::from_response(response.status(), &headers, &text).into());
     }
     // Embedding, moderation and OCR models cannot chat: the picker offers chat models only.

@@ -508,12 +508,13 @@ impl Chat {
         .to_string();
         let chat = *self;
         spawn_local(async move {
-            let sent = gloo_net::http::Request::post(&url)
-                .header("Content-Type", "application/json")
-                .body(body)
-                .map(|r| r.send());
-            let ok = match sent {
-                Ok(fut) => fut.await.is_ok_and(|r| r.ok()),
+            let headers = [("Content-Type", "application/json")];
+            let ok = match crate::transport::fetch(&url, &headers, Some(&body), None) {
+                Ok(fetched) => fetched
+                    .await
+                    .ok()
+                    .and_then(|r| r.dyn_into::<web_sys::Response>().ok())
+                    .is_some_and(|r| r.ok()),
                 Err(_) => false,
             };
             if !ok && chat.alive() {
