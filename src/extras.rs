@@ -87,6 +87,20 @@ pub fn then(f: impl FnOnce() + 'static, failed: impl FnOnce(Failure) + 'static) 
     }
 }
 
+/// Waits until the extras module runs (fetching it if need be): false if it cannot.
+pub async fn ready() -> bool {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let fail = resolve.clone();
+        then(
+            move || drop(resolve.call1(&JsValue::NULL, &JsValue::TRUE)),
+            move |_| drop(fail.call1(&JsValue::NULL, &JsValue::FALSE)),
+        );
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .is_ok_and(|v| v.is_truthy())
+}
+
 /// Runs `f` once the extras module runs: at once when it does, else when intent or a use has
 /// fetched it (this does not fetch it).
 pub fn on_load(f: impl FnOnce() + 'static) {

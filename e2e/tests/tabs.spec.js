@@ -161,3 +161,41 @@ test('a full storage quota: the widget says so in words, offers the export and k
   await expect(widget.locator('article[data-role="assistant"]').first()).toContainText('Saved while there was room');
   await expect(widget.locator('article[data-role="assistant"]').last()).toContainText('Written when the storage is full');
 });
+
+test('previous-version data unreadable as a whole is set aside, said in words, and the widget chats', async ({ page }) => {
+  await page.addInitScript(() => {
+    if (!sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('tinychat-demo:conversations', '{"schema":1,"conversations":[{"id":');
+    }
+  });
+  const w = await openDemo(page);
+  await expect(w.getByText('Some saved data could not be read and was skipped.')).toBeVisible();
+  expect(await page.evaluate(() => localStorage.getItem('tinychat-demo:conversations'))).toBeNull();
+  expect(await page.evaluate(() => localStorage.getItem('tinychat-demo:conversations.unreadable')))
+    .toBe('{"schema":1,"conversations":[{"id":');
+  await sendAndWait(w, 'Still here?');
+});
+
+test('previous-version data waits for the extras module that imports it: unreachable, the old key stays for the next load', async ({ page }) => {
+  const conversations = fs.readFileSync(path.join(FIXTURE, 'conversations.json'), 'utf8');
+  await page.addInitScript((c) => {
+    if (!sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('tinychat-demo:conversations', c);
+    }
+  }, conversations);
+  let blocked = true;
+  await page.route('**/tinychat_extras.wasm', (route) => (blocked ? route.abort() : route.continue()));
+  const w = await openDemo(page);
+  await sendAndWait(w, 'Before the import');
+  expect(await page.evaluate(() => localStorage.getItem('tinychat-demo:conversations'))).toBe(conversations);
+  blocked = false;
+  await page.reload();
+  const again = widgetOf(page);
+  await expect(again.locator('article[data-role="user"]').first()).toBeVisible();
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('tinychat-demo:conversations'))).toBeNull();
+  const text = await listed(again);
+  expect(text).toContain('Errors & reloads');
+  expect(text).toContain('Before the import');
+});

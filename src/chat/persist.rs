@@ -5,8 +5,11 @@
 //! chose). Export as a download, import from a file.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use crate::prelude::*;
+use tinychat_core::chat::records::{read_record, to_record};
 use tinychat_core::chat::{import_json, Library, Settings};
 use tinychat_core::options::WidgetOptions;
 
@@ -72,11 +75,13 @@ impl Chat {
             // data-storage-key="none": nothing is stored; a widget mounted again by
             // `setOptions` gets back the conversations its previous mount carried over.
             self.conv_store.set_value(Some(ConversationStore::memory()));
-            if let Some(json) = self.take_carried() {
-                if let Ok((lib, _)) = Library::from_storage_json(&json, now_ms()) {
-                    let conversations = lib.iter().map(|c| (c.clone(), 0)).collect();
-                    self.adopt(conversations, Some(lib.current_id()));
-                }
+            if let Some((current, records)) = self.take_carried() {
+                let conversations = records
+                    .iter()
+                    .filter_map(|json| read_record(json).ok())
+                    .map(|read| (read.conversation, 0))
+                    .collect();
+                self.adopt(conversations, Some(&current));
             }
             self.mark_loaded();
             return;
@@ -95,32 +100,19 @@ impl Chat {
             if unavailable {
                 chat.warn_storage(&strings.storage_unavailable);
             }
-            let now = now_ms();
-            // The previous version's library: imported once, removed once read back.
+            // The previous version's library: imported once, removed once read back. Its reader
+            // is in the extras module (few visitors still have one), fetched for it now; if it
+            // cannot be, the old key stays and the next page load tries again.
             let legacy = store.get(Area::Local, LEGACY_LIBRARY_KEY).ok().flatten();
             // Ids to find in the store before the old key may go (None: keep the old key).
             let mut migrated_ids: Option<Vec<String>> = None;
-            if let (Some(json), true) = (&legacy, conv_store.persistent()) {
-                match Library::from_storage_json(json, now) {
-                    Ok((lib, _)) => {
-                        if conv_store.migrate(json, now).await.is_ok() {
-                            migrated_ids = Some(
-                                lib.iter()
-                                    .filter(|c| !c.is_empty() || c.title_is_custom())
-                                    .map(|c| c.id().to_string())
-                                    .collect(),
-                            );
-                        }
-                    }
-                    // Written by a newer TinyChat: left alone.
-                    Err(tinychat_core::chat::LoadError::UnsupportedSchema { .. }) => {}
-                    Err(_) => {
-                        // Unreadable as a whole: set aside under another key, then reported.
-                        let _ = store.set(Area::Local, LEGACY_BACKUP_KEY, json);
-                        store.remove(Area::Local, LEGACY_LIBRARY_KEY);
-                        chat.show_notice(strings.storage_corrupt.clone());
-                        chat.storage_warned.set_value(true);
-                    }
+            if let (Some(json), true) = (legacy, conv_store.persistent()) {
+                if crate::extras::ready().await && chat.alive() {
+                    // Boxed behind `dyn`: its code stays a function of its own, which
+                    // scripts/split.mjs moves to the extras.
+                    let import: Pin<Box<dyn Future<Output = Option<Vec<String>>>>> =
+                        Box::pin(chat.extra_import_legacy(conv_store.clone(), json));
+                    migrated_ids = import.await;
                 }
             }
             let loaded = conv_store.load_all().await;
@@ -149,6 +141,40 @@ impl Chat {
             chat.join_channel(&ns);
             chat.mark_loaded();
         });
+    }
+
+    /// Imports the previous version's library (`json`, from `localStorage`) into `conv_store`
+    /// once; returns the ids to find there before the old key may go (None: keep it). One
+    /// unreadable as a whole is set aside under another key and reported. In the extras module.
+    async fn extra_import_legacy(
+        self,
+        conv_store: ConversationStore,
+        json: String,
+    ) -> Option<Vec<String>> {
+        let store = self.store.get_value();
+        let now = now_ms();
+        match Library::from_storage_json(&json, now) {
+            Ok((lib, _)) => {
+                conv_store.migrate(&json, now).await.ok()?;
+                Some(
+                    lib.iter()
+                        .filter(|c| !c.is_empty() || c.title_is_custom())
+                        .map(|c| c.id().to_string())
+                        .collect(),
+                )
+            }
+            // Written by a newer TinyChat: left alone.
+            Err(tinychat_core::chat::LoadError::UnsupportedSchema { .. }) => None,
+            Err(_) => {
+                let _ = store.set(Area::Local, LEGACY_BACKUP_KEY, &json);
+                store.remove(Area::Local, LEGACY_LIBRARY_KEY);
+                if self.alive() {
+                    self.show_notice(self.strings().storage_corrupt.clone());
+                    self.storage_warned.set_value(true);
+                }
+                None
+            }
+        }
     }
 
     /// Replaces the fresh library with what the store holds, keeping what was typed meanwhile.
@@ -446,28 +472,38 @@ impl Chat {
     }
 
     /// Keeps this widget's conversations on its host element while it is mounted again
-    /// (`setOptions`), when they live nowhere else (`data-storage-key="none"`).
+    /// (`setOptions`), when they live nowhere else (`data-storage-key="none"`): the current
+    /// conversation's id, then each conversation as its record (as IndexedDB would keep it).
     pub fn carry_over(&self) {
         if self.store.with_value(Store::enabled) {
             return;
         }
-        let json = self.library.with_value(|lib| lib.to_storage_json());
+        let carried = js_sys::Array::new();
+        carried.push(&self.current_id.get_untracked().into());
+        self.library.with_value(|lib| {
+            for conversation in lib.iter() {
+                carried.push(&to_record(conversation, 0).into());
+            }
+        });
         self.host.with_value(|h| {
             if let Some(h) = h {
-                let _ = js_sys::Reflect::set(h, &CARRY.into(), &json.into());
+                let _ = js_sys::Reflect::set(h, &CARRY.into(), &carried);
             }
         });
     }
 
-    fn take_carried(&self) -> Option<String> {
+    /// What [`Chat::carry_over`] kept: the current id and the records.
+    fn take_carried(&self) -> Option<(String, Vec<String>)> {
         self.host.with_value(|h| {
             let h = h.as_ref()?;
-            let json = js_sys::Reflect::get(h, &CARRY.into()).ok()?.as_string();
+            let carried = js_sys::Reflect::get(h, &CARRY.into()).ok()?;
             let _ = js_sys::Reflect::delete_property(
                 h.unchecked_ref::<js_sys::Object>(),
                 &CARRY.into(),
             );
-            json
+            let carried = carried.dyn_into::<js_sys::Array>().ok()?;
+            let mut items = carried.iter().filter_map(|item| item.as_string());
+            Some((items.next()?, items.collect()))
         })
     }
 
