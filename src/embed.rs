@@ -406,7 +406,9 @@ pub fn mount(
         }
     }
     if options.title != WidgetOptions::default().title {
-        strings.title = options.title.clone();
+        if let Some(title) = strings.get_mut("title") {
+            title.clone_from(&options.title);
+        }
     }
     host.set_attribute("lang", &locale)?;
     // Right to left for an RTL language, or inside a right-to-left page (the CSS keys on `dir`).

@@ -12,32 +12,44 @@ use crate::options::SettingsError;
 macro_rules! strings {
     ($( $(#[$doc:meta])* $field:ident :
         $en:expr, $fr:expr, $de:expr, $es:expr, $it:expr, $ar:expr; )*) => {
-        /// The widget's user-facing strings for one language.
+        /// Each string's place in [`Strings`]' table.
+        #[allow(non_camel_case_types)]
+        enum Key { $( $field, )* }
+
+        /// How many strings there are.
+        const COUNT: usize = [$( stringify!($field), )*].len();
+
+        /// Every language's text of each string, in [`Key`] order (0 English … 5 Arabic).
+        #[cfg(feature = "bundled-languages")]
+        static TABLE: [[&str; 6]; COUNT] = [$( [$en, $fr, $de, $es, $it, $ar], )*];
+
+        /// English only: without the `bundled-languages` feature the other columns are not
+        /// compiled in; their strings arrive as JSON ([`Strings::apply_overrides`]).
+        #[cfg(not(feature = "bundled-languages"))]
+        static TABLE: [[&str; 1]; COUNT] = [$( [$en], )*];
+
+        /// The widget's user-facing strings for one language, each read by its method
+        /// (`strings.send()`).
         ///
-        /// No serde derive: the page's overrides are applied key by key ([`Strings::get_mut`]),
-        /// which costs far fewer bytes of wasm than a derived `Deserialize` of ~100 fields.
+        /// One fixed-size table rather than a field per string: reading one costs what a
+        /// field did, while building, copying, dropping and overriding them is one loop each
+        /// instead of ~130 copies of the same code in the wasm. No serde derive either: the
+        /// page's overrides are applied key by key ([`Strings::get_mut`]).
         #[derive(Clone, Debug, PartialEq, Eq)]
-        pub struct Strings {
-            $( $(#[$doc])* pub $field: String, )*
-        }
+        pub struct Strings(Box<[String; COUNT]>);
 
         impl Default for Strings {
             fn default() -> Self { Self::english() }
         }
 
         impl Strings {
-            /// The strings of column `lang` of the table (0 English … 5 Arabic): one
-            /// constructor for every language keeps the wasm small.
-            #[cfg(feature = "bundled-languages")]
+            /// The strings of column `lang` of the table (English without
+            /// `bundled-languages`).
             fn column(lang: usize) -> Self {
-                Self { $( $field: [$en, $fr, $de, $es, $it, $ar][lang].to_string(), )* }
-            }
-
-            /// English only: without the `bundled-languages` feature the other columns are not
-            /// compiled in; their strings arrive as JSON ([`Strings::apply_overrides`]).
-            #[cfg(not(feature = "bundled-languages"))]
-            fn column(_lang: usize) -> Self {
-                Self { $( $field: $en.to_string(), )* }
+                Self(Box::new(std::array::from_fn(|i| {
+                    let row = &TABLE[i];
+                    row.get(lang).unwrap_or(&row[0]).to_string()
+                })))
             }
 
             /// English, the default.
@@ -76,15 +88,22 @@ macro_rules! strings {
             /// The string named `key` (one of [`Strings::KEYS`]).
             pub fn get(&self, key: &str) -> Option<&str> {
                 let i = Self::KEYS.iter().position(|k| *k == key)?;
-                [$( &self.$field, )*].into_iter().nth(i).map(String::as_str)
+                self.0.get(i).map(String::as_str)
             }
 
-            /// The string named `key`, to replace it. (A lookup in [`Strings::KEYS`], not a
-            /// `match` on ~150 names: that cost ~4 KB of wasm per function.)
+            /// The string named `key`, to replace it.
             pub fn get_mut(&mut self, key: &str) -> Option<&mut String> {
                 let i = Self::KEYS.iter().position(|k| *k == key)?;
-                [$( &mut self.$field, )*].into_iter().nth(i)
+                self.0.get_mut(i)
             }
+
+            $(
+                $(#[$doc])*
+                #[inline]
+                pub fn $field(&self) -> &String {
+                    &self.0[Key::$field as usize]
+                }
+            )*
         }
     };
 }
@@ -702,11 +721,11 @@ impl Strings {
     /// The sentence for a settings field that cannot be saved.
     pub fn settings_error(&self, error: SettingsError) -> &str {
         match error {
-            SettingsError::ApiBase => &self.invalid_api_base,
-            SettingsError::Model => &self.invalid_model,
-            SettingsError::Temperature => &self.invalid_temperature,
-            SettingsError::MaxTokens => &self.invalid_max_tokens,
-            SettingsError::AgentId => &self.invalid_agent_id,
+            SettingsError::ApiBase => self.invalid_api_base(),
+            SettingsError::Model => self.invalid_model(),
+            SettingsError::Temperature => self.invalid_temperature(),
+            SettingsError::MaxTokens => self.invalid_max_tokens(),
+            SettingsError::AgentId => self.invalid_agent_id(),
         }
     }
 
@@ -716,22 +735,22 @@ impl Strings {
     /// [`crate::mistral::StreamError::user_message_in`].
     pub fn error_sentence(&self, kind: ErrorKind, timeout_secs: u64) -> String {
         match kind {
-            ErrorKind::Network => self.error_network.clone(),
-            ErrorKind::Timeout => Strings::fill(&self.error_timeout, timeout_secs),
-            ErrorKind::Aborted => self.error_aborted.clone(),
-            ErrorKind::BadResponse => self.error_bad_response.clone(),
-            ErrorKind::Internal => self.error_internal.clone(),
-            ErrorKind::Feedback => self.error_feedback.clone(),
-            ErrorKind::Unauthorized => self.error_unauthorized.clone(),
-            ErrorKind::Forbidden => self.error_forbidden.clone(),
-            ErrorKind::NotFound => self.error_not_found.clone(),
-            ErrorKind::RateLimited => self.error_rate_limited.clone(),
+            ErrorKind::Network => self.error_network().clone(),
+            ErrorKind::Timeout => Strings::fill(self.error_timeout(), timeout_secs),
+            ErrorKind::Aborted => self.error_aborted().clone(),
+            ErrorKind::BadResponse => self.error_bad_response().clone(),
+            ErrorKind::Internal => self.error_internal().clone(),
+            ErrorKind::Feedback => self.error_feedback().clone(),
+            ErrorKind::Unauthorized => self.error_unauthorized().clone(),
+            ErrorKind::Forbidden => self.error_forbidden().clone(),
+            ErrorKind::NotFound => self.error_not_found().clone(),
+            ErrorKind::RateLimited => self.error_rate_limited().clone(),
             ErrorKind::BadRequest | ErrorKind::Validation => {
-                Strings::fill(&self.error_rejected, 400)
+                Strings::fill(self.error_rejected(), 400)
             }
-            ErrorKind::ServerError => Strings::fill(&self.error_server, 500),
-            ErrorKind::Stream => self.error_stream_incomplete.clone(),
-            ErrorKind::Http | ErrorKind::Unknown => self.error_unknown.clone(),
+            ErrorKind::ServerError => Strings::fill(self.error_server(), 500),
+            ErrorKind::Stream => self.error_stream_incomplete().clone(),
+            ErrorKind::Http | ErrorKind::Unknown => self.error_unknown().clone(),
         }
     }
 

@@ -4,9 +4,9 @@ use tinychat_core::i18n::{is_rtl_locale, Strings};
 
 #[test]
 fn french_locale_variants_choose_french() {
-    assert_eq!(Strings::for_locale("fr").send, "Envoyer");
-    assert_eq!(Strings::for_locale("fr-CA").send, "Envoyer");
-    assert_eq!(Strings::for_locale("FR_fr").send, "Envoyer");
+    assert_eq!(Strings::for_locale("fr").send(), "Envoyer");
+    assert_eq!(Strings::for_locale("fr-CA").send(), "Envoyer");
+    assert_eq!(Strings::for_locale("FR_fr").send(), "Envoyer");
 }
 
 #[test]
@@ -21,14 +21,14 @@ fn each_shipped_language_is_chosen_by_its_locale_tags() {
         ("ar_EG", "إرسال"),
         ("AR", "إرسال"),
     ] {
-        assert_eq!(Strings::for_locale(tag).send, send, "{tag}");
+        assert_eq!(Strings::for_locale(tag).send(), send, "{tag}");
     }
 }
 
 #[test]
 fn unknown_or_empty_locale_falls_back_to_english() {
-    assert_eq!(Strings::for_locale("pt-BR").send, "Send");
-    assert_eq!(Strings::for_locale("").send, "Send");
+    assert_eq!(Strings::for_locale("pt-BR").send(), "Send");
+    assert_eq!(Strings::for_locale("").send(), "Send");
 }
 
 #[test]
@@ -45,8 +45,8 @@ fn right_to_left_locales_are_recognized_by_their_language() {
 fn overrides_replace_known_keys_and_report_unknown_ones() {
     let mut s = Strings::english();
     let rejected = s.apply_overrides(r#"{"send":"Go","nope":"x","stop":3}"#);
-    assert_eq!(s.send, "Go");
-    assert_eq!(s.stop, "Stop");
+    assert_eq!(s.send(), "Go");
+    assert_eq!(s.stop(), "Stop");
     assert_eq!(rejected, vec!["nope".to_string(), "stop".to_string()]);
 }
 
@@ -293,8 +293,8 @@ fn each_language_follows_its_typography() {
             assert!(!text.contains(latin), "ar.{key}: {latin:?} in {text}");
         }
     }
-    assert!(Strings::arabic().confirm_delete.contains('؟'));
-    assert!(Strings::spanish().confirm_delete.starts_with('¿'));
+    assert!(Strings::arabic().confirm_delete().contains('؟'));
+    assert!(Strings::spanish().confirm_delete().starts_with('¿'));
 }
 
 #[test]

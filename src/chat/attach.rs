@@ -80,7 +80,7 @@ impl Chat {
     async fn attach_one(&self, file: File) -> bool {
         let strings = self.strings();
         if self.pending_images.with_untracked(Vec::len) >= MAX_IMAGES_PER_REQUEST {
-            self.show_notice(Strings::fill(&strings.image_limit, MAX_IMAGES_PER_REQUEST));
+            self.show_notice(Strings::fill(strings.image_limit(), MAX_IMAGES_PER_REQUEST));
             return false;
         }
         let name = file.name();
@@ -93,10 +93,10 @@ impl Chat {
             Ok(_) => false,
             Err(e) => {
                 let template = match e {
-                    ImageError::Type => &strings.image_type,
-                    ImageError::TooBig => &strings.image_too_big,
-                    ImageError::TooWide => &strings.image_too_wide,
-                    ImageError::Unreadable => &strings.image_unreadable,
+                    ImageError::Type => &strings.image_type(),
+                    ImageError::TooBig => &strings.image_too_big(),
+                    ImageError::TooWide => &strings.image_too_wide(),
+                    ImageError::Unreadable => &strings.image_unreadable(),
                 };
                 self.show_notice(Strings::fill_named(template, &[("name", &name)]));
                 true
@@ -128,7 +128,7 @@ impl Chat {
     /// Says that the selected model cannot see images.
     pub fn say_model_blind(&self) {
         let model = self.settings.with_untracked(|s| s.model.clone());
-        let sentence = Strings::fill_named(&self.strings().model_blind, &[("model", &model)]);
+        let sentence = Strings::fill_named(self.strings().model_blind(), &[("model", &model)]);
         self.show_notice(sentence);
     }
 

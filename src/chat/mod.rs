@@ -440,8 +440,8 @@ impl Chat {
                 if chat.alive() {
                     chat.opening.set(None);
                     chat.show_notice(chat.t(|s| match failure {
-                        crate::extras::Failure::Unreachable => &s.extras_failed,
-                        crate::extras::Failure::Outdated => &s.extras_outdated,
+                        crate::extras::Failure::Unreachable => s.extras_failed(),
+                        crate::extras::Failure::Outdated => s.extras_outdated(),
                     }));
                 }
             },

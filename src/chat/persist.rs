@@ -98,7 +98,7 @@ impl Chat {
             }
             let strings = chat.strings();
             if unavailable {
-                chat.warn_storage(&strings.storage_unavailable);
+                chat.warn_storage(strings.storage_unavailable());
             }
             // The previous version's library: imported once, removed once read back. Its reader
             // is in the extras module (few visitors still have one), fetched for it now; if it
@@ -129,13 +129,13 @@ impl Chat {
                         store.remove(Area::Local, LEGACY_LIBRARY_KEY);
                     }
                     if loaded.damaged > 0 {
-                        chat.show_notice(strings.storage_corrupt.clone());
+                        chat.show_notice(strings.storage_corrupt().clone());
                     }
                     // Records written mid-stream are not taken as busy here: after a reload the
                     // writer may be this very tab, gone. A live writer's heartbeat (2 s) says so.
                     chat.adopt(loaded.conversations, loaded.current.as_deref());
                 }
-                Err(_) => chat.warn_storage(&strings.storage_unavailable),
+                Err(_) => chat.warn_storage(strings.storage_unavailable()),
             }
             chat.conv_store.set_value(Some(conv_store));
             chat.join_channel(&ns);
@@ -169,7 +169,7 @@ impl Chat {
                 let _ = store.set(Area::Local, LEGACY_BACKUP_KEY, &json);
                 store.remove(Area::Local, LEGACY_LIBRARY_KEY);
                 if self.alive() {
-                    self.show_notice(self.strings().storage_corrupt.clone());
+                    self.show_notice(self.strings().storage_corrupt().clone());
                     self.storage_warned.set_value(true);
                 }
                 None
@@ -344,9 +344,9 @@ impl Chat {
         self.offer_export.set(true);
         let strings = self.strings();
         self.show_notice(if upgraded {
-            strings.storage_replaced.clone()
+            strings.storage_replaced().clone()
         } else {
-            strings.storage_unavailable.clone()
+            strings.storage_unavailable().clone()
         });
     }
 
@@ -355,9 +355,9 @@ impl Chat {
         match error {
             StoreError::Quota => {
                 self.offer_export.set(true);
-                self.warn_storage(&strings.storage_full);
+                self.warn_storage(strings.storage_full());
             }
-            _ => self.warn_storage(&strings.storage_unavailable),
+            _ => self.warn_storage(strings.storage_unavailable()),
         }
     }
 
@@ -624,7 +624,7 @@ impl Chat {
             }
             Err(err) => {
                 let s = self.strings();
-                self.show_notice(format!("{} {}", s.import_failed, err.message_in(&s)));
+                self.show_notice(format!("{} {}", s.import_failed(), err.message_in(&s)));
             }
         }
     }
@@ -650,7 +650,7 @@ impl Chat {
             }
         }
         if failed && store.enabled() {
-            self.warn_storage(&self.strings().storage_unavailable);
+            self.warn_storage(self.strings().storage_unavailable());
         }
         let base_changed = self
             .settings

@@ -40,7 +40,7 @@ impl Chat {
             return false;
         }
         if self.key_missing() {
-            self.show_notice(self.strings().key_needed.clone());
+            self.show_notice(self.strings().key_needed().clone());
             self.open_settings();
             return false;
         }
@@ -86,7 +86,7 @@ impl Chat {
     fn refused_elsewhere(&self) -> bool {
         let refused = self.streaming_elsewhere(&self.current_id.get_untracked());
         if refused {
-            self.show_notice(self.strings().reply_elsewhere.clone());
+            self.show_notice(self.strings().reply_elsewhere().clone());
         }
         refused
     }
@@ -462,7 +462,7 @@ impl Chat {
 
     /// Shows a countdown and waits; returns false if the user stopped meanwhile.
     async fn wait_before_retry(&self, wait: Duration, controller: &AbortController) -> bool {
-        let template = self.strings().retrying_in.clone();
+        let template = self.strings().retrying_in().clone();
         let mut left = wait.as_millis() as u64;
         while left > 0 {
             if controller.signal().aborted() || !self.alive() {
@@ -610,7 +610,7 @@ impl Chat {
         self.drop_retired();
         self.emit_reply(&conv_id, view.id, &result);
         if result.is_ok() {
-            self.announce.set(strings.reply_done.clone());
+            self.announce.set(strings.reply_done().clone());
         }
         self.refresh_list();
         self.save_conversation(&conv_id);

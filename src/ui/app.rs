@@ -89,7 +89,7 @@ pub fn chat_widget(
                 move || {
                     let export = dom::button(
                         ButtonVariant::Default.class(false),
-                        &chat.t(|s| &s.export_now),
+                        &chat.t(|s| s.export_now()),
                     );
                     dom::on(&export, "click", move |_| chat.export(ExportFormat::Json));
                     export.into()
@@ -97,7 +97,7 @@ pub fn chat_widget(
             );
             let dismiss = dom::button(
                 &format!("{} tc-notice__close", ButtonVariant::Ghost.class(false)),
-                &s.dismiss,
+                s.dismiss(),
             );
             dom::on(&dismiss, "click", move |_| chat.dismiss_notice());
             append(&bar, &dismiss);

@@ -11,7 +11,7 @@ use crate::dom::{self, append, attr, el};
 /// The attach button and its hidden file input, at this point of `parent`.
 pub fn attach_button(parent: &Node) {
     let chat = expect_context::<Chat>();
-    let label = chat.t(|s| &s.attach_image);
+    let label = chat.t(|s| s.attach_image());
     let busy = chat.busy();
     dom::show(
         parent,

@@ -36,14 +36,14 @@ pub fn composer() -> Node {
         .options()
         .placeholder
         .clone()
-        .unwrap_or_else(|| s.placeholder.clone());
+        .unwrap_or_else(|| s.placeholder().clone());
     let (busy, draft) = (chat.busy(), chat.draft());
 
     let form = el("form", "tc-composer");
     attach_button(&form);
     let input = el("textarea", "tc-input tc-composer__input");
     attr(&input, "rows", "1");
-    attr(&input, "aria-label", &s.message);
+    attr(&input, "aria-label", s.message());
     attr(&input, "placeholder", &placeholder);
     append(&form, &input);
     let area: HtmlTextAreaElement = input.clone().unchecked_into();
@@ -147,7 +147,7 @@ pub fn composer() -> Node {
             let button = if busy_now {
                 let stop = dom::button(
                     &format!("{} tc-composer__button", ButtonVariant::Stop.class(false)),
-                    &chat.t(|s| &s.stop),
+                    &chat.t(|s| s.stop()),
                 );
                 dom::on(&stop, "click", move |_| chat.stop());
                 stop
@@ -157,7 +157,7 @@ pub fn composer() -> Node {
                         "{} tc-composer__button",
                         ButtonVariant::Primary.class(false)
                     ),
-                    &chat.t(|s| &s.send),
+                    &chat.t(|s| s.send()),
                 );
                 attr(&send, "type", "submit");
                 dom::attr_with(&send, "disabled", move || {

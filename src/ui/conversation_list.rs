@@ -19,7 +19,7 @@ pub fn conversation_list(on_close: impl Fn() + Clone + 'static) -> Node {
     let rows = Memo::new(move |_| query.with(|q| chat.search(q)));
 
     let nav = el("nav", "tc-convs");
-    attr(&nav, "aria-label", &s.conversations);
+    attr(&nav, "aria-label", s.conversations());
     {
         let on_close = on_close.clone();
         dom::on(&nav, "keydown", move |ev| {
@@ -32,14 +32,14 @@ pub fn conversation_list(on_close: impl Fn() + Clone + 'static) -> Node {
     }
     let search = el("input", "tc-input tc-convs__search");
     attr(&search, "type", "search");
-    attr(&search, "aria-label", &s.search_conversations);
-    attr(&search, "placeholder", &s.search_conversations);
+    attr(&search, "aria-label", s.search_conversations());
+    attr(&search, "placeholder", s.search_conversations());
     dom::prop_with(&search, "value", move || JsValue::from_str(&query.get()));
     dom::on(&search, "input", move |ev| {
         query.set(dom::target_value(&ev))
     });
     append(&nav, &search);
-    let no_matches = s.no_matches.clone();
+    let no_matches = s.no_matches().clone();
     dom::show(
         &nav,
         move || rows.with(Vec::is_empty),
@@ -89,13 +89,13 @@ fn conversation_row(row: ConversationRow, on_close: impl Fn() + Clone + 'static)
             if is_editing {
                 let form = el("form", "tc-convs__rename");
                 let input = el("input", "tc-input");
-                attr(&input, "aria-label", &s.rename);
+                attr(&input, "aria-label", s.rename());
                 attr(&input, "autofocus", "");
                 dom::prop_with(&input, "value", move || JsValue::from_str(&draft.get()));
                 dom::on(&input, "input", move |ev| draft.set(dom::target_value(&ev)));
-                let save = dom::button(ButtonVariant::Default.class(false), &s.save);
+                let save = dom::button(ButtonVariant::Default.class(false), s.save());
                 attr(&save, "type", "submit");
-                let cancel = row_button(ButtonVariant::Ghost, false, &s.cancel, move || {
+                let cancel = row_button(ButtonVariant::Ghost, false, s.cancel(), move || {
                     editing.set(false)
                 });
                 append_all(&form, &[&input, &save, &cancel]);
@@ -108,25 +108,25 @@ fn conversation_row(row: ConversationRow, on_close: impl Fn() + Clone + 'static)
             } else if is_confirming {
                 let confirm = el("div", "tc-convs__confirm");
                 attr(&confirm, "role", "group");
-                let delete = row_button(ButtonVariant::Danger, false, &s.delete, move || {
+                let delete = row_button(ButtonVariant::Danger, false, s.delete(), move || {
                     chat.delete(&id.get_value());
                     confirming.set(false);
                 });
-                let cancel = row_button(ButtonVariant::Ghost, false, &s.cancel, move || {
+                let cancel = row_button(ButtonVariant::Ghost, false, s.cancel(), move || {
                     confirming.set(false)
                 });
                 append_all(
                     &confirm,
-                    &[&el_text("span", "", &s.confirm_delete), &delete, &cancel],
+                    &[&el_text("span", "", s.confirm_delete()), &delete, &cancel],
                 );
                 append(&group, &confirm);
             } else {
                 // The button is named by the title; the size describes it.
                 let meta_id = format!("tc-conv-meta-{}", id.get_value());
                 let count = match row.message_count {
-                    0 => s.message_count_none.clone(),
-                    1 => s.message_count_one.clone(),
-                    n => Strings::fill(&s.message_count, n),
+                    0 => s.message_count_none().clone(),
+                    1 => s.message_count_one().clone(),
+                    n => Strings::fill(s.message_count(), n),
                 };
                 let open = el("button", "tc-convs__open");
                 attr(&open, "type", "button");
@@ -146,21 +146,21 @@ fn conversation_row(row: ConversationRow, on_close: impl Fn() + Clone + 'static)
                     chat.switch(&id.get_value());
                     close();
                 });
-                let rename = row_button(ButtonVariant::Ghost, true, &s.rename, move || {
+                let rename = row_button(ButtonVariant::Ghost, true, s.rename(), move || {
                     editing.set(true)
                 });
                 attr(
                     &rename,
                     "aria-label",
-                    &format!("{} “{}”", s.rename, row.title),
+                    &format!("{} “{}”", s.rename(), row.title),
                 );
-                let delete = row_button(ButtonVariant::Ghost, true, &s.delete, move || {
+                let delete = row_button(ButtonVariant::Ghost, true, s.delete(), move || {
                     confirming.set(true)
                 });
                 attr(
                     &delete,
                     "aria-label",
-                    &format!("{} “{}”", s.delete, row.title),
+                    &format!("{} “{}”", s.delete(), row.title),
                 );
                 append_all(&group, &[&open, &rename, &delete]);
             }

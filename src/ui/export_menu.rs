@@ -18,7 +18,7 @@ pub fn import_input() -> Element {
     attr(&input, "type", "file");
     attr(&input, "accept", "application/json,.json");
     attr(&input, "hidden", "");
-    attr(&input, "aria-label", &chat.t(|s| &s.import));
+    attr(&input, "aria-label", &chat.t(|s| s.import()));
     let picked = input.clone();
     dom::on(&input, "change", move |_| {
         let el: HtmlInputElement = picked.clone().unchecked_into();
@@ -37,16 +37,16 @@ pub fn export_items(menu: &Element, input: &Element) {
     let chat = expect_context::<Chat>();
     let s = chat.strings();
     for (label, format) in [
-        (&s.export_markdown, ExportFormat::Markdown),
-        (&s.export_text, ExportFormat::Text),
-        (&s.export_json, ExportFormat::Json),
+        (&s.export_markdown(), ExportFormat::Markdown),
+        (&s.export_text(), ExportFormat::Text),
+        (&s.export_json(), ExportFormat::Json),
     ] {
         append(menu, &menu_item(label, move || chat.export(format)));
     }
     let input = input.clone();
     append(
         menu,
-        &menu_item(&s.import, move || {
+        &menu_item(s.import(), move || {
             input.unchecked_ref::<HtmlElement>().click()
         }),
     );
@@ -56,7 +56,7 @@ pub fn export_items(menu: &Element, input: &Element) {
 pub fn export_menu(input: &Element) -> Element {
     let chat = expect_context::<Chat>();
     let input = input.clone();
-    menu_button(&chat.t(|s| &s.export), "tc-export-menu", "", move |menu| {
+    menu_button(&chat.t(|s| s.export()), "tc-export-menu", "", move |menu| {
         export_items(menu, &input)
     })
 }

@@ -43,7 +43,7 @@ pub fn header(title: &str, on_close: Option<Callback<()>>) -> Node {
     };
 
     let header = el("header", "tc-header");
-    let list = ghost(&s.conversations, "tc-header__list");
+    let list = ghost(s.conversations(), "tc-header__list");
     dom::attr_with(&list, "aria-expanded", move || {
         Some(list_open.get().to_string())
     });
@@ -61,7 +61,7 @@ pub fn header(title: &str, on_close: Option<Callback<()>>) -> Node {
             let agent = el_text(
                 "span",
                 "tc-header__agent",
-                &Strings::fill_named(&chat.strings().agent_answers, &[("id", id)]),
+                &Strings::fill_named(chat.strings().agent_answers(), &[("id", id)]),
             );
             attr(&agent, "data-agent", id);
             Some(agent.into())
@@ -70,12 +70,12 @@ pub fn header(title: &str, on_close: Option<Callback<()>>) -> Node {
 
     let input = import_input();
     let actions = el("div", "tc-header__actions");
-    let new_chat = dom::button(ButtonVariant::Ghost.class(false), &s.new_chat);
+    let new_chat = dom::button(ButtonVariant::Ghost.class(false), s.new_chat());
     dom::on(&new_chat, "click", move |_| {
         chat.new_chat();
         list_open.set(false);
     });
-    let settings = ghost(&s.settings, "tc-header__settings");
+    let settings = ghost(s.settings(), "tc-header__settings");
     attr(&settings, "aria-haspopup", "dialog");
     dom::on(&settings, "click", move |_| chat.open_settings());
     busy_while_opening(&settings, chat, Opening::Settings);
@@ -87,7 +87,7 @@ pub fn header(title: &str, on_close: Option<Callback<()>>) -> Node {
         append(&button, &icon);
         append(
             &button,
-            &el_text("span", "tc-header__close-label", &s.close_chat),
+            &el_text("span", "tc-header__close-label", s.close_chat()),
         );
         dom::on(&button, "click", move |_| close.run(()));
         append(&actions, &button);

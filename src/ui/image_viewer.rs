@@ -52,7 +52,7 @@ fn viewer(chat: Chat, image: &Image, anchor: &Node) -> Node {
     attr(&img, "src", &image.data_url);
     attr(&img, "alt", &image.name);
     let actions = el("div", "tc-dialog__actions");
-    let button = dom::button(ButtonVariant::Ghost.class(false), &chat.t(|s| &s.close));
+    let button = dom::button(ButtonVariant::Ghost.class(false), &chat.t(|s| s.close()));
     dom::on(&button, "click", move |_| close());
     append(&actions, &button);
     append(&dialog, &img);

@@ -34,7 +34,7 @@ pub fn launcher(options: WidgetOptions, strings: Strings, store: Store) -> Node 
     let button = el("button", "tc-launcher");
     attr(&button, "type", "button");
     attr(&button, "aria-controls", "tc-panel");
-    let (open_label, close_label) = (strings.open_chat.clone(), strings.close_chat.clone());
+    let (open_label, close_label) = (strings.open_chat().clone(), strings.close_chat().clone());
     let store_for_effect = store.clone();
 
     if let Some(slots) = use_context::<crate::controls::Slots>() {

@@ -37,7 +37,7 @@ struct RenderState {
 pub fn markdown_view(msg: &MessageView, thinking: bool) -> Node {
     let chat = expect_context::<Chat>();
     let strings = chat.strings();
-    let (copy_label, copied_label) = (strings.copy_code.clone(), strings.copied.clone());
+    let (copy_label, copied_label) = (strings.copy_code().clone(), strings.copied().clone());
     let (answer_len, state_signal) = (msg.text_len(), msg.state());
     let text_len = if thinking {
         msg.thinking_len()

@@ -14,7 +14,7 @@ pub fn message_images(msg: &MessageView) -> Option<Node> {
     if images.is_empty() {
         return None;
     }
-    let open = chat.strings().open_image.clone();
+    let open = chat.strings().open_image().clone();
     let row = el("div", "tc-msg__images");
     for image in images {
         let button = el("button", "tc-msg__image");

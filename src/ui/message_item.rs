@@ -24,7 +24,7 @@ pub fn message_item(msg: MessageView) -> Node {
     let thinking_len = msg.thinking_len();
     let is_user = msg.role == Role::User;
     let editing = RwSignal::new(false);
-    let author = if is_user { &s.you } else { &s.assistant };
+    let author = if is_user { &s.you() } else { &s.assistant() };
     let state = msg.state();
 
     let article = el(

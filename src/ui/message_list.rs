@@ -38,7 +38,7 @@ pub fn message_list() -> Node {
     let wrap = el("div", "tc-log-wrap");
     let log = el("div", "tc-log");
     attr(&log, "role", "log");
-    attr(&log, "aria-label", &s.conversation);
+    attr(&log, "aria-label", s.conversation());
     attr(&log, "aria-live", "off");
     attr(&log, "tabindex", "0");
     append(&wrap, &log);
@@ -74,7 +74,7 @@ pub fn message_list() -> Node {
         move || {
             let button = dom::button(
                 &format!("{} tc-earlier", ButtonVariant::Default.class(false)),
-                &chat.t(|s| &s.show_earlier),
+                &chat.t(|s| s.show_earlier()),
             );
             let show_earlier = show_earlier.clone();
             dom::on(&button, "click", move |_| show_earlier());
@@ -107,7 +107,7 @@ pub fn message_list() -> Node {
     );
     {
         let scroll_to_end = scroll_to_end.clone();
-        let jump = s.jump_to_latest.clone();
+        let jump = s.jump_to_latest().clone();
         dom::show(
             &wrap,
             move || !following.get(),

@@ -31,7 +31,7 @@ pub fn user_body(parent: &Node, msg: &MessageView, editing: RwSignal<bool>) {
             if *editing_now {
                 let form = el("form", "tc-edit");
                 let area = el("textarea", "tc-input tc-edit__text");
-                attr(&area, "aria-label", &chat.t(|s| &s.message));
+                attr(&area, "aria-label", &chat.t(|s| s.message()));
                 attr(&area, "autofocus", "");
                 let _ = js_sys::Reflect::set(
                     &area,
@@ -41,10 +41,11 @@ pub fn user_body(parent: &Node, msg: &MessageView, editing: RwSignal<bool>) {
                 let actions = el("div", "tc-edit__actions");
                 let save = dom::button(
                     ButtonVariant::Primary.class(false),
-                    &chat.t(|s| &s.save_and_send),
+                    &chat.t(|s| s.save_and_send()),
                 );
                 attr(&save, "type", "submit");
-                let cancel = dom::button(ButtonVariant::Ghost.class(false), &chat.t(|s| &s.cancel));
+                let cancel =
+                    dom::button(ButtonVariant::Ghost.class(false), &chat.t(|s| s.cancel()));
                 dom::on(&cancel, "click", move |_| editing.set(false));
                 append_all(&actions, &[&save, &cancel]);
                 append_all(&form, &[&area, &actions]);
@@ -102,14 +103,14 @@ pub fn state_note(parent: &Node, msg: &MessageView) {
                     let spinner = el("span", "tc-spinner");
                     attr(&spinner, "aria-hidden", "true");
                     append(&working, &spinner);
-                    let thinking = s.thinking.clone();
+                    let thinking = s.thinking().clone();
                     dom::dyn_text(&working, move || {
                         retry_note.get().unwrap_or_else(|| thinking.clone())
                     });
                     Some(working.into())
                 }
-                2 => Some(el_text("div", "tc-msg__note", &s.stopped).into()),
-                3 => Some(el_text("div", "tc-msg__note", &s.interrupted).into()),
+                2 => Some(el_text("div", "tc-msg__note", s.stopped()).into()),
+                3 => Some(el_text("div", "tc-msg__note", s.interrupted()).into()),
                 _ => None,
             }
         },
@@ -132,7 +133,7 @@ pub fn error_box(parent: &Node, msg: &MessageView) {
             if err.kind.needs_settings() {
                 let button = dom::button(
                     ButtonVariant::Default.class(false),
-                    &chat.strings().open_settings,
+                    chat.strings().open_settings(),
                 );
                 dom::on(&button, "click", move |_| chat.open_settings());
                 append(&box_, &button);
@@ -185,8 +186,8 @@ pub fn message_actions(parent: &Node, msg: &MessageView, editing: RwSignal<bool>
             let actions = el("div", "tc-msg__actions");
             let copied = RwSignal::new(false);
             let copy = small_button("");
-            attr(&copy, "aria-label", &s.copy);
-            let (copy_label, copied_label) = (s.copy.clone(), s.copied.clone());
+            attr(&copy, "aria-label", s.copy());
+            let (copy_label, copied_label) = (s.copy().clone(), s.copied().clone());
             dom::text_with(&copy, move || {
                 if copied.get() {
                     copied_label.clone()
@@ -214,23 +215,23 @@ pub fn message_actions(parent: &Node, msg: &MessageView, editing: RwSignal<bool>
                 dom::attr_with(button, "disabled", move || busy.get().then(String::new));
             };
             if last_reply {
-                let retry = small_button(&s.retry);
+                let retry = small_button(s.retry());
                 disabled_while_busy(&retry);
                 dom::on(&retry, "click", move |_| chat.retry());
                 append(&actions, &retry);
             }
             if is_user {
-                let edit = small_button(&s.edit);
+                let edit = small_button(s.edit());
                 disabled_while_busy(&edit);
                 dom::on(&edit, "click", move |_| editing.set(true));
                 append(&actions, &edit);
             }
             if !is_user && done {
-                append(&actions, &thumb(&msg, Feedback::Up, &s.good_reply, "M7 11v9H4v-9zm2 9h8.5a2 2 0 0 0 2-1.7l1.3-6A2 2 0 0 0 18.8 10H14V6a2 2 0 0 0-2-2l-3 7z"));
-                append(&actions, &thumb(&msg, Feedback::Down, &s.bad_reply, "M7 13V4H4v9zm2-9h8.5a2 2 0 0 1 2 1.7l1.3 6a2 2 0 0 1-2 2.3H14v4a2 2 0 0 1-2 2l-3-7z"));
+                append(&actions, &thumb(&msg, Feedback::Up, s.good_reply(), "M7 11v9H4v-9zm2 9h8.5a2 2 0 0 0 2-1.7l1.3-6A2 2 0 0 0 18.8 10H14V6a2 2 0 0 0-2-2l-3 7z"));
+                append(&actions, &thumb(&msg, Feedback::Down, s.bad_reply(), "M7 13V4H4v9zm2-9h8.5a2 2 0 0 1 2 1.7l1.3 6a2 2 0 0 1-2 2.3H14v4a2 2 0 0 1-2 2l-3-7z"));
             }
             if !is_user {
-                let tokens = s.tokens.clone();
+                let tokens = s.tokens().clone();
                 dom::slot(
                     &actions,
                     move || usage.get().map(|u| u.total_tokens),

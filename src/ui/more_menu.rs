@@ -17,28 +17,28 @@ pub fn more_menu(list_open: RwSignal<bool>, input: &Element) -> Element {
     let chat = expect_context::<Chat>();
     let input = input.clone();
     menu_button(
-        &chat.t(|s| &s.more),
+        &chat.t(|s| s.more()),
         "tc-more-menu",
         "tc-header__more",
         move |menu| {
             let s = chat.strings();
             append(
                 menu,
-                &menu_item(&s.conversations, move || toggle_list(chat, list_open)),
+                &menu_item(s.conversations(), move || toggle_list(chat, list_open)),
             );
             append(
                 menu,
-                &menu_item(&s.new_chat, move || {
+                &menu_item(s.new_chat(), move || {
                     chat.new_chat();
                     list_open.set(false);
                 }),
             );
             let group = el("div", "tc-menu__group");
             attr(&group, "role", "group");
-            attr(&group, "aria-label", &s.export);
+            attr(&group, "aria-label", s.export());
             export_items(&group, &input);
             append(menu, &group);
-            append(menu, &menu_item(&s.settings, move || chat.open_settings()));
+            append(menu, &menu_item(s.settings(), move || chat.open_settings()));
         },
     )
 }

@@ -27,13 +27,13 @@ pub fn pending_images() -> Node {
 fn strip(chat: Chat) -> Node {
     let pending = chat.pending_images();
     let list = el("ul", "tc-pending");
-    attr(&list, "aria-label", &chat.t(|s| &s.images_to_send));
+    attr(&list, "aria-label", &chat.t(|s| s.images_to_send()));
     let items = list.clone();
     dom::effect(move || {
         items.set_text_content(None);
         for (i, image) in pending.get().into_iter().enumerate() {
             let remove =
-                Strings::fill_named(&chat.strings().remove_image, &[("name", &image.name)]);
+                Strings::fill_named(chat.strings().remove_image(), &[("name", &image.name)]);
             let item = el("li", "tc-pending__item");
             let img = el("img", "tc-pending__img");
             attr(&img, "src", &image.data_url);

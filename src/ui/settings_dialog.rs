@@ -85,7 +85,7 @@ pub fn settings_dialog() -> Node {
         }
     };
 
-    let title = el_text("h3", "tc-dialog__title", &chat.t(|s| &s.settings));
+    let title = el_text("h3", "tc-dialog__title", &chat.t(|s| s.settings()));
     attr(&title, "id", "tc-settings-title");
     let form = el("form", "tc-form");
     attr(&form, "novalidate", "");
@@ -109,8 +109,8 @@ pub fn settings_dialog() -> Node {
     append(&form, &system_prompt_field(f.form));
 
     let actions = el("div", "tc-dialog__actions");
-    let close_button = dom::button(ButtonVariant::Ghost.class(false), &chat.t(|s| &s.close));
-    let save_button = dom::button(ButtonVariant::Primary.class(false), &chat.t(|s| &s.save));
+    let close_button = dom::button(ButtonVariant::Ghost.class(false), &chat.t(|s| s.close()));
+    let save_button = dom::button(ButtonVariant::Primary.class(false), &chat.t(|s| s.save()));
     attr(&save_button, "type", "submit");
     append_all(&actions, &[&close_button, &save_button]);
     append(&form, &actions);

@@ -104,7 +104,7 @@ pub fn key_fields(api_key: RwSignal<String>, form: RwSignal<SettingsForm>) -> No
     let show_key = RwSignal::new(false);
     let group = dom::fragment();
 
-    let field = field(&s.api_key);
+    let field = field(s.api_key());
     let row = el("span", "tc-field__row");
     let input = el("input", "tc-input");
     attr(&input, "autocomplete", "off");
@@ -120,7 +120,7 @@ pub fn key_fields(api_key: RwSignal<String>, form: RwSignal<SettingsForm>) -> No
     dom::attr_with(&toggle, "aria-pressed", move || {
         Some(show_key.get().to_string())
     });
-    let (show, hide) = (s.show_key.clone(), s.hide_key.clone());
+    let (show, hide) = (s.show_key().clone(), s.hide_key().clone());
     dom::text_with(&toggle, move || {
         if show_key.get() {
             hide.clone()
@@ -142,11 +142,15 @@ pub fn key_fields(api_key: RwSignal<String>, form: RwSignal<SettingsForm>) -> No
         let on = dom::target_checked(&ev);
         form.update(|f| f.remember_key = on);
     });
-    append_all(&check, &[&checkbox, &el_text("span", "", &s.remember)]);
+    append_all(&check, &[&checkbox, &el_text("span", "", s.remember())]);
 
     append_all(
         &group,
-        &[&field, &check, &el_text("p", "tc-field__help", &s.key_help)],
+        &[
+            &field,
+            &check,
+            &el_text("p", "tc-field__help", s.key_help()),
+        ],
     );
     group
 }
@@ -154,7 +158,7 @@ pub fn key_fields(api_key: RwSignal<String>, form: RwSignal<SettingsForm>) -> No
 /// The API base URL.
 pub fn url_field(f: Form) -> Node {
     let s = expect_context::<Chat>().strings();
-    let field = field(&s.api_base);
+    let field = field(s.api_base());
     let input = input("url", f, |x| &x.api_base, |x, v| x.api_base = v);
     attr(&input, "inputmode", "url");
     append(&field, &input);
@@ -173,10 +177,10 @@ pub fn url_field(f: Form) -> Node {
 pub fn agent_field(f: Form) -> Node {
     let s = expect_context::<Chat>().strings();
     let help_id = "tc-settings-agent-help";
-    let field = field(&s.agent_id);
+    let field = field(s.agent_id());
     let input = input("text", f, |x| &x.agent_id, |x, v| x.agent_id = v);
     attr(&input, "autocomplete", "off");
-    let help = el_text("span", "tc-field__help", &s.agent_help);
+    let help = el_text("span", "tc-field__help", s.agent_help());
     attr(&help, "id", help_id);
     append_all(&field, &[&input, &help]);
     with_error(
@@ -203,7 +207,7 @@ fn option(value: &str, label: &str, selected: bool) -> Element {
 /// The model picker: the fetched or configured models, the selected one always offered.
 pub fn model_field(f: Form) -> Node {
     let chat = expect_context::<Chat>();
-    let field = field(&chat.strings().model);
+    let field = field(chat.strings().model());
     let select = el("select", "tc-input");
     dom::on(&select, "change", move |ev| {
         let value = dom::target_value(&ev);
@@ -257,7 +261,7 @@ pub fn number_fields(f: Form) -> Node {
     let s = expect_context::<Chat>().strings();
     let row = el("div", "tc-form__row");
     let temperature = number(
-        &s.temperature,
+        s.temperature(),
         f,
         SettingsError::Temperature,
         "tc-settings-temperature-error",
@@ -271,7 +275,7 @@ pub fn number_fields(f: Form) -> Node {
         ],
     );
     let max_tokens = number(
-        &s.max_tokens,
+        s.max_tokens(),
         f,
         SettingsError::MaxTokens,
         "tc-settings-max-tokens-error",
@@ -286,13 +290,13 @@ pub fn number_fields(f: Form) -> Node {
 /// How hard reasoning models think: the model's default, off (`none`) or `high`.
 pub fn reasoning_field(form: RwSignal<SettingsForm>) -> Node {
     let s = expect_context::<Chat>().strings();
-    let field = field(&s.reasoning);
+    let field = field(s.reasoning());
     let select = el("select", "tc-input");
     let current = form.with_untracked(|x| x.reasoning_effort.clone());
     for (value, label) in [
-        ("", &s.reasoning_default),
-        ("none", &s.reasoning_off),
-        ("high", &s.reasoning_high),
+        ("", &s.reasoning_default()),
+        ("none", &s.reasoning_off()),
+        ("high", &s.reasoning_high()),
     ] {
         append(&select, &option(value, label, current == value));
     }
@@ -307,7 +311,7 @@ pub fn reasoning_field(form: RwSignal<SettingsForm>) -> Node {
 /// The system prompt.
 pub fn system_prompt_field(form: RwSignal<SettingsForm>) -> Node {
     let s = expect_context::<Chat>().strings();
-    let field = field(&s.system_prompt);
+    let field = field(s.system_prompt());
     let area = el("textarea", "tc-input");
     attr(&area, "rows", "3");
     bind_value(

@@ -12,7 +12,7 @@ use crate::dom::{self, append, attr, el, el_text};
 pub fn sources(parent: &Node, msg: &MessageView) {
     let chat = expect_context::<Chat>();
     let count = msg.source_count();
-    let heading = chat.t(|s| &s.sources);
+    let heading = chat.t(|s| s.sources());
     let msg = *msg;
     dom::show(
         parent,

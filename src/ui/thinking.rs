@@ -43,10 +43,10 @@ pub fn thinking(parent: &Node, msg: &MessageView) {
                 },
             );
             dom::dyn_text(&summary, move || match thought_ms.get() {
-                None => s.reasoning_live.clone(),
+                None => s.reasoning_live().clone(),
                 Some(ms) => {
                     let secs = ((ms / 1000.0).round() as u64).max(1);
-                    Strings::fill(&s.reasoning_done, secs)
+                    Strings::fill(s.reasoning_done(), secs)
                 }
             });
             let body = el("div", "tc-thinking__body");

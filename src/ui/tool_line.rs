@@ -44,10 +44,10 @@ pub fn tool_line(msg: &MessageView) -> Node {
     let summary = el("summary", "tc-tool__summary");
     dom::text_with(&summary, move || {
         let template = match status() {
-            "running" => &s.tool_running,
-            "failed" => &s.tool_failed,
-            "stopped" => &s.tool_stopped,
-            _ => &s.tool_used,
+            "running" => &s.tool_running(),
+            "failed" => &s.tool_failed(),
+            "stopped" => &s.tool_stopped(),
+            _ => &s.tool_used(),
         };
         Strings::fill_named(template, &[("name", &name)])
     });
@@ -64,9 +64,9 @@ pub fn tool_line(msg: &MessageView) -> Node {
     append_all(
         &body,
         &[
-            &el_text("div", "tc-tool__label", &chat.t(|s| &s.tool_arguments)),
+            &el_text("div", "tc-tool__label", &chat.t(|s| s.tool_arguments())),
             &args,
-            &el_text("div", "tc-tool__label", &chat.t(|s| &s.tool_result)),
+            &el_text("div", "tc-tool__label", &chat.t(|s| s.tool_result())),
             &result,
         ],
     );

@@ -53,25 +53,25 @@ impl ImportError {
         match self {
             ImportError::TooLarge { bytes } => {
                 let mb = crate::decimal::mib_one_decimal(*bytes);
-                Strings::fill(&s.import_too_large, mb)
+                Strings::fill(s.import_too_large(), mb)
             }
             ImportError::NotJson { detail } => {
-                Strings::fill_named(&s.import_not_json, &[("detail", detail)])
+                Strings::fill_named(s.import_not_json(), &[("detail", detail)])
             }
-            ImportError::NotAConversation => s.import_not_conversation.clone(),
+            ImportError::NotAConversation => s.import_not_conversation().clone(),
             ImportError::UnsupportedVersion { found, supported } => Strings::fill_named(
-                &s.import_newer_version,
+                s.import_newer_version(),
                 &[
                     ("n", &found.to_string()),
                     ("supported", &supported.to_string()),
                 ],
             ),
             ImportError::TooManyMessages { count, max } => Strings::fill_named(
-                &s.import_too_many,
+                s.import_too_many(),
                 &[("n", &count.to_string()), ("max", &max.to_string())],
             ),
             ImportError::Invalid { detail } => {
-                Strings::fill_named(&s.import_damaged, &[("detail", detail)])
+                Strings::fill_named(s.import_damaged(), &[("detail", detail)])
             }
         }
     }

@@ -187,57 +187,57 @@ impl ApiError {
     /// when they help, are quoted as they came.
     pub fn message_in(&self, s: &Strings) -> String {
         let status = self.status;
-        let html_page = || Strings::fill(&s.error_html_page, status);
+        let html_page = || Strings::fill(s.error_html_page(), status);
         let server = self.server_message.as_str();
         let with_note = |mut m: String| {
             if !server.is_empty() {
                 m.push(' ');
                 m.push_str(&Strings::fill_named(
-                    &s.error_server_note,
+                    s.error_server_note(),
                     &[("detail", server)],
                 ));
             }
             m
         };
         match self.kind {
-            ErrorKind::Unauthorized => s.error_unauthorized.clone(),
-            ErrorKind::Forbidden => with_note(s.error_forbidden.clone()),
-            ErrorKind::NotFound => s.error_not_found.clone(),
+            ErrorKind::Unauthorized => s.error_unauthorized().clone(),
+            ErrorKind::Forbidden => with_note(s.error_forbidden().clone()),
+            ErrorKind::NotFound => s.error_not_found().clone(),
             ErrorKind::BadRequest | ErrorKind::Validation if self.html => html_page(),
             ErrorKind::BadRequest | ErrorKind::Validation if server.is_empty() => {
-                Strings::fill(&s.error_rejected, status)
+                Strings::fill(s.error_rejected(), status)
             }
             ErrorKind::BadRequest => server.to_owned(),
             ErrorKind::Validation => {
-                Strings::fill_named(&s.error_rejected_detail, &[("detail", server)])
+                Strings::fill_named(s.error_rejected_detail(), &[("detail", server)])
             }
             ErrorKind::RateLimited => {
                 let mut m = match self.retry_after {
                     Some(wait) => {
                         let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                        Strings::fill(&s.error_rate_limited_wait, secs.max(1))
+                        Strings::fill(s.error_rate_limited_wait(), secs.max(1))
                     }
-                    None => s.error_rate_limited.clone(),
+                    None => s.error_rate_limited().clone(),
                 };
                 if !self.rate_limit.is_exhausted() {
                     m.push(' ');
-                    m.push_str(&s.error_spending_limit);
+                    m.push_str(s.error_spending_limit());
                 }
                 with_note(m)
             }
             ErrorKind::ServerError if self.html => {
-                format!("{} {}", html_page(), s.error_server_retry)
+                format!("{} {}", html_page(), s.error_server_retry())
             }
-            ErrorKind::ServerError => Strings::fill(&s.error_server, status),
+            ErrorKind::ServerError => Strings::fill(s.error_server(), status),
             _ if self.html => html_page(),
             _ => {
                 let detail = if server.is_empty() {
-                    reason_phrase(status).unwrap_or(&s.error_http_unexpected)
+                    reason_phrase(status).unwrap_or(s.error_http_unexpected())
                 } else {
                     server
                 };
                 Strings::fill_named(
-                    &s.error_http,
+                    s.error_http(),
                     &[("n", &status.to_string()), ("detail", detail)],
                 )
             }

@@ -123,13 +123,13 @@ impl StreamError {
                     "."
                 };
                 let detail = format!("{message}{stop}");
-                Strings::fill_named(&s.error_stream_api_detail, &[("detail", &detail)])
+                Strings::fill_named(s.error_stream_api_detail(), &[("detail", &detail)])
             }
-            StreamError::Api { .. } => s.error_stream_api.clone(),
-            StreamError::Malformed { .. } => s.error_stream_malformed.clone(),
-            StreamError::Incomplete { .. } => s.error_stream_incomplete.clone(),
-            StreamError::Truncated { .. } => s.error_stream_truncated.clone(),
-            StreamError::TooLarge { limit, .. } => Strings::fill(&s.error_stream_too_large, limit),
+            StreamError::Api { .. } => s.error_stream_api().clone(),
+            StreamError::Malformed { .. } => s.error_stream_malformed().clone(),
+            StreamError::Incomplete { .. } => s.error_stream_incomplete().clone(),
+            StreamError::Truncated { .. } => s.error_stream_truncated().clone(),
+            StreamError::TooLarge { limit, .. } => Strings::fill(s.error_stream_too_large(), limit),
         }
     }
 }
