@@ -35,6 +35,10 @@
 // request's round trip and the widget's rendering of the first chunk.
 // * inline (TinyChat, deep-chat): navigation → first token. The visitor fills the input as soon
 //   as Playwright sees it (TinyChat's comes from the loader, before the wasm) and presses Enter.
+//   The "typed" rows: the same visitor types TYPED key by key (BENCH_TYPE_MS between keys, 150 ms
+//   by default: 80 words a minute, a fast typist) from the moment the input appears, then presses
+//   Enter; their ratio is to deep-chat typed the same way. (TinyChat's wasm takes over while the
+//   visitor types: a key lost at the handover would change the message, and the run would fail.)
 // * launcher: the page loads and stays idle (BENCH_IDLE_MS after `load`, and no request in
 //   flight for 1 s); then the visitor clicks the launcher (Playwright moves the mouse onto it
 //   and clicks at once), or hovers it, waits 300 ms and clicks; fills the composer when it
@@ -68,6 +72,7 @@ const PORT = Number(process.env.BENCH_PORT || 8796);
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS || 25);
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS || 3000);
 const HOVER_MS = 300;
+const TYPE_MS = Number(process.env.BENCH_TYPE_MS || 150);
 const PROFILE = {
   latency: 150, // ms, added to every request
   downloadThroughput: (1.6e6 / 8), // bytes/s
@@ -75,6 +80,8 @@ const PROFILE = {
   cpu: 4,
 };
 const PROMPT = 'long 20';
+/** What the typing visitor types: a question, and the server's cue for the same 20-token reply. */
+const TYPED = 'What can you do? long 20';
 const FIRST = 'tok0';
 const LAST = 'tok19';
 const DEEP_CHAT_VERSION = JSON.parse(
@@ -248,10 +255,16 @@ const INPUT = {
   deepChat: 'deep-chat #text-input',
 };
 
-/** Fills the visitor's message, presses Enter, and waits for the first and the last token. */
-async function sendAndWait(page, selector) {
+/** Fills the visitor's message (or types it, `typed`), presses Enter, and waits for the first
+ * and the last token. */
+async function sendAndWait(page, selector, typed = false) {
   const input = page.locator(selector).first();
-  await input.fill(PROMPT, { timeout: 60_000 });
+  if (typed) {
+    await input.waitFor({ timeout: 60_000 });
+    await input.pressSequentially(TYPED, { delay: TYPE_MS });
+  } else {
+    await input.fill(PROMPT, { timeout: 60_000 });
+  }
   await input.press('Enter');
   await page.waitForFunction(() => window.__bench.token != null, null, { timeout: 60_000, polling: 50 });
   await page.getByText(LAST).first().waitFor({ timeout: 60_000 });
@@ -291,11 +304,11 @@ async function inlineBytes(browser, url, variant) {
 }
 
 /** Navigation → first token of an inline widget, typing as soon as its input appears. */
-async function inlineFirstToken(browser, url, selector) {
+async function inlineFirstToken(browser, url, selector, typed = false) {
   const { context, page } = await openPage(browser);
   try {
     await page.goto(url, { waitUntil: 'commit' });
-    const b = await sendAndWait(page, selector);
+    const b = await sendAndWait(page, selector, typed);
     trace(url.split('/').pop(), b);
     return { ms: b.token, sent: b.sent, code: b.code, ready: b.ready };
   } finally { await context.close(); }
@@ -332,6 +345,12 @@ const VARIANTS = [
   { key: 'tcInlinePreload', name: 'TinyChat inline, preload hints in <head>', what: 'nav → first token',
     bytes: (br) => inlineBytes(br, URLS.tinychatInlinePreload, 'TinyChat inline, preloaded'),
     time: (br) => inlineFirstToken(br, URLS.tinychatInlinePreload, INPUT.tinychat) },
+  { key: 'deepChatTyped', name: `deep-chat ${DEEP_CHAT_VERSION} inline, typed (${TYPE_MS} ms a key)`, what: 'nav → first token',
+    sameBytesAs: 'deepChat', base: 'deepChatTyped',
+    time: (br) => inlineFirstToken(br, URLS.deepChat, INPUT.deepChat, true) },
+  { key: 'tcInlineTyped', name: `TinyChat inline (data-load=visible), typed (${TYPE_MS} ms a key)`, what: 'nav → first token',
+    sameBytesAs: 'tcInline', base: 'deepChatTyped',
+    time: (br) => inlineFirstToken(br, URLS.tinychatInline, INPUT.tinychat, true) },
   { key: 'tcLauncher', name: 'TinyChat launcher (data-load=intent), click', what: 'click → first token',
     both: (br) => launcher(br, false, 'TinyChat launcher') },
   { key: 'tcLauncherHover', name: `TinyChat launcher (data-load=intent), hover ${HOVER_MS} ms, click`, what: 'click → first token',
@@ -363,7 +382,12 @@ async function main() {
       for (const v of order) {
         let bytes; let ms; let files; let sent; let code; let ready;
         if (v.both) ({ bytes, ms, files, sent, code, ready } = await v.both(browser));
-        else {
+        else if (v.sameBytesAs) {
+          // The same page as another row: its bytes before interaction are that row's.
+          ({ ms, sent, code, ready } = await v.time(browser));
+          bytes = NaN;
+          files = [];
+        } else {
           ({ bytes, files } = await v.bytes(browser));
           ({ ms, sent, code, ready } = await v.time(browser));
         }
@@ -373,7 +397,7 @@ async function main() {
         raw[v.key].ms.push(ms);
         raw[v.key].sent.push(sent);
         if (!firstFiles[v.key]) firstFiles[v.key] = files;
-        line.push(`${v.key} ${(bytes / 1e3).toFixed(1)} kB ${Math.round(ms)} ms`);
+        line.push(`${v.key}${Number.isNaN(bytes) ? '' : ` ${(bytes / 1e3).toFixed(1)} kB`} ${Math.round(ms)} ms`);
       }
       console.log(`  run ${run + 1}/${RUNS}: ${line.join(' · ')}`);
     }
@@ -383,19 +407,19 @@ async function main() {
   }
 
   console.log('\nTransferred before interaction (first run; bytes = headers + body as received):');
-  for (const v of VARIANTS.filter((x) => x.key !== 'tcLauncherHover' && x.key !== 'tcInlinePreload')) {
+  for (const v of VARIANTS.filter((x) => x.key !== 'tcLauncherHover' && x.key !== 'tcInlinePreload' && !x.sameBytesAs)) {
     console.log(`  ${v.name}`);
     for (const f of firstFiles[v.key]) {
       console.log(`    ${String(f.bytes).padStart(8)}  ${f.status} ${(f.encoding || '-').padEnd(5)} ${new URL(f.url).pathname}`);
     }
   }
 
-  const base = median(raw.deepChat.ms);
   const rows = VARIANTS.map((v) => {
     const ms = median(raw[v.key].ms);
+    const base = median(raw[v.base || 'deepChat'].ms);
     return {
       name: v.name,
-      kb: (median(raw[v.key].bytes) / 1e3).toFixed(1),
+      kb: (median(raw[v.sameBytesAs || v.key].bytes) / 1e3).toFixed(1),
       what: v.what,
       ms: Math.round(ms),
       sent: Math.round(median(raw[v.key].sent)),
@@ -404,11 +428,11 @@ async function main() {
       runsSent: raw[v.key].sent.map((x) => Math.round(x)).join(', '),
       runsCode: raw[v.key].code.map((x) => Math.round(x)).join(', '),
       runsReady: raw[v.key].ready.map((x) => (Number.isFinite(x) ? Math.round(x) : '-')).join(', '),
-      runsKb: raw[v.key].bytes.map((x) => (x / 1e3).toFixed(1)).join(', '),
+      runsKb: raw[v.sameBytesAs || v.key].bytes.map((x) => (x / 1e3).toFixed(1)).join(', '),
     };
   });
   const w = (k, h) => Math.max(h.length, ...rows.map((r) => String(r[k]).length));
-  const cols = [['name', 'variant'], ['kb', 'bytes before interaction (kB)'], ['what', 'measured'], ['sent', 'request sent (ms)'], ['ms', 'first token (ms)'], ['ratio', 'ratio to deep-chat nav → first token']];
+  const cols = [['name', 'variant'], ['kb', 'bytes before interaction (kB)'], ['what', 'measured'], ['sent', 'request sent (ms)'], ['ms', 'first token (ms)'], ['ratio', 'ratio to deep-chat (typed: to deep-chat typed)']];
   const widths = cols.map(([k, h]) => w(k, h));
   const fmt = (cells) => cells.map((c, i) => (i === 0 || i === 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   console.log(`\nMedians of ${RUNS} runs (${Math.round((Date.now() - t0) / 1000)} s):`);
