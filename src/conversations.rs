@@ -46,7 +46,7 @@ pub enum StoreError {
 /// nobody reads them (the user is told in the strings table's words, by [`StoreError`]'s kind).
 fn browser_error(e: &idb::Error) -> String {
     use idb::Error as E;
-    let value: &JsValue = match e {
+    let value: Option<&JsValue> = match e {
         E::AddFailed(v)
         | E::UpdateFailed(v)
         | E::GetFailed(v)
@@ -61,14 +61,14 @@ fn browser_error(e: &idb::Error) -> String {
         | E::ObjectStoreCreateFailed(v)
         | E::IndexedDbOpenFailed(v)
         | E::IndexedDbNotFound(v)
-        | E::RequestErrorNotFound(v) => v,
-        E::DomException(d) => d,
-        _ => return "IndexedDB failed".into(),
+        | E::RequestErrorNotFound(v) => Some(v),
+        E::DomException(d) => Some(d),
+        _ => None,
     };
-    if value.is_null() || value.is_undefined() {
-        return "IndexedDB failed".into();
+    match value.filter(|v| !v.is_null() && !v.is_undefined()) {
+        Some(v) => v.unchecked_ref::<js_sys::Object>().to_string().into(),
+        None => "IndexedDB failed".into(),
     }
-    value.unchecked_ref::<js_sys::Object>().to_string().into()
 }
 
 fn failed(e: idb::Error) -> StoreError {
@@ -386,36 +386,37 @@ impl ConversationStore {
         .await
     }
 
-    /// Imports the schema-1 library (`<ns>:conversations` in `localStorage`) exactly once, even
-    /// with several tabs opening at the same moment (under the namespace's lock, with a
-    /// `migrated` mark written after the records). Returns how many conversations were
-    /// imported (0 when it had already been done). The caller removes the old key only after
-    /// reading them back.
-    pub async fn migrate(&self, schema1_json: &str, now_ms: f64) -> Result<usize, StoreError> {
+    /// Imports `library`, the schema-1 library as read from `<ns>:conversations` in
+    /// `localStorage`, exactly once, even with several tabs opening at the same moment (under
+    /// the namespace's lock, with a `migrated` mark written after the records). Returns the ids
+    /// of the conversations it keeps (the empty ones without a title of their own are dropped),
+    /// whether written now or by an earlier import: the caller removes the old key only once
+    /// it has read them all back.
+    pub async fn migrate(&self, library: Library, now_ms: f64) -> Result<Vec<String>, StoreError> {
+        let kept: Vec<String> = library
+            .iter()
+            .filter(|c| !c.is_empty() || c.title_is_custom())
+            .map(|c| c.id().to_string())
+            .collect();
         let this = self.clone();
-        let json = schema1_json.to_string();
+        let ids = kept.clone();
         self.locked(async move {
             if this.meta("migrated").await?.is_some() {
-                return Ok(0);
+                return Ok(());
             }
-            let library = match Library::from_storage_json(&json, now_ms) {
-                Ok((lib, _)) => lib,
-                Err(e) => return Err(StoreError::Failed(e.to_string())),
-            };
-            let mut count = 0;
-            for conv in library.iter() {
-                if !conv.is_empty() || conv.title_is_custom() {
-                    let rev = this.current_rev(conv.id()).await? + 1;
-                    this.put(conv.id(), &to_record(conv, rev), rev).await?;
-                    count += 1;
-                }
+            for id in &ids {
+                let Some(conv) = library.get(id) else {
+                    continue;
+                };
+                let rev = this.current_rev(id).await? + 1;
+                this.put(id, &to_record(conv, rev), rev).await?;
             }
             this.put_meta("current", library.current_id()).await?;
             this.put_meta("migrated", &(now_ms as u64).to_string())
-                .await?;
-            Ok(count)
+                .await
         })
-        .await
+        .await?;
+        Ok(kept)
     }
 
     async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {

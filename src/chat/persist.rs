@@ -154,15 +154,7 @@ impl Chat {
         let store = self.store.get_value();
         let now = now_ms();
         match Library::from_storage_json(&json, now) {
-            Ok((lib, _)) => {
-                conv_store.migrate(&json, now).await.ok()?;
-                Some(
-                    lib.iter()
-                        .filter(|c| !c.is_empty() || c.title_is_custom())
-                        .map(|c| c.id().to_string())
-                        .collect(),
-                )
-            }
+            Ok((lib, _)) => conv_store.migrate(lib, now).await.ok(),
             // Written by a newer TinyChat: left alone.
             Err(tinychat_core::chat::LoadError::UnsupportedSchema { .. }) => None,
             Err(_) => {
