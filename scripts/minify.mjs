@@ -21,7 +21,11 @@ const esbuild = require('esbuild');
 const dir = resolve(process.argv[2] || join(here, '..', 'dist'));
 const FILES = [
   ['tinychat-embed.js', 'js', '/* TinyChat loader. Readable source and documentation: embed/tinychat-embed.js and README.md */'],
-  ['tinychat.js', 'js', ''],
+  // V8's explicit compile hint (Chrome 136+): every function of the glue is compiled when the
+  // file arrives, off the main thread and long before the wasm, instead of on its first call,
+  // on the main thread, while the widget mounts (bench/load trace: 12 ms less between the
+  // wasm's last byte and the first request at CPU x4). Other browsers read a comment.
+  ['tinychat.js', 'js', '//# allFunctionsCalledOnLoad'],
   ['tinychat.css', 'css', '/* TinyChat. Readable source: style/tinychat.css */'],
 ];
 

@@ -276,19 +276,40 @@ async fn with_timeout<F: std::future::Future>(
     }
 }
 
-/// Sends `request` (with `stream: true`) and calls `on_event` for every delta as it arrives.
-///
-/// `controller` aborts the request: Stop, unmount, or the idle timeout. `Ok` means the stream
-/// completed (`[DONE]`, or a clean end the mapper accepts).
-pub async fn stream_chat(
+/// A chat request the browser is already sending ([`start_chat`]), for [`stream_chat`] to read.
+pub struct Started(Result<JsFuture, JsValue>);
+
+/// Hands `request` (with `stream: true`) to the browser's `fetch` now, not at the first poll of
+/// a task: the first turn leaves this way during the mount, before the widget's views are built.
+/// `controller` aborts it.
+pub fn start_chat(
     endpoint: &Endpoint,
     request: &ChatRequest,
+    controller: &AbortController,
+) -> Started {
+    let body = request.to_json();
+    Started(endpoint.fetch(
+        request.path(),
+        "text/event-stream",
+        Some(&body),
+        &controller.signal(),
+    ))
+}
+
+/// Reads the reply to `started` (the request [`start_chat`] sent) and calls `on_event` for every
+/// delta as it arrives.
+///
+/// `controller` (the one it was started with) aborts the request: Stop, unmount, or the idle
+/// timeout. `Ok` means the stream completed (`[DONE]`, or a clean end the mapper accepts).
+pub async fn stream_chat(
+    endpoint: &Endpoint,
+    started: Started,
     controller: &AbortController,
     mut on_event: impl FnMut(StreamEvent),
 ) -> Result<(), TransportError> {
     let signal = controller.signal();
     let stop = aborted(&signal);
-    let response = send(endpoint, request, &signal, controller, &stop).await?;
+    let response = send(endpoint, started, controller, &stop).await?;
     let body = response
         .body()
         .ok_or_else(|| TransportError::BadResponse("the response has no body".into()))?;
@@ -311,14 +332,12 @@ pub async fn stream_chat(
 
 async fn send(
     endpoint: &Endpoint,
-    request: &ChatRequest,
-    signal: &AbortSignal,
+    started: Started,
     controller: &AbortController,
     stop: &Shared<JsFuture>,
 ) -> Result<Response, TransportError> {
-    let body = request.to_json();
-    let fetched = endpoint
-        .fetch(request.path(), "text/event-stream", Some(&body), signal)
+    let fetched = started
+        .0
         .map_err(|e| TransportError::Internal(js_error_text(&e)))?;
     let timeout = endpoint.idle_timeout;
     let response = response_of(fetched, timeout, controller, stop).await?;

@@ -178,6 +178,66 @@ test('inline: Enter before the wasm queues the message, shows "Starting…", and
   await expect(widget.locator('article[data-role="user"]')).toHaveCount(1);
 });
 
+test('inline: a queued message leaves as the widget mounts, and streams into its views though the store answers meanwhile; one the page cancels stays in the composer', async ({ page }) => {
+  const errors = watchErrors(page);
+  const { release } = await watchWasm(page, { hold: true });
+  await open(page, 'instant-queue-cancel', page_('style="height:480px"', { csp: false }));
+  // The page says no to the first send, and records whether the widget had mounted when each
+  // send was asked and when the request left.
+  await page.evaluate(() => {
+    window.sends = [];
+    window.requests = [];
+    const fetch_ = window.fetch;
+    window.fetch = function (input, init) {
+      const url = typeof input === 'string' ? input : input.url;
+      if (url.includes('/v1/chat/completions')) {
+        window.requests.push(document.querySelector('[data-tinychat]').hasAttribute('data-tinychat-mounted'));
+      }
+      return fetch_.apply(this, arguments);
+    };
+    document.querySelector('[data-tinychat]').addEventListener('tinychat:send', (e) => {
+      window.sends.push(e.detail.text);
+      if (window.sends.length === 1) e.preventDefault();
+    });
+  });
+  const widget = page.getByRole('region', { name: 'TinyChat' });
+  const box = widget.getByRole('textbox', { name: 'Message' });
+  await box.fill('Not this one');
+  await box.press('Enter');
+  release();
+  await expect(page.locator('[data-tinychat-mounted]')).toHaveCount(1);
+  // Refused: back in the composer, nothing sent.
+  await expect(box).toHaveValue('Not this one');
+  await expect(widget.locator('article[data-role="user"]')).toHaveCount(0);
+  expect(await page.evaluate(() => window.requests)).toEqual([]);
+  await box.fill('This one');
+  await box.press('Enter');
+  await expect(widget.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
+  expect(await page.evaluate(() => window.sends)).toEqual(['Not this one', 'This one']);
+  // A sent one goes out at once; the queued one went out before the widget's views existed.
+  const again = await watchWasm(page, { hold: true });
+  await page.reload();
+  expect(await isRunning(page)).toBe(false);
+  await page.evaluate(() => {
+    window.requests = [];
+    const fetch_ = window.fetch;
+    window.fetch = function (input, init) {
+      const url = typeof input === 'string' ? input : input.url;
+      if (url.includes('/v1/chat/completions')) {
+        window.requests.push(document.querySelector('[data-tinychat]').hasAttribute('data-tinychat-mounted'));
+      }
+      return fetch_.apply(this, arguments);
+    };
+  });
+  await widget.getByRole('textbox', { name: 'Message' }).fill('Queued');
+  await widget.getByRole('textbox', { name: 'Message' }).press('Enter');
+  again.release();
+  await expect(widget.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
+  await expect(widget.locator('article[data-role="user"]').last()).toHaveText(/Queued/);
+  expect(await page.evaluate(() => window.requests)).toEqual([false]);
+  expect(errors).toEqual([]);
+});
+
 test('inline: a starter prompt before the wasm is sent when it runs; French strings in the frame', async ({ page }) => {
   const { release } = await watchWasm(page, { hold: true });
   await open(page, 'instant-fr', page_('data-starter-prompts="Bonjour|Aide" style="height:480px"', { lang: 'fr' }));

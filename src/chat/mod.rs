@@ -86,8 +86,6 @@ pub struct Chat {
     loaded: StoredValue<bool>,
     /// A message was sent before it answered.
     sent_before_load: StoredValue<bool>,
-    /// A message queued before the wasm ran is about to be sent (after the first render).
-    handing_over: StoredValue<bool>,
     /// Conversations another tab streams into, until when (ms).
     remote_streaming: StoredValue<HashMap<String, f64>>,
     /// The tabs' channel.
@@ -152,7 +150,6 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         saving: StoredValue::new(HashMap::new()),
         loaded: StoredValue::new(false),
         sent_before_load: StoredValue::new(false),
-        handing_over: StoredValue::new(false),
         remote_streaming: StoredValue::new(HashMap::new()),
         channel: StoredValue::new_local(None),
         offer_export: RwSignal::new(false),
@@ -379,12 +376,11 @@ impl Chat {
         self.loaded.try_get_value().unwrap_or(false)
     }
 
-    /// Nothing is in flight that unmounting would lose: the store has answered, no message
-    /// waits to be sent, no reply streams (nor page tool runs), and no save is being written.
+    /// Nothing is in flight that unmounting would lose: the store has answered, no reply
+    /// streams (nor page tool runs), and no save is being written.
     pub fn settled(&self) -> bool {
         self.alive()
             && self.loaded()
-            && !self.handing_over.try_get_value().unwrap_or(true)
             && !self.busy.get_untracked()
             && self
                 .saving
@@ -480,24 +476,18 @@ impl Chat {
     }
 
     /// Takes over from the loader's skeleton: the typed text becomes the draft, and a message
-    /// sent before the wasm ran is sent now.
+    /// sent before the wasm ran is sent now, during the mount, so its request is on the wire
+    /// before the widget's views are built (they are built from the state this leaves, and the
+    /// reply cannot stream into them before the mount returns). If it is not accepted (the page
+    /// cancels `tinychat:send`, a key is missing), it stays in the composer.
     fn take_over(&self, handover: Handover) {
         if !handover.draft.is_empty() {
             self.draft.set(handover.draft);
         }
         if let Some(text) = handover.queued {
-            let chat = *self;
-            self.handing_over.set_value(true);
-            // On the next microtask: after the mount that is building this widget now (the
-            // reply streams into mounted views), but before the browser lays out and paints
-            // it, so the request is on the wire during that first frame (bench/load: it left
-            // about 100 ms after the widget was ready when it waited for the frame).
-            spawn_local(async move {
-                if chat.alive() {
-                    chat.handing_over.set_value(false);
-                    chat.send(&text);
-                }
-            });
+            if !self.send(&text) && self.draft.get_untracked().is_empty() {
+                self.draft.set(text);
+            }
         }
     }
 

@@ -186,27 +186,34 @@ impl Chat {
             .collect();
         let fresh_is_empty = self.library.with_value(|lib| lib.current().is_empty());
         if !fresh_is_empty {
-            // Something was sent before the store answered: keep that conversation too.
+            // Something was sent before the store answered: keep that conversation, current,
+            // and its views as they are (its reply may be streaming into them: new views would
+            // not get its deltas); the stored ones join the list.
             self.library.update_value(|lib| {
+                let current = lib.current().id().to_string();
                 for (c, _) in conversations {
-                    lib.upsert(c);
+                    if c.id() != current {
+                        lib.upsert(c);
+                    }
                 }
             });
-        } else {
-            let salt = tab_salt();
-            let mut lib = Library::from_conversations(
-                conversations.into_iter().map(|(c, _)| c).collect(),
-                current,
-                now,
-            );
-            lib.set_id_salt(&salt);
-            if let Some(g) = greeting.as_deref() {
-                if lib.current().is_empty() {
-                    lib.current_mut().set_greeting(g, now);
-                }
-            }
-            self.library.set_value(lib);
+            self.revs.set_value(revs);
+            self.refresh_list();
+            return;
         }
+        let salt = tab_salt();
+        let mut lib = Library::from_conversations(
+            conversations.into_iter().map(|(c, _)| c).collect(),
+            current,
+            now,
+        );
+        lib.set_id_salt(&salt);
+        if let Some(g) = greeting.as_deref() {
+            if lib.current().is_empty() {
+                lib.current_mut().set_greeting(g, now);
+            }
+        }
+        self.library.set_value(lib);
         self.revs.set_value(revs);
         self.refresh_views();
     }

@@ -16,7 +16,7 @@ use crate::browser::now_ms;
 use crate::channel::Change;
 use crate::events::Detail;
 use crate::tools;
-use crate::transport::{self, Endpoint, StreamEvent, TransportError};
+use crate::transport::{self, Endpoint, Started, StreamEvent, TransportError};
 use wasm_bindgen::JsValue;
 
 /// How often a tab streaming a reply tells the others (they believe it for 6 s).
@@ -236,10 +236,17 @@ impl Chat {
             return;
         };
         self.busy.set(true);
-        // The request first: its task runs (and calls fetch) before the save's, which
-        // serializes the conversation and reads it back from the store (the save writes the
-        // conversation as it is when it runs, by id, so the order loses nothing).
-        spawn_local(async move { chat.converse(view, request).await });
+        // The request first, on the wire now: before the save, which serializes the
+        // conversation and reads it back from the store (the save writes the conversation as it
+        // is when it runs, by id, so the order loses nothing), and, for a message queued in the
+        // loader's frame, before the mount builds the widget's views (bench/load: it left about
+        // 100 ms after the widget was ready when its task waited for the mount).
+        let first = AbortController::new().ok().map(|controller| {
+            self.controller.set_value(Some(controller.clone()));
+            let started = transport::start_chat(&self.endpoint(), &request, &controller);
+            (controller, started)
+        });
+        spawn_local(async move { chat.converse(view, request, first).await });
         self.save_conversation(&conv);
         self.heartbeat(conv);
     }
@@ -247,10 +254,16 @@ impl Chat {
     /// Streams `request` into `view`; when the reply asks for the page's tools, runs them and
     /// streams the continuation, round after round, until a reply answers in text, fails or
     /// is stopped.
-    async fn converse(self, mut view: MessageView, mut request: ChatRequest) {
+    async fn converse(
+        self,
+        mut view: MessageView,
+        mut request: ChatRequest,
+        mut first: Option<(AbortController, Started)>,
+    ) {
         loop {
             let mut calls = Vec::new();
-            let result = Box::pin(self.stream_with_retries(view, &request, &mut calls)).await;
+            let result =
+                Box::pin(self.stream_with_retries(view, &request, first.take(), &mut calls)).await;
             if !self.alive() {
                 return;
             }
@@ -352,26 +365,38 @@ impl Chat {
     }
 
     /// Streams `request` into `view`, retrying a retryable failure before the first byte. The
-    /// tool calls a completed reply asks for land in `calls`.
+    /// first attempt is `first` when the request already left (`run_turn`). The tool calls a
+    /// completed reply asks for land in `calls`.
     async fn stream_with_retries(
         &self,
         view: MessageView,
         request: &ChatRequest,
+        first: Option<(AbortController, Started)>,
         calls: &mut Vec<ToolInvocation>,
     ) -> Result<(), TransportError> {
         let chat = *self;
         let endpoint = self.endpoint();
-        let mut controller = AbortController::new()
-            .map_err(|_| TransportError::Internal("AbortController unavailable".into()))?;
+        let (mut controller, mut started) = match first {
+            Some((controller, started)) => (controller, Some(started)),
+            None => (
+                AbortController::new()
+                    .map_err(|_| TransportError::Internal("AbortController unavailable".into()))?,
+                None,
+            ),
+        };
         let mut attempt = 0;
         loop {
             if !self.alive() || self.unloading.get_value() {
+                controller.abort();
                 return Err(TransportError::Aborted);
             }
             self.controller.set_value(Some(controller.clone()));
+            let started = started
+                .take()
+                .unwrap_or_else(|| transport::start_chat(&endpoint, request, &controller));
             let mut got_bytes = false;
             let result =
-                transport::stream_chat(&endpoint, request, &controller, |event| match event {
+                transport::stream_chat(&endpoint, started, &controller, |event| match event {
                     StreamEvent::FirstByte => got_bytes = true,
                     StreamEvent::Delta(delta) => chat.on_delta(view, &delta),
                     StreamEvent::Usage(usage) => {
