@@ -216,6 +216,7 @@ function inlineSkeleton(el, s, state) {
     }
     if (!text) return false;
     state.queued = text;
+    state.queuedByPage = fromPage;
     if (!fromPage) input.value = '';
     send.disabled = true;
     showQueued(text);
@@ -343,6 +344,7 @@ function call(el, name, args) {
       if (!text || !state || state.queued != null) return false;
       if (state.send) return state.send(text, { fromPage: true });
       state.queued = text;
+      state.queuedByPage = true;
       load(true);
       return true;
     }

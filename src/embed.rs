@@ -280,6 +280,13 @@ pub fn mount_with(el: &Element, pairs: Vec<(String, String)>) -> bool {
         web_sys::console::warn_1(&format!("TinyChat: {w}").into());
     }
     match mount(el, options, &pairs) {
+        // A message queued before the wasm ran is sent during the mount; a page listener of
+        // its `tinychat:send` may have taken the element out of the page meanwhile (a router):
+        // nothing would unmount it then, so it goes now (its request is aborted).
+        Ok(handle) if !el.is_connected() => {
+            drop(handle);
+            false
+        }
         Ok(handle) => {
             let _ = el.set_attribute(MOUNTED_ATTR, "");
             MOUNTED.with(|m| m.borrow_mut().push((el.clone(), handle)));
@@ -335,7 +342,8 @@ fn restore_focus(shadow: &web_sys::ShadowRoot, handover: &Handover) {
     let _ = el.focus();
     if let (Some((start, end)), Some(area)) = (
         handover.selection,
-        el.dyn_ref::<web_sys::HtmlTextAreaElement>(),
+        el.dyn_ref::<web_sys::HtmlTextAreaElement>()
+            .filter(|area| area.value() == handover.draft),
     ) {
         let _ = area.set_selection_range(start, end);
     }

@@ -19,6 +19,9 @@ pub struct Handover {
     pub launcher_focused: bool,
     /// A message sent before the wasm ran: send it now.
     pub queued: Option<String>,
+    /// It was sent by the page (`TinyChat.send`), not typed or picked by the visitor: if it is
+    /// refused, it does not go into the visitor's composer.
+    pub queued_by_page: bool,
     /// The launcher was clicked open before the wasm ran.
     pub open: bool,
     /// It was closed on purpose before the wasm ran (Escape, a second click, `close()`): it
@@ -55,6 +58,7 @@ impl Handover {
                     .and_then(|v| v.as_bool())
                     .unwrap_or(false)
             };
+            out.queued_by_page = out.queued.is_some() && pressed.is_none() && flag("queuedByPage");
             out.open = flag("open");
             out.closed = flag("closed");
             out.pressed = flag("pressed");

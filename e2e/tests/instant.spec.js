@@ -178,64 +178,125 @@ test('inline: Enter before the wasm queues the message, shows "Starting…", and
   await expect(widget.locator('article[data-role="user"]')).toHaveCount(1);
 });
 
-test('inline: a queued message leaves as the widget mounts, and streams into its views though the store answers meanwhile; one the page cancels stays in the composer', async ({ page }) => {
+/** Records, for each chat request, whether the widget had mounted when it left. */
+const recordRequests = (page) => page.evaluate(() => {
+  window.requests = [];
+  const fetch_ = window.fetch;
+  window.fetch = function (input) {
+    const url = typeof input === 'string' ? input : input.url;
+    if (url.includes('/v1/chat/completions')) {
+      window.requests.push(document.querySelector('[data-tinychat]').hasAttribute('data-tinychat-mounted'));
+    }
+    return fetch_.apply(this, arguments);
+  };
+});
+
+test('inline: a queued message leaves as the widget mounts, and streams into its views though the store answers meanwhile', async ({ page }) => {
+  const errors = watchErrors(page);
+  await open(page, 'instant-queue-early', page_('style="height:480px"', { csp: false }));
+  const widget = page.getByRole('region', { name: 'TinyChat' });
+  await widget.getByRole('textbox', { name: 'Message' }).fill('Stored first');
+  await widget.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(widget.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
+  // Next page load: a stored conversation, and a message queued before the wasm. Its reply
+  // stalls a second after its first pieces, so the store answers while it streams.
+  const { release } = await watchWasm(page, { hold: true });
+  await page.reload();
+  expect(await isRunning(page)).toBe(false);
+  await recordRequests(page);
+  await widget.getByRole('textbox', { name: 'Message' }).fill('Queued [fault:stall=1]');
+  await widget.getByRole('textbox', { name: 'Message' }).press('Enter');
+  release();
+  const reply = widget.locator('article[data-role="assistant"]').last();
+  await expect(reply).toHaveAttribute('data-state', 'streaming');
+  await expect(reply).not.toHaveText(/^\s*Assistant\s*$/);
+  await reply.evaluate((a) => { a.dataset.seen = '1'; });
+  await expect(reply).toHaveAttribute('data-state', 'done');
+  // The same node took the rest of the reply (views rebuilt under it would stay "streaming").
+  await expect(reply).toHaveAttribute('data-seen', '1');
+  await expect(reply).toContainText('Queued');
+  expect(await page.evaluate(() => window.requests)).toEqual([false]);
+  // The stored conversation joined the list.
+  await widget.getByRole('button', { name: 'Conversations' }).click();
+  await expect(widget.getByRole('button', { name: /Stored first/ }).first()).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('inline: a queued message the page cancels goes back into the composer; one the page sent does not', async ({ page }) => {
   const errors = watchErrors(page);
   const { release } = await watchWasm(page, { hold: true });
   await open(page, 'instant-queue-cancel', page_('style="height:480px"', { csp: false }));
-  // The page says no to the first send, and records whether the widget had mounted when each
-  // send was asked and when the request left.
+  await recordRequests(page);
+  // The page says no to the first two sends.
   await page.evaluate(() => {
     window.sends = [];
-    window.requests = [];
-    const fetch_ = window.fetch;
-    window.fetch = function (input, init) {
-      const url = typeof input === 'string' ? input : input.url;
-      if (url.includes('/v1/chat/completions')) {
-        window.requests.push(document.querySelector('[data-tinychat]').hasAttribute('data-tinychat-mounted'));
-      }
-      return fetch_.apply(this, arguments);
-    };
     document.querySelector('[data-tinychat]').addEventListener('tinychat:send', (e) => {
       window.sends.push(e.detail.text);
-      if (window.sends.length === 1) e.preventDefault();
+      if (window.sends.length <= 2) e.preventDefault();
     });
   });
   const widget = page.getByRole('region', { name: 'TinyChat' });
   const box = widget.getByRole('textbox', { name: 'Message' });
   await box.fill('Not this one');
   await box.press('Enter');
+  await expect(box).toHaveValue('');
+  await box.fill('and more');
   release();
   await expect(page.locator('[data-tinychat-mounted]')).toHaveCount(1);
-  // Refused: back in the composer, nothing sent.
-  await expect(box).toHaveValue('Not this one');
+  // Refused: back in the composer before what was typed since, caret at the end; nothing sent.
+  await expect(box).toHaveValue('Not this one\nand more');
+  await expect(box).toBeFocused();
+  expect(await box.evaluate((t) => [t.selectionStart, t.selectionEnd])).toEqual([21, 21]);
   await expect(widget.locator('article[data-role="user"]')).toHaveCount(0);
   expect(await page.evaluate(() => window.requests)).toEqual([]);
-  await box.fill('This one');
-  await box.press('Enter');
-  await expect(widget.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
-  expect(await page.evaluate(() => window.sends)).toEqual(['Not this one', 'This one']);
-  // A sent one goes out at once; the queued one went out before the widget's views existed.
+  // A message the page queued before the wasm, refused: the composer stays the visitor's.
   const again = await watchWasm(page, { hold: true });
   await page.reload();
   expect(await isRunning(page)).toBe(false);
   await page.evaluate(() => {
-    window.requests = [];
+    window.sends = [];
+    const el = document.querySelector('[data-tinychat]');
+    el.addEventListener('tinychat:send', (e) => {
+      window.sends.push(e.detail.text);
+      if (window.sends.length === 1) e.preventDefault();
+    });
+    window.queuedByPage = TinyChat.send(el, 'From the page');
+  });
+  expect(await page.evaluate(() => window.queuedByPage)).toBe(true);
+  again.release();
+  await expect(page.locator('[data-tinychat-mounted]')).toHaveCount(1);
+  await expect(widget.getByRole('textbox', { name: 'Message' })).toHaveValue('');
+  await widget.getByRole('textbox', { name: 'Message' }).fill('This one');
+  await widget.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(widget.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
+  expect(await page.evaluate(() => window.sends)).toEqual(['From the page', 'This one']);
+  expect(errors).toEqual([]);
+});
+
+test('inline: a tinychat:send listener that takes the element out of the page leaves no widget running', async ({ page }) => {
+  const { release } = await watchWasm(page, { hold: true });
+  await open(page, 'instant-queue-remove', page_('style="height:480px"', { csp: false }));
+  await page.evaluate(() => {
+    window.completions = 0;
     const fetch_ = window.fetch;
     window.fetch = function (input, init) {
       const url = typeof input === 'string' ? input : input.url;
       if (url.includes('/v1/chat/completions')) {
-        window.requests.push(document.querySelector('[data-tinychat]').hasAttribute('data-tinychat-mounted'));
+        window.completions++;
+        init?.signal?.addEventListener('abort', () => { window.aborted = true; });
       }
       return fetch_.apply(this, arguments);
     };
+    const el = document.querySelector('[data-tinychat]');
+    el.addEventListener('tinychat:send', () => { window.kept = el; el.remove(); });
   });
-  await widget.getByRole('textbox', { name: 'Message' }).fill('Queued');
-  await widget.getByRole('textbox', { name: 'Message' }).press('Enter');
-  again.release();
-  await expect(widget.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
-  await expect(widget.locator('article[data-role="user"]').last()).toHaveText(/Queued/);
-  expect(await page.evaluate(() => window.requests)).toEqual([false]);
-  expect(errors).toEqual([]);
+  const box = page.getByRole('region', { name: 'TinyChat' }).getByRole('textbox', { name: 'Message' });
+  await box.fill('Leaving');
+  await box.press('Enter');
+  release();
+  await page.waitForFunction(() => window.completions === 1);
+  await page.waitForFunction(() => window.aborted === true);
+  expect(await page.evaluate(() => window.kept.hasAttribute('data-tinychat-mounted'))).toBe(false);
 });
 
 test('inline: a starter prompt before the wasm is sent when it runs; French strings in the frame', async ({ page }) => {

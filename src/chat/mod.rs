@@ -479,16 +479,30 @@ impl Chat {
     /// sent before the wasm ran is sent now, during the mount, so its request is on the wire
     /// before the widget's views are built (they are built from the state this leaves, and the
     /// reply cannot stream into them before the mount returns). If it is not accepted (the page
-    /// cancels `tinychat:send`, a key is missing), it stays in the composer.
+    /// cancels `tinychat:send`, a key is missing), the visitor's message goes back into the
+    /// composer, before what they typed since (the caret goes to the end: the composer keeps
+    /// the skeleton's caret only for the skeleton's text).
     fn take_over(&self, handover: Handover) {
-        if !handover.draft.is_empty() {
-            self.draft.set(handover.draft);
+        let Handover {
+            draft,
+            queued,
+            queued_by_page,
+            ..
+        } = handover;
+        if !draft.is_empty() {
+            self.draft.set(draft.clone());
         }
-        if let Some(text) = handover.queued {
-            if !self.send(&text) && self.draft.get_untracked().is_empty() {
-                self.draft.set(text);
-            }
+        let Some(mut text) = queued else {
+            return;
+        };
+        if self.send(&text) || queued_by_page {
+            return;
         }
+        if !draft.trim().is_empty() {
+            text.push('\n');
+            text.push_str(&draft);
+        }
+        self.draft.set(text);
     }
 
     fn request_focus(&self) {

@@ -128,12 +128,16 @@ pub fn composer() -> Node {
         });
     }
     // Focus and caret carry over from the loader's skeleton (once the composer is in the page).
+    // Not the caret when the text is no longer the skeleton's (a refused queued message was put
+    // back before it): setting the text left it at the end.
     if let Some(handover) = use_context::<crate::handover::Handover>() {
         if handover.composer_focused {
             request_animation_frame(move || {
                 let _ = area.focus();
                 if let Some((start, end)) = handover.selection {
-                    let _ = area.set_selection_range(start, end);
+                    if area.value() == handover.draft {
+                        let _ = area.set_selection_range(start, end);
+                    }
                 }
             });
         }
