@@ -76,6 +76,9 @@ const SPLIT = [
   /^<tinychat\[[0-9a-f]+\]::markdown_module::module::(Stream|Exports)(>| as )/,
   /^<?tinychat\[[0-9a-f]+\]::markdown_module::module::(highlight|call|broken)(::|$)/,
   /^<?tinychat_core\[[0-9a-f]+\]::markdown::wire::/,
+  // Writing the previous version's library into the store: only the legacy import calls it
+  // (`Chat::extra_import_legacy`, above), its callbacks included.
+  /^<tinychat\[[0-9a-f]+\]::conversations::ConversationStore>::migrate(::|$)/,
   // The open Export and More menus (their buttons open them once the extras run).
   /^<?tinychat\[[0-9a-f]+\]::ui::menu_button::menu_list(::|<|$)/,
 ];

@@ -52,7 +52,10 @@ pub struct Chat {
     busy: RwSignal<bool>,
     retry_note: RwSignal<Option<String>>,
     announce: RwSignal<String>,
-    conversations: RwSignal<Vec<ConversationRow>>,
+    /// Bumped when a conversation is added, removed, renamed or changed: the conversation list
+    /// (in the extras) reads its rows from the library then. No rows are built for a list
+    /// nobody opened (they were, sorted, on every send).
+    conversations: RwSignal<u32>,
     current_id: RwSignal<String>,
     settings: RwSignal<Settings>,
     api_key: RwSignal<String>,
@@ -126,7 +129,7 @@ pub fn use_chat(options: WidgetOptions, strings: Strings, store: Store) -> Chat 
         busy: RwSignal::new(false),
         retry_note: RwSignal::new(None),
         announce: RwSignal::new(String::new()),
-        conversations: RwSignal::new(Vec::new()),
+        conversations: RwSignal::new(0),
         current_id: RwSignal::new(String::new()),
         settings: RwSignal::new(loaded.settings),
         api_key: RwSignal::new(loaded.api_key),
@@ -216,11 +219,6 @@ impl Chat {
     /// Polite live-region text: a completed reply is announced once.
     pub fn announcement(&self) -> ReadSignal<String> {
         self.announce.read_only()
-    }
-
-    /// The conversation list, most recently updated first.
-    pub fn conversations(&self) -> ReadSignal<Vec<ConversationRow>> {
-        self.conversations.read_only()
     }
 
     /// Id of the current conversation.
@@ -610,17 +608,7 @@ impl Chat {
     }
 
     fn refresh_list(&self) {
-        let rows = self.library.with_value(|lib| {
-            lib.list()
-                .into_iter()
-                .map(|s| ConversationRow {
-                    id: s.id,
-                    title: s.title,
-                    message_count: s.message_count,
-                })
-                .collect()
-        });
-        self.conversations.set(rows);
+        self.conversations.update(|n| *n = n.wrapping_add(1));
     }
 
     /// Starts a new conversation (stopping any reply in progress).
