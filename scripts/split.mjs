@@ -76,6 +76,12 @@ const SPLIT = [
   /^<tinychat\[[0-9a-f]+\]::markdown_module::module::(Stream|Exports)(>| as )/,
   /^<?tinychat\[[0-9a-f]+\]::markdown_module::module::(highlight|call|broken)(::|$)/,
   /^<?tinychat_core\[[0-9a-f]+\]::markdown::wire::/,
+  // The same parts' code inside generic functions (the list's rows, the Settings dialog's
+  // fields: `dom::slot_keyed::<…conversation_row…>`, `Memo::new::<…conversation_list…>`, their
+  // drops), named after the generic function: it runs only once those parts run. And the list's
+  // summaries, sorted (`Library::list`), which only the search (above) reads.
+  /tinychat\[[0-9a-f]+\]::ui::(conversation_list|settings_dialog|settings_fields)::/,
+  /tinychat_core\[[0-9a-f]+\]::chat::library::Library>::(list|search_folded)(::|>|$)/,
   // Writing the previous version's library into the store: only the legacy import calls it
   // (`Chat::extra_import_legacy`, above), its callbacks included.
   /^<tinychat\[[0-9a-f]+\]::conversations::ConversationStore>::migrate(::|$)/,
