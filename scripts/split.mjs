@@ -48,20 +48,24 @@ const PRIMARY = join(dir, 'tinychat_bg.wasm');
 const SECONDARY = join(dir, 'tinychat_extras.wasm');
 const GLUE = join(dir, 'tinychat.js');
 
-/** The functions that move: by the Rust path of their module, or their own. */
+/** The functions that move: by the Rust path of their module, or their own. A pattern not
+ * anchored at the start (`^`) also matches that code inside a generic function named after it
+ * (`drop_in_place::<…>`, `focus_trap::trap_focus::<…viewer…>`): code that runs only once the
+ * part itself ran. (Not for types main code may hold and drop empty, such as an
+ * `Option<markdown_module::module::Stream>`.) */
 const SPLIT = [
   /^<?tinychat\[[0-9a-f]+\]::ui::settings_dialog::/,
   /^<?tinychat\[[0-9a-f]+\]::ui::settings_fields::/,
   /^<?tinychat\[[0-9a-f]+\]::ui::conversation_list::/,
   // Built only once images are attached or viewed: the pending strip and the image viewer.
-  /^<?tinychat\[[0-9a-f]+\]::ui::pending_images::strip(::|$)/,
-  /^<?tinychat\[[0-9a-f]+\]::ui::image_viewer::viewer(::|$)/,
+  /tinychat\[[0-9a-f]+\]::ui::pending_images::strip(::|$)/,
+  /tinychat\[[0-9a-f]+\]::ui::image_viewer::viewer(::|$)/,
   /^<tinychat\[[0-9a-f]+\]::chat::Chat>::remove_pending(::|$)/,
   // Chat's methods for them: `extra_*` (the gated halves of export, import, attach) and those
   // only the Settings dialog and the conversation list call.
-  /^<tinychat\[[0-9a-f]+\]::chat::Chat>::(extra_[a-z_]+|switch|rename|search|save_settings)(::|$)/,
+  /<tinychat\[[0-9a-f]+\]::chat::Chat>::(extra_[a-z_]+|switch|rename|search|save_settings)(::|$)/,
   // The model list's request and its reading (`Chat::extra_load_models`, once the extras run).
-  /^<?tinychat\[[0-9a-f]+\]::transport::fetch_models(::|$)/,
+  /tinychat\[[0-9a-f]+\]::transport::fetch_models(::|$)/,
   // What only those call in tinychat-core: the Markdown and text exports (not `to_json`, which
   // the host's `getConversation()` calls at any time), reading an import, the search, the form.
   /^<tinychat_core\[[0-9a-f]+\]::chat::conversation::Conversation>::(to_markdown|to_plain_text)(::|$)/,
@@ -84,9 +88,9 @@ const SPLIT = [
   /tinychat_core\[[0-9a-f]+\]::chat::library::Library>::(list|search_folded)(::|>|$)/,
   // Writing the previous version's library into the store: only the legacy import calls it
   // (`Chat::extra_import_legacy`, above), its callbacks included.
-  /^<tinychat\[[0-9a-f]+\]::conversations::ConversationStore>::migrate(::|$)/,
+  /<tinychat\[[0-9a-f]+\]::conversations::ConversationStore>::migrate(::|$)/,
   // The open Export and More menus (their buttons open them once the extras run).
-  /^<?tinychat\[[0-9a-f]+\]::ui::menu_button::menu_list(::|<|$)/,
+  /tinychat\[[0-9a-f]+\]::ui::menu_button::menu_list(::|<|$)/,
 ];
 
 /** wasm-opt's passes: -Oz, then once more after flattening the code and rebuilding its control
