@@ -534,13 +534,13 @@ impl Chat {
         let Some(url) = self.options().feedback_url.clone() else {
             return;
         };
-        let body = serde_json::json!({
+        let body = serde_json::to_string(&serde_json::json!({
             "conversation_id": conv,
             "message_id": view.id,
             "value": next.map(Feedback::as_str),
             "model": model,
-        })
-        .to_string();
+        }))
+        .unwrap_or_default();
         let chat = *self;
         spawn_local(async move {
             let headers = [("Content-Type", "application/json")];

@@ -180,7 +180,9 @@ impl ToolCallCollector {
             let args = match inc.function.arguments {
                 Value::Null => String::new(),
                 Value::String(s) => s,
-                other => other.to_string(),
+                // Serialized, not `Display`ed: the wasm then has no `Value: Display` (its
+                // `io::Write` adapter and error boxing).
+                other => serde_json::to_string(&other).unwrap_or_default(),
             };
             let continues = self.calls.last_mut().filter(|(index, call)| {
                 inc.index.is_some()
