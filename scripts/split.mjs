@@ -54,9 +54,10 @@ const GLUE = join(dir, 'tinychat.js');
  * part itself ran. (Not for types main code may hold and drop empty, such as an
  * `Option<markdown_module::module::Stream>`.) */
 const SPLIT = [
-  /^<?tinychat\[[0-9a-f]+\]::ui::settings_dialog::/,
-  /^<?tinychat\[[0-9a-f]+\]::ui::settings_fields::/,
-  /^<?tinychat\[[0-9a-f]+\]::ui::conversation_list::/,
+  // The Settings dialog and the conversation list, with their code inside generic functions
+  // (the list's rows in `dom::slot_keyed::<…conversation_row…>`, its
+  // `Memo::new::<…conversation_list…>`, the dialog's drops and focus trap).
+  /tinychat\[[0-9a-f]+\]::ui::(conversation_list|settings_dialog|settings_fields)::/,
   // Built only once images are attached or viewed: the pending strip and the image viewer.
   /tinychat\[[0-9a-f]+\]::ui::pending_images::strip(::|$)/,
   /tinychat\[[0-9a-f]+\]::ui::image_viewer::viewer(::|$)/,
@@ -80,11 +81,7 @@ const SPLIT = [
   /^<tinychat\[[0-9a-f]+\]::markdown_module::module::(Stream|Exports)(>| as )/,
   /^<?tinychat\[[0-9a-f]+\]::markdown_module::module::(highlight|call|broken)(::|$)/,
   /^<?tinychat_core\[[0-9a-f]+\]::markdown::wire::/,
-  // The same parts' code inside generic functions (the list's rows, the Settings dialog's
-  // fields: `dom::slot_keyed::<…conversation_row…>`, `Memo::new::<…conversation_list…>`, their
-  // drops), named after the generic function: it runs only once those parts run. And the list's
-  // summaries, sorted (`Library::list`), which only the search (above) reads.
-  /tinychat\[[0-9a-f]+\]::ui::(conversation_list|settings_dialog|settings_fields)::/,
+  // The list's summaries, sorted (`Library::list`), which only the search (above) reads.
   /tinychat_core\[[0-9a-f]+\]::chat::library::Library>::(list|search_folded)(::|>|$)/,
   // Writing the previous version's library into the store: only the legacy import calls it
   // (`Chat::extra_import_legacy`, above), its callbacks included.

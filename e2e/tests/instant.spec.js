@@ -178,14 +178,16 @@ test('inline: Enter before the wasm queues the message, shows "Starting…", and
   await expect(widget.locator('article[data-role="user"]')).toHaveCount(1);
 });
 
-/** Records, for each chat request, whether the widget had mounted when it left. */
+/** Records, for each chat request, whether the widget had mounted when it left
+ * (`window.requests`), and whether one was aborted (`window.aborted`). */
 const recordRequests = (page) => page.evaluate(() => {
   window.requests = [];
   const fetch_ = window.fetch;
-  window.fetch = function (input) {
+  window.fetch = function (input, init) {
     const url = typeof input === 'string' ? input : input.url;
     if (url.includes('/v1/chat/completions')) {
-      window.requests.push(document.querySelector('[data-tinychat]').hasAttribute('data-tinychat-mounted'));
+      window.requests.push(document.querySelector('[data-tinychat][data-tinychat-mounted]') !== null);
+      init?.signal?.addEventListener('abort', () => { window.aborted = true; });
     }
     return fetch_.apply(this, arguments);
   };
@@ -276,17 +278,8 @@ test('inline: a queued message the page cancels goes back into the composer; one
 test('inline: a tinychat:send listener that takes the element out of the page leaves no widget running', async ({ page }) => {
   const { release } = await watchWasm(page, { hold: true });
   await open(page, 'instant-queue-remove', page_('style="height:480px"', { csp: false }));
+  await recordRequests(page);
   await page.evaluate(() => {
-    window.completions = 0;
-    const fetch_ = window.fetch;
-    window.fetch = function (input, init) {
-      const url = typeof input === 'string' ? input : input.url;
-      if (url.includes('/v1/chat/completions')) {
-        window.completions++;
-        init?.signal?.addEventListener('abort', () => { window.aborted = true; });
-      }
-      return fetch_.apply(this, arguments);
-    };
     const el = document.querySelector('[data-tinychat]');
     el.addEventListener('tinychat:send', () => { window.kept = el; el.remove(); });
   });
@@ -294,7 +287,7 @@ test('inline: a tinychat:send listener that takes the element out of the page le
   await box.fill('Leaving');
   await box.press('Enter');
   release();
-  await page.waitForFunction(() => window.completions === 1);
+  await page.waitForFunction(() => window.requests.length === 1);
   await page.waitForFunction(() => window.aborted === true);
   expect(await page.evaluate(() => window.kept.hasAttribute('data-tinychat-mounted'))).toBe(false);
 });
