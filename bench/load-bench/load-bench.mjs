@@ -53,6 +53,7 @@
 //
 // Environment: BENCH_TRACE=1 (print each measured load's timeline: every file's request start →
 // first byte → last byte, when the request left, the widget was ready, the first token came), BENCH_RUNS (5), BENCH_PORT (8796), BENCH_DELAY_MS (25), BENCH_IDLE_MS (3000),
+// BENCH_PROFILE (slow4g, the profile above; desktop: 40 ms, 10 Mbit/s both ways, CPU ×1),
 // CHROMIUM (/usr/bin/chromium).
 import { spawn } from 'node:child_process';
 import {
@@ -73,12 +74,30 @@ const DELAY_MS = Number(process.env.BENCH_DELAY_MS || 25);
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS || 3000);
 const HOVER_MS = 300;
 const TYPE_MS = Number(process.env.BENCH_TYPE_MS || 150);
-const PROFILE = {
-  latency: 150, // ms, added to every request
-  downloadThroughput: (1.6e6 / 8), // bytes/s
-  uploadThroughput: (750e3 / 8),
-  cpu: 4,
+/** Network and CPU profiles (BENCH_PROFILE). `slow4g`, the default, is the one the README's
+ * figures and issue 9's goals use (Lighthouse's mobile profile); `desktop` is Lighthouse's
+ * desktop one (its `desktopDense4G`: 40 ms, 10,240 kbit/s both ways, no CPU slowdown), to see how
+ * the ratios move when bytes cost less and script time more. */
+const PROFILES = {
+  slow4g: {
+    latency: 150, // ms, added to every request
+    downloadThroughput: (1.6e6 / 8), // bytes/s
+    uploadThroughput: (750e3 / 8),
+    cpu: 4,
+  },
+  desktop: {
+    latency: 40,
+    downloadThroughput: (10240e3 / 8),
+    uploadThroughput: (10240e3 / 8),
+    cpu: 1,
+  },
 };
+const PROFILE_NAME = process.env.BENCH_PROFILE || 'slow4g';
+const PROFILE = PROFILES[PROFILE_NAME];
+if (!PROFILE) {
+  console.error(`bench/load: unknown BENCH_PROFILE ${PROFILE_NAME} (${Object.keys(PROFILES).join(', ')})`);
+  process.exit(2);
+}
 const PROMPT = 'long 20';
 /** What the typing visitor types: a question, and the server's cue for the same 20-token reply. */
 const TYPED = 'What can you do? long 20';
@@ -374,7 +393,7 @@ async function main() {
   const firstFiles = {};
   const t0 = Date.now();
   try {
-    console.log(`bench/load: ${RUNS} runs; profile: ${PROFILE.latency} ms latency, ${PROFILE.downloadThroughput * 8 / 1e6} Mbit/s down, `
+    console.log(`bench/load: ${RUNS} runs; profile ${PROFILE_NAME}: ${PROFILE.latency} ms latency, ${PROFILE.downloadThroughput * 8 / 1e6} Mbit/s down, `
       + `${PROFILE.uploadThroughput * 8 / 1e3} kbit/s up, CPU ×${PROFILE.cpu}; server pacing ${DELAY_MS} ms; gzip -9 for both widgets`);
     for (let run = 0; run < RUNS; run++) {
       const order = VARIANTS.map((_, i) => VARIANTS[(i + run) % VARIANTS.length]);
