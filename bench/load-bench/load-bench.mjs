@@ -49,7 +49,8 @@
 //   separate load with no interaction (a visitor who never types).
 // Every run measures every variant, in a rotating order; the table shows the medians of
 // BENCH_RUNS runs, and the ratio of each median time to deep-chat's median navigation → first
-// token. kB = 1,000 bytes.
+// token; beside it, the ratio within each run (TinyChat's time over deep-chat's in the same run),
+// as its median and range, which the drift between runs moves less. kB = 1,000 bytes.
 //
 // Environment: BENCH_TRACE=1 (print each measured load's timeline: every file's request start →
 // first byte → last byte, when the request left, the widget was ready, the first token came), BENCH_RUNS (5), BENCH_PORT (8796), BENCH_DELAY_MS (25), BENCH_IDLE_MS (3000),
@@ -443,6 +444,12 @@ async function main() {
       ms: Math.round(ms),
       sent: Math.round(median(raw[v.key].sent)),
       ratio: (ms / base).toFixed(2),
+      // Each run measures every variant in turn: the ratio within each run cancels what moves
+      // both (the machine's load, deep-chat's spread), so its median and range are steadier.
+      paired: (() => {
+        const r = raw[v.key].ms.map((x, i) => x / raw[v.base || 'deepChat'].ms[i]).sort((a, b) => a - b);
+        return `${median(r).toFixed(2)} (${r[0].toFixed(2)}–${r[r.length - 1].toFixed(2)})`;
+      })(),
       runs: raw[v.key].ms.map((x) => Math.round(x)).join(', '),
       runsSent: raw[v.key].sent.map((x) => Math.round(x)).join(', '),
       runsCode: raw[v.key].code.map((x) => Math.round(x)).join(', '),
@@ -451,7 +458,7 @@ async function main() {
     };
   });
   const w = (k, h) => Math.max(h.length, ...rows.map((r) => String(r[k]).length));
-  const cols = [['name', 'variant'], ['kb', 'bytes before interaction (kB)'], ['what', 'measured'], ['sent', 'request sent (ms)'], ['ms', 'first token (ms)'], ['ratio', 'ratio to deep-chat (typed: to deep-chat typed)']];
+  const cols = [['name', 'variant'], ['kb', 'bytes before interaction (kB)'], ['what', 'measured'], ['sent', 'request sent (ms)'], ['ms', 'first token (ms)'], ['ratio', 'ratio to deep-chat (typed: to deep-chat typed)'], ['paired', 'per-run ratio: median (range)']];
   const widths = cols.map(([k, h]) => w(k, h));
   const fmt = (cells) => cells.map((c, i) => (i === 0 || i === 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   console.log(`\nMedians of ${RUNS} runs (${Math.round((Date.now() - t0) / 1000)} s):`);
@@ -464,9 +471,9 @@ async function main() {
 
   if (markdownArg) {
     const md = [
-      `| variant | bytes before interaction | first reply token (median of ${RUNS}) | chat request sent at (median) | ratio to deep-chat |`,
-      '|---|---:|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.name} | ${r.kb} kB | ${r.what}: ${(r.ms / 1000).toFixed(2)} s | ${(r.sent / 1000).toFixed(2)} s | ${r.ratio} |`),
+      `| variant | bytes before interaction | first reply token (median of ${RUNS}) | chat request sent at (median) | ratio to deep-chat | per-run ratio: median (range) |`,
+      '|---|---:|---:|---:|---:|---:|',
+      ...rows.map((r) => `| ${r.name} | ${r.kb} kB | ${r.what}: ${(r.ms / 1000).toFixed(2)} s | ${(r.sent / 1000).toFixed(2)} s | ${r.ratio} | ${r.paired} |`),
     ].join('\n');
     if (markdownArg.startsWith('--markdown=')) {
       writeFileSync(markdownArg.slice('--markdown='.length), `${md}\n`);
