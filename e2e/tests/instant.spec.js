@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_PORT, STATIC_PORT } from '../playwright.config.js';
-import { watchErrors } from './helpers.js';
+import { watchErrors, send, sendAndWait, composer } from './helpers.js';
 
 const STATIC = `http://127.0.0.1:${STATIC_PORT}`;
 const API = `http://127.0.0.1:${API_PORT}`;
@@ -197,17 +197,14 @@ test('inline: a queued message leaves as the widget mounts, and streams into its
   const errors = watchErrors(page);
   await open(page, 'instant-queue-early', page_('style="height:480px"', { csp: false }));
   const widget = page.getByRole('region', { name: 'TinyChat' });
-  await widget.getByRole('textbox', { name: 'Message' }).fill('Stored first');
-  await widget.getByRole('textbox', { name: 'Message' }).press('Enter');
-  await expect(widget.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
+  await sendAndWait(widget, 'Stored first');
   // Next page load: a stored conversation, and a message queued before the wasm. Its reply
   // stalls a second after its first pieces, so the store answers while it streams.
   const { release } = await watchWasm(page, { hold: true });
   await page.reload();
   expect(await isRunning(page)).toBe(false);
   await recordRequests(page);
-  await widget.getByRole('textbox', { name: 'Message' }).fill('Queued [fault:stall=1]');
-  await widget.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await send(widget, 'Queued [fault:stall=1]');
   release();
   const reply = widget.locator('article[data-role="assistant"]').last();
   await expect(reply).toHaveAttribute('data-state', 'streaming');
@@ -238,9 +235,8 @@ test('inline: a queued message the page cancels goes back into the composer; one
     });
   });
   const widget = page.getByRole('region', { name: 'TinyChat' });
-  const box = widget.getByRole('textbox', { name: 'Message' });
-  await box.fill('Not this one');
-  await box.press('Enter');
+  const box = composer(widget);
+  await send(widget, 'Not this one');
   await expect(box).toHaveValue('');
   await box.fill('and more');
   release();
@@ -267,10 +263,8 @@ test('inline: a queued message the page cancels goes back into the composer; one
   expect(await page.evaluate(() => window.queuedByPage)).toBe(true);
   again.release();
   await expect(page.locator('[data-tinychat-mounted]')).toHaveCount(1);
-  await expect(widget.getByRole('textbox', { name: 'Message' })).toHaveValue('');
-  await widget.getByRole('textbox', { name: 'Message' }).fill('This one');
-  await widget.getByRole('textbox', { name: 'Message' }).press('Enter');
-  await expect(widget.locator('article[data-role="assistant"]').last()).toHaveAttribute('data-state', 'done');
+  await expect(box).toHaveValue('');
+  await sendAndWait(widget, 'This one');
   expect(await page.evaluate(() => window.sends)).toEqual(['From the page', 'This one']);
   expect(errors).toEqual([]);
 });
@@ -283,9 +277,7 @@ test('inline: a tinychat:send listener that takes the element out of the page le
     const el = document.querySelector('[data-tinychat]');
     el.addEventListener('tinychat:send', () => { window.kept = el; el.remove(); });
   });
-  const box = page.getByRole('region', { name: 'TinyChat' }).getByRole('textbox', { name: 'Message' });
-  await box.fill('Leaving');
-  await box.press('Enter');
+  await send(page.getByRole('region', { name: 'TinyChat' }), 'Leaving');
   release();
   await page.waitForFunction(() => window.requests.length === 1);
   await page.waitForFunction(() => window.aborted === true);
